@@ -1,0 +1,113 @@
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "xalloc.h"
+
+#define BLOCK_SIZE (64 * 1024)
+
+struct hb_arena_block {
+	struct hb_arena_block *next;
+	size_t used;
+	size_t size;
+	max_align_t data[];
+};
+
+void
+hb_arena_init(struct hb_arena *a)
+{
+	a->head = NULL;
+}
+
+void
+hb_arena_free(struct hb_arena *a)
+{
+	while (a->head != NULL) {
+		struct hb_arena_block *next = a->head->next;
+
+		free(a->head);
+		a->head = next;
+	}
+}
+
+static struct hb_arena_block *
+new_block(size_t size)
+{
+	struct hb_arena_block *b = hb_xmalloc(sizeof(*b) + size);
+
+	b->next = NULL;
+	b->used = 0;
+	b->size = size;
+	return b;
+}
+
+void *
+hb_arena_alloc(struct hb_arena *a, size_t len)
+{
+	const size_t align = sizeof(max_align_t);
+	struct hb_arena_block *b;
+	void *p;
+
+	if (len > SIZE_MAX - align)
+		len = SIZE_MAX;	/* hb_xmalloc fails below */
+	len = (len + align - 1) / align * align;
+	if (len > BLOCK_SIZE / 4) {
+		/* Large allocations get their own block behind the head, keeping the head's room. */
+		b = new_block(len);
+		b->used = len;
+		if (a->head == NULL) {
+			a->head = b;
+		} else {
+			b->next = a->head->next;
+			a->head->next = b;
+		}
+		memset(b->data, 0, len);
+		return b->data;
+	}
+	if (a->head == NULL || a->head->size - a->head->used < len) {
+		b = new_block(BLOCK_SIZE);
+		b->next = a->head;
+		a->head = b;
+	}
+	b = a->head;
+	p = (char *)b->data + b->used;
+	b->used += len;
+	memset(p, 0, len);
+	return p;
+}
+
+char *
+hb_arena_strndup(struct hb_arena *a, const char *s, size_t len)
+{
+	char *p = hb_arena_alloc(a, len + 1);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *
+hb_arena_strdup(struct hb_arena *a, const char *s)
+{
+	return s ? hb_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *
+hb_arena_printf(struct hb_arena *a, const char *fmt, ...)
+{
+	struct hb_buf b = HB_BUF_INIT;
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	hb_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	s = hb_arena_strndup(a, b.buf, b.len);
+	hb_buf_free(&b);
+	return s;
+}

@@ -1,0 +1,416 @@
+#define _GNU_SOURCE
+#include "build.h"
+
+#include <git2.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "config.h"
+#include "graph.h"
+#include "luaenv.h"
+#include "markdown.h"
+#include "page.h"
+#include "render.h"
+#include "source.h"
+#include "write.h"
+#include "xalloc.h"
+
+struct build {
+	const struct hb_options *o;
+	struct hb_config cfg;
+	struct hb_arena arena;		/* build lifetime: synthesized pages, graph */
+	struct hb_source content;
+	struct hb_source theme;
+	const struct hb_file **md;	/* the .md files of content */
+	size_t n_md;
+	struct hb_node *nodes;		/* one per page, parallel to md until compacted */
+	size_t n_nodes;
+	struct hb_graph graph;
+	struct hb_writer *writer;	/* NULL for `check` */
+	int jobs;
+};
+
+struct worker {
+	struct build *b;
+	int index;
+	struct hb_arena arena;		/* pages and their strings; lives as long as the build */
+	struct hb_diag diag;
+	struct hb_err err;
+	int has_failed;			/* environment failure, in err */
+	size_t n_files;
+};
+
+typedef void *(*phase_fn)(void *);
+
+/* Runs fn on every worker: on threads when there are several, inline otherwise. */
+static void
+run_phase(struct worker *workers, int jobs, phase_fn fn)
+{
+	pthread_t *threads = hb_xcalloc((size_t)jobs, sizeof(*threads));
+	int *started = hb_xcalloc((size_t)jobs, sizeof(*started));
+	int i;
+
+	for (i = 0; i < jobs; i++) {
+		started[i] = jobs > 1 && pthread_create(&threads[i], NULL, fn, &workers[i]) == 0;
+		if (!started[i])
+			fn(&workers[i]);
+	}
+	for (i = 0; i < jobs; i++) {
+		if (started[i])
+			pthread_join(threads[i], NULL);
+	}
+	free(started);
+	free(threads);
+}
+
+static int
+is_markdown(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 3 && strcmp(path + n - 3, ".md") == 0;
+}
+
+static void *
+parse_pages(void *arg)
+{
+	struct worker *w = arg;
+	struct build *b = w->b;
+	size_t i;
+
+	for (i = (size_t)w->index; i < b->n_md; i += (size_t)b->jobs) {
+		struct hb_page *page = hb_arena_alloc(&w->arena, sizeof(*page));
+
+		if (hb_page_parse(page, &w->arena, b->md[i], b->o->content_dir, &w->diag) != 0)
+			continue;
+		if (page->is_draft && !b->o->include_drafts)
+			continue;
+		b->nodes[i].page = page;
+		hb_markdown_parse(&b->nodes[i].doc, page, &w->arena, &w->diag);
+	}
+	return NULL;
+}
+
+/* A landing page for a folder that has no _index.md: a title and the generated page list. */
+static struct hb_page *
+synthesize_index(struct build *b, const char *section)
+{
+	struct hb_page *p = hb_arena_alloc(&b->arena, sizeof(*p));
+	struct hb_value *front = hb_arena_alloc(&b->arena, sizeof(*front));
+	char *title;
+
+	front->kind = HB_VALUE_MAP;
+	p->front = front;
+	p->section = section;
+	p->is_index = 1;
+	p->slug = "_index";
+	p->body = "";
+	p->body_line = 1;
+	p->oid = "";
+	if (section[0] == '\0') {
+		p->path = "_index.md";
+		p->id = "index";
+		p->out_path = "index.html";
+		p->title = b->cfg.title;
+	} else {
+		p->path = hb_arena_printf(&b->arena, "%s/_index.md", section);
+		p->id = section;
+		p->out_path = hb_arena_printf(&b->arena, "%s/index.html", section);
+		title = hb_arena_strdup(&b->arena, section);
+		if (title[0] >= 'a' && title[0] <= 'z')
+			title[0] = (char)(title[0] - 'a' + 'A');
+		p->title = title;
+	}
+	p->src_path = hb_arena_printf(&b->arena, "%s/%s", b->o->content_dir, p->path);
+	return p;
+}
+
+static int
+has_index(const struct build *b, const char *section)
+{
+	size_t i;
+
+	for (i = 0; i < b->n_nodes; i++) {
+		const struct hb_page *p = b->nodes[i].page;
+
+		if (p->is_index && strcmp(p->section, section) == 0 &&
+		    strchr(p->path, '/') == strrchr(p->path, '/'))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+add_index(struct build *b, const char *section, struct hb_diag *d)
+{
+	struct hb_node *node = &b->nodes[b->n_nodes++];
+
+	memset(node, 0, sizeof(*node));
+	node->page = synthesize_index(b, section);
+	hb_markdown_parse(&node->doc, node->page, &b->arena, d);
+}
+
+/* Drops unparsed and draft pages, then adds the missing landing pages. */
+static void
+complete_pages(struct build *b, struct hb_diag *d)
+{
+	size_t i, k = 0, n = b->n_nodes;
+
+	for (i = 0; i < n; i++) {
+		if (b->nodes[i].page != NULL)
+			b->nodes[k++] = b->nodes[i];
+	}
+	b->n_nodes = k;
+	/* Room for one landing page per page in the worst case, plus the home page. */
+	b->nodes = hb_xrealloc(b->nodes, (2 * k + 1) * sizeof(*b->nodes));
+	if (!has_index(b, ""))
+		add_index(b, "", d);
+	for (i = 0; i < k; i++) {
+		const char *section = b->nodes[i].page->section;
+
+		if (section[0] != '\0' && !has_index(b, section))
+			add_index(b, section, d);
+	}
+}
+
+static const char *
+choose_layout(const struct hb_luaenv *lua, const struct hb_page *p)
+{
+	static const char *const by_type[] = {
+		"meeting.html", "initiative.html", "programme.html", "person.html",
+		"organisation.html", "country.html", "concept.html", "source.html", "glossary.html",
+	};
+	size_t i;
+
+	if (p->is_index && p->section[0] == '\0' && hb_luaenv_has(lua, "index.html"))
+		return "index.html";
+	if (p->is_index && hb_luaenv_has(lua, "section.html"))
+		return "section.html";
+	for (i = 0; p->type && i < sizeof(by_type) / sizeof(by_type[0]); i++) {
+		if (strncmp(by_type[i], p->type, strlen(p->type)) == 0 &&
+		    by_type[i][strlen(p->type)] == '.' && hb_luaenv_has(lua, by_type[i]))
+			return by_type[i];
+	}
+	return "page.html";
+}
+
+static void
+render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct hb_buf *html,
+    struct hb_buf *page_out)
+{
+	struct build *b = w->b;
+
+	hb_buf_reset(html);
+	hb_buf_reset(page_out);
+	hb_render_body(html, &node->doc);
+	hb_doc_free(&node->doc);
+	if (hb_luaenv_render(page_out, lua, node, html->buf, choose_layout(lua, node->page),
+	    &w->diag) != 0 || b->writer == NULL || w->has_failed)
+		return;
+	if (hb_write_file(b->writer, node->page->out_path, page_out->buf, page_out->len,
+	    &w->err) != 0)
+		w->has_failed = 1;
+	else
+		w->n_files++;
+}
+
+static void *
+render_pages(void *arg)
+{
+	struct worker *w = arg;
+	struct build *b = w->b;
+	struct hb_luaenv_config lc = { &b->theme, b->o->theme_dir, 0, 0 };
+	struct hb_luaenv *lua = NULL;
+	struct hb_buf html = HB_BUF_INIT, page_out = HB_BUF_INIT;
+	size_t i;
+
+	if (hb_luaenv_new(&lua, &lc, &w->diag) != 0)
+		goto out;
+	hb_luaenv_set_site(lua, &b->graph, &b->cfg);
+	for (i = (size_t)w->index; i < b->graph.n_nodes; i += (size_t)b->jobs)
+		render_one(w, lua, b->graph.order[i], &html, &page_out);
+out:
+	hb_buf_free(&html);
+	hb_buf_free(&page_out);
+	hb_luaenv_free(lua);
+	return NULL;
+}
+
+/* Copies theme assets to assets/ and the content folder's other files to their own paths. */
+static int
+write_static(struct build *b, size_t *n_files, struct hb_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < b->theme.n_files; i++) {
+		const struct hb_file *f = &b->theme.files[i];
+
+		if (strncmp(f->path, "assets/", 7) != 0)
+			continue;
+		if (hb_write_file(b->writer, f->path, f->data, f->len, err) != 0)
+			return -1;
+		(*n_files)++;
+	}
+	for (i = 0; i < b->content.n_files; i++) {
+		const struct hb_file *f = &b->content.files[i];
+
+		if (is_markdown(f->path))
+			continue;
+		if (hb_write_file(b->writer, f->path, f->data, f->len, err) != 0)
+			return -1;
+		(*n_files)++;
+	}
+	return 0;
+}
+
+static int
+read_sources(struct build *b, struct hb_diag *d, struct hb_err *err)
+{
+	struct hb_source_spec content = { b->o->content_dir, b->o->rev };
+	struct hb_source_spec theme = { b->o->theme_dir, b->o->rev };
+	size_t i;
+
+	if (hb_source_read(&b->content, &content, d, err) != 0 ||
+	    hb_source_read(&b->theme, &theme, d, err) != 0)
+		return -1;
+	b->md = hb_xcalloc(b->content.n_files, sizeof(*b->md));
+	for (i = 0; i < b->content.n_files; i++) {
+		if (is_markdown(b->content.files[i].path))
+			b->md[b->n_md++] = &b->content.files[i];
+	}
+	b->nodes = hb_xcalloc(b->n_md + 1, sizeof(*b->nodes));
+	b->n_nodes = b->n_md;
+	return 0;
+}
+
+static int
+count_jobs(const struct hb_options *o)
+{
+	long n = o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+static void
+merge_workers(struct worker *workers, int jobs, struct hb_diag *d)
+{
+	int i;
+
+	for (i = 0; i < jobs; i++)
+		hb_diag_merge(d, &workers[i].diag);
+}
+
+/* The render phase and the write stage; returns as hb_build does. */
+static int
+render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
+    struct hb_stats *stats, struct hb_err *err)
+{
+	const char *protect[] = { b->o->content_dir, b->o->theme_dir, NULL };
+	int i;
+
+	if (!b->o->is_check && hb_write_begin(&b->writer, b->o->out_dir, protect, err) != 0)
+		return -1;
+	run_phase(workers, b->jobs, render_pages);
+	merge_workers(workers, b->jobs, d);
+	for (i = 0; i < b->jobs; i++) {
+		stats->n_files += workers[i].n_files;
+		if (workers[i].has_failed) {
+			*err = workers[i].err;
+			return -1;
+		}
+	}
+	if (d->n_errors > 0)
+		return 1;
+	if (b->writer == NULL)
+		return 0;
+	if (write_static(b, &stats->n_files, err) != 0)
+		return -1;
+	if (hb_write_commit(b->writer, err) != 0) {
+		b->writer = NULL;	/* commit aborted and freed it */
+		return -1;
+	}
+	b->writer = NULL;
+	return 0;
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+int
+hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
+    struct hb_err *err)
+{
+	struct build b;
+	struct worker *workers = NULL;
+	struct timespec t0;
+	size_t errors_before = d->n_errors, i;
+	int rc = -1, w;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&b, 0, sizeof(b));
+	memset(stats, 0, sizeof(*stats));
+	b.o = o;
+	b.jobs = count_jobs(o);
+	hb_arena_init(&b.arena);
+	if (hb_config_load(&b.cfg, o->config_path, !o->is_config_explicit, &b.arena, d, err) != 0)
+		goto out;
+	if (o->base_url)
+		b.cfg.base_url = o->base_url;
+	if (read_sources(&b, d, err) != 0)
+		goto out;
+	workers = hb_xcalloc((size_t)b.jobs, sizeof(*workers));
+	for (w = 0; w < b.jobs; w++) {
+		workers[w].b = &b;
+		workers[w].index = w;
+		hb_arena_init(&workers[w].arena);
+		hb_diag_init(&workers[w].diag);
+	}
+	run_phase(workers, b.jobs, parse_pages);
+	merge_workers(workers, b.jobs, d);
+	complete_pages(&b, d);
+	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, &b.arena, d);
+	stats->n_pages = b.graph.n_nodes;
+	rc = d->n_errors > errors_before ? 1 : render_and_write(&b, workers, d, stats, err);
+out:
+	if (rc == -1 && d->n_errors > errors_before)
+		rc = 1;		/* the configuration's YAML was bad: a content error */
+	hb_write_abort(b.writer);
+	for (i = 0; i < b.n_nodes; i++)
+		hb_doc_free(&b.nodes[i].doc);
+	for (w = 0; workers && w < b.jobs; w++) {
+		hb_arena_free(&workers[w].arena);
+		hb_diag_free(&workers[w].diag);
+	}
+	free(workers);
+	hb_graph_free(&b.graph);
+	free(b.nodes);
+	free(b.md);
+	hb_source_free(&b.content);
+	hb_source_free(&b.theme);
+	hb_arena_free(&b.arena);
+	stats->seconds = seconds_since(&t0);
+	return rc;
+}
+
+void
+hb_build_init(void)
+{
+	hb_markdown_init();
+	git_libgit2_init();
+}
+
+void
+hb_build_shutdown(void)
+{
+	git_libgit2_shutdown();
+}

@@ -1,0 +1,49 @@
+/*
+ * build: runs the pipeline (source -> page -> markdown -> graph -> render -> write) with a pool
+ * of worker threads, and is the library's entry point: main.c only parses argv.
+ *
+ * Threads: `jobs` workers parse pages (one cmark parser per page, one arena per worker) and
+ * render them (one Lua state per worker); the graph is built once in between, on the calling
+ * thread, and shared read-only. Library set-up that is not thread-safe happens here, once,
+ * before any worker starts:
+ *   - cmark_gfm_core_extensions_ensure_registered(): fills the extension registry;
+ *   - git_libgit2_init(): global state of libgit2.
+ * Diagnostics are collected per worker and merged, then sorted, so output and messages do not
+ * depend on `jobs`.
+ *
+ * Returns 0 when the site was built (or checked) without errors, 1 when there were errors in
+ * the input (reported in d; nothing was written), -1 on an environment failure (err set).
+ */
+#ifndef HB_BUILD_H
+#define HB_BUILD_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+struct hb_options {
+	const char *content_dir;	/* default "content" */
+	const char *theme_dir;		/* default "themes/default" */
+	const char *out_dir;		/* default "site" */
+	const char *config_path;	/* default "handbook.yaml" */
+	int is_config_explicit;		/* --config given: the file must exist */
+	const char *rev;		/* NULL: the working tree */
+	const char *base_url;		/* overrides the configuration's */
+	int jobs;			/* 0: the number of online processors */
+	int include_drafts;
+	int is_check;			/* build in memory, write nothing */
+};
+
+struct hb_stats {
+	size_t n_pages;
+	size_t n_files;		/* files written, pages included */
+	double seconds;
+};
+
+/* Library set-up that must happen once, before threads (see above). */
+void hb_build_init(void);
+void hb_build_shutdown(void);
+int hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
+    struct hb_err *err);
+
+#endif

@@ -1,0 +1,94 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "source.h"
+
+static void
+set_defaults(struct hb_config *c, struct hb_arena *a)
+{
+	memset(c, 0, sizeof(*c));
+	c->title = "Handbook";
+	c->description = "";
+	c->language = "en";
+	c->base_url = "";
+	c->sections = hb_arena_alloc(a, sizeof(*c->sections));
+}
+
+static const char *
+config_string(const struct hb_value *root, const char *key, const char *dflt, const char *path,
+    struct hb_diag *d)
+{
+	const struct hb_value *v = hb_value_get(root, key);
+
+	if (v == NULL)
+		return dflt;
+	if (v->kind != HB_VALUE_STRING) {
+		struct hb_loc loc = { path, v->line, v->col };
+
+		hb_diag(d, HB_ERROR, loc, "'%s' must be a string", key);
+		return dflt;
+	}
+	return v->str;
+}
+
+static void
+config_sections(struct hb_config *c, const char *path, struct hb_arena *a, struct hb_diag *d)
+{
+	const struct hb_value *v = hb_value_get(c->raw, "sections");
+	size_t i, k = 0;
+
+	if (v == NULL)
+		return;
+	if (v->kind != HB_VALUE_LIST) {
+		struct hb_loc loc = { path, v->line, v->col };
+
+		hb_diag(d, HB_ERROR, loc, "'sections' must be a list of section names");
+		return;
+	}
+	c->sections = hb_arena_alloc(a, (v->n + 1) * sizeof(*c->sections));
+	for (i = 0; i < v->n; i++) {
+		if (v->items[i].kind == HB_VALUE_STRING)
+			c->sections[k++] = v->items[i].str;
+	}
+}
+
+int
+hb_config_load(struct hb_config *out, const char *path, int is_optional, struct hb_arena *a,
+    struct hb_diag *d, struct hb_err *err)
+{
+	struct hb_buf text = HB_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	FILE *fp;
+
+	set_defaults(out, a);
+	if ((fp = fopen(path, "rb")) == NULL) {
+		if (is_optional && errno == ENOENT)
+			return 0;
+		hb_err_set(err, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && text.len < HB_SOURCE_MAX_FILE)
+		hb_buf_put(&text, chunk, n);
+	fclose(fp);
+	out->raw = hb_page_parse_yaml(a, text.buf, text.len, hb_arena_strdup(a, path), 0, d);
+	hb_buf_free(&text);
+	if (out->raw == NULL)
+		return -1;
+	if (out->raw->kind != HB_VALUE_MAP) {
+		struct hb_loc loc = { path, 1, 1 };
+
+		hb_diag(d, HB_ERROR, loc, "configuration must be a mapping of keys to values");
+		return -1;
+	}
+	out->title = config_string(out->raw, "title", out->title, path, d);
+	out->description = config_string(out->raw, "description", out->description, path, d);
+	out->language = config_string(out->raw, "language", out->language, path, d);
+	out->base_url = config_string(out->raw, "base_url", out->base_url, path, d);
+	config_sections(out, path, a, d);
+	return 0;
+}

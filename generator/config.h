@@ -1,0 +1,29 @@
+/*
+ * config: handbook.yaml -> struct hb_config.
+ *
+ * Keys: title, description, language, base_url (absolute URL used only where one is required:
+ * sitemap, feed), sections (list: the order of sections), editions (tag pattern). A missing file
+ * gives the defaults; unknown keys are kept in `raw` for templates; a wrong type is a located
+ * error. Strings live in the arena given.
+ */
+#ifndef HB_CONFIG_H
+#define HB_CONFIG_H
+
+#include "arena.h"
+#include "diag.h"
+#include "page.h"
+
+struct hb_config {
+	const char *title;
+	const char *description;
+	const char *language;
+	const char *base_url;
+	const char **sections;		/* NULL-terminated */
+	const struct hb_value *raw;	/* the whole file, or NULL */
+};
+
+/* Loads path; a missing file is not an error when is_optional. Returns 0, or -1. */
+int hb_config_load(struct hb_config *out, const char *path, int is_optional, struct hb_arena *a,
+    struct hb_diag *d, struct hb_err *err);
+
+#endif

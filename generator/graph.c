@@ -1,0 +1,547 @@
+#include "graph.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "path.h"
+#include "xalloc.h"
+
+/* Stored in by_alias and by_title when two pages share the name. */
+static const struct hb_node ambiguous_name;
+#define AMBIGUOUS ((struct hb_node *)&ambiguous_name)
+
+struct gctx {
+	struct hb_graph *g;
+	struct hb_node *nodes;
+	size_t n;
+	struct hb_arena *a;
+	struct hb_diag *d;
+};
+
+static struct hb_loc
+ref_loc(const struct hb_node *node, int line, int col)
+{
+	struct hb_loc loc = { node->page->src_path, line, col };
+
+	return loc;
+}
+
+/* Registers ids, aliases, titles and paths; reports duplicate ids and ambiguous aliases. */
+static void
+index_pages(struct gctx *c)
+{
+	struct hb_graph *g = c->g;
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++) {
+		struct hb_node *node = &c->nodes[i], *prev;
+		struct hb_page *p = node->page;
+
+		hb_map_put(&g->by_path, p->path, node);
+		if ((prev = hb_map_put(&g->by_id, p->id, node)) != NULL) {
+			hb_diag(c->d, HB_ERROR, ref_loc(node, 1, 1),
+			    "duplicate page id '%s' (also %s)", p->id, prev->page->src_path);
+			hb_map_put(&g->by_id, p->id, prev);
+		}
+		if ((prev = hb_map_get(&g->by_title, p->title)) != NULL && prev != node)
+			hb_map_put(&g->by_title, p->title, AMBIGUOUS);
+		else
+			hb_map_put(&g->by_title, p->title, node);
+		for (j = 0; j < p->aliases.n; j++) {
+			const struct hb_ref *r = &p->aliases.v[j];
+
+			prev = hb_map_get(&g->by_alias, r->id);
+			if (prev != NULL && prev != node && prev != AMBIGUOUS) {
+				hb_diag(c->d, HB_ERROR, ref_loc(node, r->line, r->col),
+				    "ambiguous alias '%s': used by '%s' (%s) and '%s' (%s)", r->id,
+				    prev->page->id, prev->page->src_path, p->id, p->src_path);
+				hb_map_put(&g->by_alias, r->id, AMBIGUOUS);
+			} else if (prev == NULL) {
+				hb_map_put(&g->by_alias, r->id, node);
+			}
+		}
+	}
+}
+
+const struct hb_node *
+hb_graph_lookup(const struct hb_graph *g, const char *name)
+{
+	const struct hb_node *n;
+
+	if ((n = hb_map_get(&g->by_id, name)) != NULL)
+		return n;
+	if ((n = hb_map_get(&g->by_alias, name)) != NULL)
+		return n == AMBIGUOUS ? NULL : n;
+	n = hb_map_get(&g->by_title, name);
+	return n == AMBIGUOUS ? NULL : n;
+}
+
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, best;
+
+	if (la > 200 || lb > 200)
+		return (size_t)-1;
+	row = hb_xmalloc((lb + 1) * sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], cost = (a[i - 1] | 32) == (b[j - 1] | 32) ? 0 : 1;
+			size_t v = diag + cost;
+
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+static void
+consider(const char *cand, const char *name, const char **best, size_t *best_d)
+{
+	size_t dist = edit_distance(name, cand);
+
+	if (dist < *best_d || (dist == *best_d && *best && strcmp(cand, *best) < 0)) {
+		*best_d = dist;
+		*best = cand;
+	}
+}
+
+/* The id, alias or title nearest to name, or NULL when nothing is close. */
+static const char *
+suggest(const struct gctx *c, const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, i, j, limit = strlen(name) / 3 + 2;
+
+	for (i = 0; i < c->n; i++) {
+		const struct hb_page *p = c->nodes[i].page;
+
+		consider(p->id, name, &best, &best_d);
+		consider(p->title, name, &best, &best_d);
+		for (j = 0; j < p->aliases.n; j++)
+			consider(p->aliases.v[j].id, name, &best, &best_d);
+	}
+	return best_d <= limit ? best : NULL;
+}
+
+/* Reports a name that resolves to nothing, or to two pages. */
+static void
+report_unresolved(struct gctx *c, struct hb_loc loc, const char *what, const char *name)
+{
+	const char *s;
+
+	if (hb_map_get(&c->g->by_alias, name) == AMBIGUOUS ||
+	    hb_map_get(&c->g->by_title, name) == AMBIGUOUS) {
+		hb_diag(c->d, HB_ERROR, loc, "ambiguous %s '%s': more than one page has this name; "
+		    "use the page id", what, name);
+		return;
+	}
+	hb_diag(c->d, HB_ERROR, loc, "unresolved %s '%s': no page has this id, alias or title",
+	    what, name);
+	if ((s = suggest(c, name)) != NULL)
+		hb_diag_note(c->d, "did you mean '%s'?", s);
+}
+
+/* Joins the page's folder and a relative .md path, folding "." and ".."; NULL if it escapes. */
+static char *
+resolve_md_path(const char *page_path, const char *target)
+{
+	char *dir = hb_path_dirname(page_path), *joined = hb_path_join(dir, target), *seg;
+	char **parts = NULL, *save = NULL;
+	size_t n = 0, n_alloc = 0, i;
+	struct hb_buf out = HB_BUF_INIT;
+	int escapes = 0;
+
+	for (seg = strtok_r(joined, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+		if (strcmp(seg, ".") == 0)
+			continue;
+		if (strcmp(seg, "..") == 0) {
+			if (n == 0)
+				escapes = 1;
+			else
+				n--;
+			continue;
+		}
+		parts = hb_xgrow(parts, &n_alloc, n + 1, sizeof(*parts));
+		parts[n++] = seg;
+	}
+	for (i = 0; i < n; i++) {
+		if (i)
+			hb_buf_putc(&out, '/');
+		hb_buf_puts(&out, parts[i]);
+	}
+	free(parts);
+	free(joined);
+	free(dir);
+	if (escapes) {
+		hb_buf_free(&out);
+		return NULL;
+	}
+	return hb_buf_detach(&out, NULL);
+}
+
+static int
+has_anchor(const struct hb_node *node, const char *anchor)
+{
+	size_t i;
+
+	for (i = 0; i < node->doc.n_headings; i++) {
+		if (strcmp(node->doc.headings[i].anchor, anchor) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+report_bad_anchor(struct gctx *c, struct hb_loc loc, const struct hb_node *to, const char *frag)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, i;
+
+	hb_diag(c->d, HB_ERROR, loc, "page '%s' has no heading with anchor '#%s'", to->page->id,
+	    frag);
+	for (i = 0; i < to->doc.n_headings; i++)
+		consider(to->doc.headings[i].anchor, frag, &best, &best_d);
+	if (best != NULL && best_d <= strlen(frag) / 2 + 2)
+		hb_diag_note(c->d, "did you mean '#%s'?", best);
+}
+
+static const struct hb_node *
+find_target(struct gctx *c, const struct hb_node *from, const struct hb_link *link)
+{
+	const struct hb_node *to;
+	struct hb_loc loc = ref_loc(from, link->line, link->col);
+	char *path;
+
+	if (link->kind == HB_LINK_WIKI) {
+		if (link->target[0] == '\0')
+			return from;
+		if ((to = hb_graph_lookup(c->g, link->target)) == NULL)
+			report_unresolved(c, loc, "link", link->target);
+		return to;
+	}
+	path = resolve_md_path(from->page->path, link->target);
+	to = path ? hb_map_get(&c->g->by_path, path) : NULL;
+	if (to == NULL)
+		hb_diag(c->d, HB_ERROR, loc, "unresolved link '%s': no such page in the content",
+		    link->target);
+	free(path);
+	return to;
+}
+
+static void
+resolve_link(struct gctx *c, struct hb_node *from, struct hb_link *link)
+{
+	const struct hb_node *to = find_target(c, from, link);
+	char *url;
+
+	if (to == NULL)
+		return;
+	if (link->fragment != NULL && !has_anchor(to, link->fragment)) {
+		report_bad_anchor(c, ref_loc(from, link->line, link->col), to, link->fragment);
+		return;
+	}
+	link->page = to->page;
+	url = to == from ? hb_xstrdup("") : hb_path_relurl(from->page->out_path, to->page->out_path);
+	link->href = link->fragment ? hb_arena_printf(c->a, "%s#%s", url, link->fragment) :
+	    hb_arena_strdup(c->a, url);
+	free(url);
+}
+
+/* Checks a front-matter list of references; want_type, when set, is the required page type. */
+static void
+check_refs(struct gctx *c, const struct hb_node *from, const struct hb_reflist *refs,
+    const char *key, const char *want_type)
+{
+	size_t i;
+
+	for (i = 0; i < refs->n; i++) {
+		const struct hb_ref *r = &refs->v[i];
+		struct hb_loc loc = ref_loc(from, r->line, r->col);
+		const struct hb_node *to = hb_graph_lookup(c->g, r->id);
+
+		if (to == NULL) {
+			report_unresolved(c, loc, key, r->id);
+			continue;
+		}
+		if (want_type && (to->page->type == NULL || strcmp(to->page->type, want_type) != 0))
+			hb_diag(c->d, HB_ERROR, loc, "'%s' in '%s' is not a page of type '%s'", r->id,
+			    key, want_type);
+	}
+}
+
+static int
+cmp_reading(const void *a, const void *b)
+{
+	const struct hb_page *x = (*(struct hb_node *const *)a)->page;
+	const struct hb_page *y = (*(struct hb_node *const *)b)->page;
+	int c;
+
+	if (x->is_index != y->is_index)
+		return x->is_index ? -1 : 1;
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? -1 : 1;
+	if ((x->date == NULL) != (y->date == NULL))
+		return x->date ? -1 : 1;
+	if (x->date && (c = strcmp(x->date, y->date)) != 0)
+		return c;
+	if ((c = strcasecmp(x->title, y->title)) != 0)
+		return c;
+	return strcmp(x->path, y->path);
+}
+
+static size_t
+section_rank(const char *name, const char *const *order)
+{
+	size_t i;
+
+	if (name[0] == '\0')
+		return 0;
+	for (i = 0; order && order[i]; i++) {
+		if (strcmp(order[i], name) == 0)
+			return i + 1;
+	}
+	return (size_t)-1;
+}
+
+struct ranked_section {
+	size_t rank;
+	struct hb_section section;
+};
+
+static int
+cmp_section(const void *a, const void *b)
+{
+	const struct ranked_section *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(x->section.name, y->section.name);
+}
+
+/* Groups nodes by section (first folder), sorts sections and their pages. */
+static void
+build_sections(struct gctx *c, const char *const *order)
+{
+	struct hb_graph *g = c->g;
+	struct ranked_section *rs = NULL;
+	struct hb_map seen;
+	size_t n = 0, n_alloc = 0, i;
+
+	hb_map_init(&seen, HB_MAP_EXACT);
+	for (i = 0; i < c->n; i++) {
+		const char *name = c->nodes[i].page->section;
+
+		if (hb_map_get(&seen, name) != NULL)
+			continue;
+		hb_map_put(&seen, name, (void *)name);
+		rs = hb_xgrow(rs, &n_alloc, n + 1, sizeof(*rs));
+		memset(&rs[n], 0, sizeof(*rs));
+		rs[n].rank = section_rank(name, order);
+		rs[n++].section.name = name;
+	}
+	hb_map_free(&seen);
+	if (n > 1)
+		qsort(rs, n, sizeof(*rs), cmp_section);
+	g->sections = hb_arena_alloc(c->a, n * sizeof(*g->sections));
+	for (i = 0; i < n; i++)
+		g->sections[i] = rs[i].section;
+	g->n_sections = n;
+	free(rs);
+	hb_map_init(&seen, HB_MAP_EXACT);
+	for (i = 0; i < n; i++)
+		hb_map_put(&seen, g->sections[i].name, &g->sections[i]);
+	for (i = 0; i < c->n; i++)
+		c->nodes[i].section = hb_map_get(&seen, c->nodes[i].page->section);
+	hb_map_free(&seen);
+}
+
+/* Fills each section's page list and the site's reading order, prev and next. */
+static void
+build_order(struct gctx *c)
+{
+	struct hb_graph *g = c->g;
+	struct hb_node **all = hb_arena_alloc(c->a, c->n * sizeof(*all));
+	size_t i, k = 0;
+
+	for (i = 0; i < c->n; i++)
+		all[i] = &c->nodes[i];
+	qsort(all, c->n, sizeof(*all), cmp_reading);
+	g->order = hb_arena_alloc(c->a, c->n * sizeof(*g->order));
+	for (i = 0; i < g->n_sections; i++) {
+		struct hb_section *s = &g->sections[i];
+		size_t j;
+
+		s->pages = hb_arena_alloc(c->a, c->n * sizeof(*s->pages));
+		for (j = 0; j < c->n; j++) {
+			struct hb_node *node = all[j];
+			int is_section_index = node->page->is_index &&
+			    strchr(node->page->path, '/') == strrchr(node->page->path, '/');
+
+			if (node->section != s)
+				continue;
+			if (is_section_index && s->index == NULL)
+				s->index = node;
+			else
+				s->pages[s->n_pages++] = node;
+		}
+		if (s->index)
+			g->order[k++] = s->index;
+		for (j = 0; j < s->n_pages; j++)
+			g->order[k++] = s->pages[j];
+	}
+	g->n_nodes = k;
+	for (i = 0; i < k; i++) {
+		g->order[i]->order = i;
+		g->order[i]->prev = i > 0 ? g->order[i - 1] : NULL;
+		g->order[i]->next = i + 1 < k ? g->order[i + 1] : NULL;
+	}
+}
+
+struct edge {
+	struct hb_node *to;
+	const struct hb_node *from;
+};
+
+static int
+cmp_edge(const void *a, const void *b)
+{
+	const struct edge *x = a, *y = b;
+
+	if (x->to != y->to)
+		return x->to->order < y->to->order ? -1 : 1;
+	if (x->from != y->from)
+		return x->from->order < y->from->order ? -1 : 1;
+	return 0;
+}
+
+static void
+add_edge(struct edge **edges, size_t *n, size_t *n_alloc, const struct hb_node *from,
+    const struct hb_node *to)
+{
+	if (to == NULL || to == from)
+		return;
+	*edges = hb_xgrow(*edges, n_alloc, *n + 1, sizeof(**edges));
+	(*edges)[*n].to = (struct hb_node *)to;
+	(*edges)[(*n)++].from = from;
+}
+
+static void
+add_ref_edges(struct gctx *c, struct edge **e, size_t *n, size_t *n_alloc,
+    const struct hb_node *from, const struct hb_reflist *refs)
+{
+	size_t i;
+
+	for (i = 0; i < refs->n; i++)
+		add_edge(e, n, n_alloc, from, hb_graph_lookup(c->g, refs->v[i].id));
+}
+
+/* Backlinks: every page that links to or references a page, once, in reading order. */
+static void
+build_backlinks(struct gctx *c)
+{
+	struct edge *edges = NULL;
+	size_t n = 0, n_alloc = 0, i, j;
+
+	for (i = 0; i < c->n; i++) {
+		const struct hb_node *from = &c->nodes[i];
+		const struct hb_page *p = from->page;
+
+		for (j = 0; j < from->doc.n_links; j++) {
+			const struct hb_page *to = from->doc.links[j].page;
+
+			if (to != NULL)
+				add_edge(&edges, &n, &n_alloc, from, hb_map_get(&c->g->by_path, to->path));
+		}
+		add_ref_edges(c, &edges, &n, &n_alloc, from, &p->sources);
+		add_ref_edges(c, &edges, &n, &n_alloc, from, &p->participants);
+		add_ref_edges(c, &edges, &n, &n_alloc, from, &p->related);
+	}
+	if (n > 1)
+		qsort(edges, n, sizeof(*edges), cmp_edge);
+	for (i = 0; i < n; i = j) {
+		struct hb_node *to = edges[i].to;
+
+		for (j = i; j < n && edges[j].to == to; j++)
+			;
+		to->backlinks = hb_arena_alloc(c->a, (j - i) * sizeof(*to->backlinks));
+		for (; i < j; i++) {
+			if (to->n_backlinks == 0 ||
+			    to->backlinks[to->n_backlinks - 1].from != edges[i].from)
+				to->backlinks[to->n_backlinks++].from = edges[i].from;
+		}
+	}
+	free(edges);
+}
+
+static void
+warn_lonely_pages(struct gctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct hb_node *node = &c->nodes[i];
+
+		if (node->page->is_index)
+			continue;
+		if (node->n_backlinks == 0)
+			hb_diag(c->d, HB_WARNING, ref_loc(node, 1, 1),
+			    "page '%s' is not linked from any other page", node->page->id);
+		if (node->page->sources.n == 0)
+			hb_diag(c->d, HB_WARNING, ref_loc(node, 1, 1),
+			    "page '%s' lists no sources", node->page->id);
+	}
+}
+
+size_t
+hb_graph_build(struct hb_graph *g, struct hb_node *nodes, size_t n,
+    const char *const *section_order, struct hb_arena *a, struct hb_diag *d)
+{
+	struct gctx c = { g, nodes, n, a, d };
+	size_t before = d->n_errors, i, j;
+
+	memset(g, 0, sizeof(*g));
+	hb_map_init(&g->by_id, HB_MAP_EXACT);
+	hb_map_init(&g->by_alias, HB_MAP_FOLD);
+	hb_map_init(&g->by_title, HB_MAP_FOLD);
+	hb_map_init(&g->by_path, HB_MAP_EXACT);
+	index_pages(&c);
+	for (i = 0; i < n; i++) {
+		struct hb_node *node = &nodes[i];
+		const struct hb_page *p = node->page;
+
+		for (j = 0; j < node->doc.n_links; j++)
+			resolve_link(&c, node, &node->doc.links[j]);
+		check_refs(&c, node, &p->sources, "sources", "source");
+		check_refs(&c, node, &p->participants, "participants", NULL);
+		check_refs(&c, node, &p->related, "related", NULL);
+	}
+	build_sections(&c, section_order);
+	build_order(&c);
+	build_backlinks(&c);
+	warn_lonely_pages(&c);
+	return d->n_errors - before;
+}
+
+void
+hb_graph_free(struct hb_graph *g)
+{
+	hb_map_free(&g->by_id);
+	hb_map_free(&g->by_alias);
+	hb_map_free(&g->by_title);
+	hb_map_free(&g->by_path);
+}

@@ -1,0 +1,68 @@
+/*
+ * graph: the site as a whole. Indexes pages by id, alias, title and path; resolves every link
+ * and front-matter reference; computes sections, reading order, prev/next and backlinks.
+ *
+ * Input: one struct hb_node per page (page and parsed doc), owned by the caller. hb_graph_build()
+ * fills each node's links (hb_link.page, hb_link.href) and the graph's derived fields. Every
+ * problem is a located diagnostic: an unresolved link or reference (with "did you mean"), an
+ * unknown heading, a duplicate id, an ambiguous alias or title. Orphans and pages without
+ * sources are warnings. Nothing here depends on hash-map order: every list is sorted.
+ * Single-threaded; the result is read-only afterwards and may be shared by workers.
+ */
+#ifndef HB_GRAPH_H
+#define HB_GRAPH_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "map.h"
+#include "markdown.h"
+#include "page.h"
+
+struct hb_node;
+
+struct hb_backlink {
+	const struct hb_node *from;
+};
+
+struct hb_node {
+	struct hb_page *page;
+	struct hb_doc doc;
+	size_t order;			/* position in reading order */
+	const struct hb_node *prev;	/* reading order, NULL at the ends */
+	const struct hb_node *next;
+	struct hb_section *section;
+	struct hb_backlink *backlinks;	/* sorted by the source's reading order */
+	size_t n_backlinks;
+};
+
+struct hb_section {
+	const char *name;		/* "" for the root */
+	struct hb_node *index;		/* its _index page */
+	struct hb_node **pages;		/* the other pages, in reading order */
+	size_t n_pages;
+};
+
+struct hb_graph {
+	struct hb_node **order;		/* every node in reading order */
+	size_t n_nodes;
+	struct hb_section *sections;	/* the root first, then the configured order, then A-Z */
+	size_t n_sections;
+	struct hb_map by_id;
+	struct hb_map by_alias;		/* case-insensitive */
+	struct hb_map by_title;		/* case-insensitive */
+	struct hb_map by_path;
+};
+
+/*
+ * Builds the graph over nodes[0..n). section_order lists section names in the configured order
+ * (may be NULL). Returns the number of errors added to d.
+ */
+size_t hb_graph_build(struct hb_graph *g, struct hb_node *nodes, size_t n,
+    const char *const *section_order, struct hb_arena *a, struct hb_diag *d);
+void hb_graph_free(struct hb_graph *g);
+/* Resolves name by id, then alias, then title (case-insensitive). Returns NULL if none. */
+const struct hb_node *hb_graph_lookup(const struct hb_graph *g, const char *name);
+
+#endif

@@ -1,0 +1,904 @@
+#include "luaenv.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "path.h"
+#include "template.h"
+#include "xalloc.h"
+
+#define HOOK_STEP 1000
+
+struct hb_luaenv {
+	lua_State *L;
+	size_t mem_used;
+	size_t mem_limit;	/* SIZE_MAX outside renders */
+	size_t mem_quota;
+	long budget;
+	long used;		/* instructions in this render */
+	int tripped;
+	struct hb_buf *out;	/* the render's output */
+	const char *cur_path;	/* output path of the page being rendered */
+	const char *theme_dir;
+	char **names;		/* template names, sorted */
+	size_t n_names;
+	int ref_readonly;	/* registry refs */
+	int ref_templates;
+	int ref_base;		/* the allow-listed globals */
+	int ref_envmeta;	/* metatable of every environment */
+	int ref_data;		/* order -> page data table */
+	int ref_proxy;		/* order -> page proxy */
+	int ref_ids;		/* id -> page proxy */
+	int ref_current;	/* the page proxy being rendered */
+};
+
+/* Trusted setup code, run before the sandbox exists: read-only views with sorted pairs. */
+static const char prelude[] =
+    "local next, type, error, tostring, setmetatable, sort = next, type, error, tostring, "
+    "setmetatable, table.sort\n"
+    "local function before(a, b)\n"
+    "  local ta, tb = type(a), type(b)\n"
+    "  if ta ~= tb then return ta < tb end\n"
+    "  if ta == 'number' or ta == 'string' then return a < b end\n"
+    "  return tostring(a) < tostring(b)\n"
+    "end\n"
+    "local function sorted_pairs(data)\n"
+    "  local keys = {}\n"
+    "  for k in next, data do keys[#keys + 1] = k end\n"
+    "  sort(keys, before)\n"
+    "  local i = 0\n"
+    "  return function()\n"
+    "    i = i + 1\n"
+    "    local k = keys[i]\n"
+    "    if k ~= nil then return k, data[k] end\n"
+    "  end, data, nil\n"
+    "end\n"
+    "local function deny(_, k)\n"
+    "  error(\"attempt to modify read-only field '\" .. tostring(k) .. \"'\", 2)\n"
+    "end\n"
+    "return function(data)\n"
+    "  return setmetatable({}, { __index = data, __newindex = deny, __metatable = false,\n"
+    "    __pairs = function() return sorted_pairs(data) end,\n"
+    "    __len = function() return #data end })\n"
+    "end\n";
+
+static struct hb_luaenv *
+env_of(lua_State *L)
+{
+	return *(struct hb_luaenv **)lua_getextraspace(L);
+}
+
+/* The allocator: refuses to grow past mem_limit, which is set only during a render. */
+static void *
+l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct hb_luaenv *e = ud;
+	size_t old = ptr ? osize : 0;
+	void *p;
+
+	if (nsize == 0) {
+		free(ptr);
+		e->mem_used -= old;
+		return NULL;
+	}
+	if (nsize > old && e->mem_used + (nsize - old) > e->mem_limit)
+		return NULL;
+	if ((p = realloc(ptr, nsize)) == NULL)
+		return NULL;
+	e->mem_used = e->mem_used - old + nsize;
+	return p;
+}
+
+/* Counts instructions; once over budget, fires on every instruction so no code runs on. */
+static void
+count_hook(lua_State *L, lua_Debug *ar)
+{
+	struct hb_luaenv *e = env_of(L);
+
+	(void)ar;
+	e->used += HOOK_STEP;
+	if (e->tripped || e->used > e->budget) {
+		if (!e->tripped)
+			lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+		e->tripped = 1;
+		luaL_error(L, "template exceeded its budget of %ld instructions", e->budget);
+	}
+}
+
+/* Replaces the table on top of the stack by its read-only proxy. */
+static void
+make_readonly(lua_State *L)
+{
+	struct hb_luaenv *e = env_of(L);
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_readonly);
+	lua_insert(L, -2);
+	lua_call(L, 1, 1);
+}
+
+static const char *
+to_output(lua_State *L, int idx, size_t *len)
+{
+	switch (lua_type(L, idx)) {
+	case LUA_TNIL:
+		*len = 0;
+		return "";
+	case LUA_TSTRING:
+	case LUA_TNUMBER:
+		return lua_tolstring(L, idx, len);
+	case LUA_TBOOLEAN:
+		*len = lua_toboolean(L, idx) ? 4 : 5;
+		return lua_toboolean(L, idx) ? "true" : "false";
+	default:
+		luaL_error(L, "cannot write a %s into the page", luaL_typename(L, idx));
+		return NULL;
+	}
+}
+
+static int
+l_put(lua_State *L)
+{
+	struct hb_luaenv *e = env_of(L);
+	size_t len;
+	const char *s = to_output(L, 1, &len);
+
+	hb_buf_put(e->out, s, len);
+	return 0;
+}
+
+static int
+l_escape(lua_State *L)
+{
+	luaL_Buffer b;
+	size_t len, i;
+	const char *s = to_output(L, 1, &len);
+
+	luaL_buffinit(L, &b);
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '&': luaL_addstring(&b, "&amp;"); break;
+		case '<': luaL_addstring(&b, "&lt;"); break;
+		case '>': luaL_addstring(&b, "&gt;"); break;
+		case '"': luaL_addstring(&b, "&quot;"); break;
+		case '\'': luaL_addstring(&b, "&#39;"); break;
+		default: luaL_addchar(&b, s[i]); break;
+		}
+	}
+	luaL_pushresult(&b);
+	return 1;
+}
+
+/* url(page_or_id): the relative URL from the page being rendered to a page. */
+static int
+l_url(lua_State *L)
+{
+	struct hb_luaenv *e = env_of(L);
+	const char *path;
+	char *url;
+
+	if (lua_type(L, 1) == LUA_TSTRING) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_ids);
+		lua_pushvalue(L, 1);
+		if (lua_rawget(L, -2) == LUA_TNIL)
+			return luaL_error(L, "url: no page with id '%s'", lua_tostring(L, 1));
+		lua_replace(L, 1);
+	}
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_getfield(L, 1, "path");
+	if ((path = lua_tostring(L, -1)) == NULL)
+		return luaL_error(L, "url: argument is not a page");
+	url = hb_path_relurl(e->cur_path, path);
+	lua_pushstring(L, url);
+	free(url);
+	return 1;
+}
+
+/* Pushes a fresh environment for one template run: page, root and ctx over the base table. */
+static void
+push_env(lua_State *L, int ctx_idx)
+{
+	struct hb_luaenv *e = env_of(L);
+	char *root = hb_path_relurl(e->cur_path, "");
+
+	ctx_idx = lua_absindex(L, ctx_idx);
+	lua_createtable(L, 0, 4);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_current);
+	lua_setfield(L, -2, "page");
+	lua_pushstring(L, root);
+	lua_setfield(L, -2, "root");
+	free(root);
+	lua_pushvalue(L, ctx_idx);
+	lua_setfield(L, -2, "ctx");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_envmeta);
+	lua_setmetatable(L, -2);
+}
+
+/* __index of every environment: the allow-listed globals, and an error for anything else. */
+static int
+l_env_index(lua_State *L)
+{
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+		return 1;
+	if (lua_type(L, 2) == LUA_TSTRING)
+		return luaL_error(L, "undefined global '%s'", lua_tostring(L, 2));
+	return luaL_error(L, "undefined global");
+}
+
+/* Runs the template function at func_idx with a fresh environment; restores its old _ENV. */
+static void
+call_template(lua_State *L, int func_idx, int ctx_idx)
+{
+	func_idx = lua_absindex(L, func_idx);
+	ctx_idx = lua_absindex(L, ctx_idx);
+	lua_getupvalue(L, func_idx, 1);		/* old _ENV, restored below for recursion */
+	lua_pushvalue(L, func_idx);
+	push_env(L, ctx_idx);
+	lua_setupvalue(L, -2, 1);
+	lua_pushcfunction(L, l_put);
+	lua_pushcfunction(L, l_escape);
+	lua_call(L, 2, 0);
+	lua_setupvalue(L, func_idx, 1);
+}
+
+/* include(name, ctx): renders partials/<name>.html into the page. */
+static int
+l_include(lua_State *L)
+{
+	struct hb_luaenv *e = env_of(L);
+	const char *name = luaL_checkstring(L, 1);
+
+	lua_settop(L, 2);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_templates);
+	if (strchr(name, '/') == NULL && strstr(name, ".html") == NULL)
+		lua_pushfstring(L, "partials/%s.html", name);
+	else
+		lua_pushstring(L, name);
+	if (lua_rawget(L, -2) != LUA_TFUNCTION)
+		return luaL_error(L, "include: no template '%s'", name);
+	if (lua_gettop(L) > 40)
+		return luaL_error(L, "include: partials nested too deeply");
+	luaL_checkstack(L, 8, "include");
+	call_template(L, -1, 2);
+	return 0;
+}
+
+static const char *const month_names[] = {
+	"January", "February", "March", "April", "May", "June", "July", "August", "September",
+	"October", "November", "December",
+};
+
+static void
+add_date_part(luaL_Buffer *b, char spec, int y, int m, int d)
+{
+	char tmp[16];
+
+	switch (spec) {
+	case 'Y': snprintf(tmp, sizeof(tmp), "%04d", y); break;
+	case 'm': if (m) snprintf(tmp, sizeof(tmp), "%02d", m); else tmp[0] = '\0'; break;
+	case 'd': if (d) snprintf(tmp, sizeof(tmp), "%02d", d); else tmp[0] = '\0'; break;
+	case 'e': if (d) snprintf(tmp, sizeof(tmp), "%d", d); else tmp[0] = '\0'; break;
+	case 'B': snprintf(tmp, sizeof(tmp), "%s", m ? month_names[m - 1] : ""); break;
+	case 'b': snprintf(tmp, sizeof(tmp), "%.3s", m ? month_names[m - 1] : ""); break;
+	case '%': snprintf(tmp, sizeof(tmp), "%%"); break;
+	default: snprintf(tmp, sizeof(tmp), "%%%c", spec); break;
+	}
+	luaL_addstring(b, tmp);
+}
+
+/*
+ * date(fmt, d) or date(d): formats a YYYY[-MM[-DD]] date with %Y %m %d %e %B %b, in English,
+ * independent of the locale. Parts the date lacks format as nothing; the default format is
+ * "%e %B %Y" ("16 November 2016", "November 2019", "2019").
+ */
+static int
+l_date(lua_State *L)
+{
+	const char *fmt = lua_gettop(L) >= 2 ? luaL_checkstring(L, 1) : "%e %B %Y";
+	const char *s = luaL_checkstring(L, lua_gettop(L) >= 2 ? 2 : 1);
+	int y = 0, m = 0, d = 0;
+	luaL_Buffer b;
+
+	if (!hb_page_is_date(s))
+		return luaL_error(L, "date: '%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", s);
+	sscanf(s, "%d-%d-%d", &y, &m, &d);
+	luaL_buffinit(L, &b);
+	for (; *fmt; fmt++) {
+		if (*fmt == '%' && fmt[1] != '\0')
+			add_date_part(&b, *++fmt, y, m, d);
+		else
+			luaL_addchar(&b, *fmt);
+	}
+	luaL_pushresult(&b);
+	/* Collapse the spaces left by missing parts: "%e %B %Y" of "2019" is "2019". */
+	luaL_gsub(L, lua_tostring(L, -1), "  ", " ");
+	{
+		const char *r = lua_tostring(L, -1);
+		size_t len = strlen(r);
+
+		while (*r == ' ')
+			r++, len--;
+		while (len > 0 && r[len - 1] == ' ')
+			len--;
+		lua_pushlstring(L, r, len);
+	}
+	return 1;
+}
+
+static int
+new_ref(lua_State *L)
+{
+	return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Opens only the libraries the sandbox offers, one by one (never luaL_openlibs). */
+static void
+open_libraries(lua_State *L)
+{
+	luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+	luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+	luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+	lua_pop(L, 5);
+	/* Strings share one metatable whose __index is this table: take dump out of it. */
+	lua_getglobal(L, LUA_STRLIBNAME);
+	lua_pushnil(L);
+	lua_setfield(L, -2, "dump");
+	lua_pop(L, 1);
+}
+
+/* Copies _G[lib] into a new read-only table, without the listed fields. */
+static void
+push_library(lua_State *L, const char *lib, const char *const *without)
+{
+	lua_newtable(L);
+	lua_getglobal(L, lib);
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		const char *const *w;
+		int skip = 0;
+
+		for (w = without; *w; w++)
+			skip |= lua_type(L, -2) == LUA_TSTRING && strcmp(lua_tostring(L, -2), *w) == 0;
+		if (skip) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, -5);
+	}
+	lua_pop(L, 1);
+	make_readonly(L);
+}
+
+static void
+build_base(struct hb_luaenv *e)
+{
+	static const char *const globals[] = {
+		"assert", "error", "ipairs", "next", "pairs", "select", "tonumber", "tostring",
+		"type", NULL,
+	};
+	static const char *const none[] = { NULL };
+	static const char *const no_random[] = { "random", "randomseed", NULL };
+	static const luaL_Reg helpers[] = {
+		{ "url", l_url }, { "include", l_include }, { "date", l_date },
+		{ "escape", l_escape }, { NULL, NULL },
+	};
+	lua_State *L = e->L;
+	size_t i;
+
+	lua_newtable(L);
+	for (i = 0; globals[i]; i++) {
+		lua_getglobal(L, globals[i]);
+		lua_setfield(L, -2, globals[i]);
+	}
+	push_library(L, LUA_STRLIBNAME, none);
+	lua_setfield(L, -2, "string");
+	push_library(L, LUA_TABLIBNAME, none);
+	lua_setfield(L, -2, "table");
+	push_library(L, LUA_UTF8LIBNAME, none);
+	lua_setfield(L, -2, "utf8");
+	push_library(L, LUA_MATHLIBNAME, no_random);
+	lua_setfield(L, -2, "math");
+	luaL_setfuncs(L, helpers, 0);
+	lua_pushvalue(L, -1);
+	e->ref_base = new_ref(L);
+	lua_createtable(L, 0, 1);
+	lua_insert(L, -2);
+	lua_pushcclosure(L, l_env_index, 1);
+	lua_setfield(L, -2, "__index");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	e->ref_envmeta = new_ref(L);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Compiles layouts/<name> into the templates table; reports syntax errors. */
+static int
+compile_one(struct hb_luaenv *e, const struct hb_file *f, const char *name, struct hb_diag *d)
+{
+	lua_State *L = e->L;
+	struct hb_buf lua = HB_BUF_INIT, chunk = HB_BUF_INIT;
+	struct hb_loc loc;
+	int rc = -1;
+
+	hb_buf_printf(&chunk, "%s/%s", e->theme_dir, f->path);
+	loc = (struct hb_loc){ chunk.buf, 0, 0 };
+	if (hb_template_compile(&lua, f->data, f->len, chunk.buf, d) != 0)
+		goto out;
+	lua_pushfstring(L, "@%s", chunk.buf);
+	if (luaL_loadbufferx(L, lua.buf, lua.len, lua_tostring(L, -1), "t") != LUA_OK) {
+		const char *msg = lua_tostring(L, -1), *p = strstr(msg, ".html:");
+		int line = p ? atoi(p + 6) : 0;
+
+		loc.line = line;
+		p = p ? strstr(p + 6, ": ") : NULL;
+		hb_diag(d, HB_ERROR, loc, "%s", p ? p + 2 : msg);
+		lua_pop(L, 2);
+		goto out;
+	}
+	lua_remove(L, -2);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_templates);
+	lua_insert(L, -2);
+	lua_setfield(L, -2, name);
+	lua_pop(L, 1);
+	e->names = hb_xrealloc(e->names, (e->n_names + 1) * sizeof(*e->names));
+	e->names[e->n_names++] = hb_xstrdup(name);
+	rc = 0;
+out:
+	hb_buf_free(&lua);
+	hb_buf_free(&chunk);
+	return rc;
+}
+
+static int
+compile_templates(struct hb_luaenv *e, const struct hb_source *theme, struct hb_diag *d)
+{
+	size_t i, errors = 0;
+
+	lua_newtable(e->L);
+	e->ref_templates = new_ref(e->L);
+	for (i = 0; i < theme->n_files; i++) {
+		const struct hb_file *f = &theme->files[i];
+		size_t n = strlen(f->path);
+
+		if (strncmp(f->path, "layouts/", 8) != 0 || n < 5 ||
+		    strcmp(f->path + n - 5, ".html") != 0)
+			continue;
+		if (compile_one(e, f, f->path + 8, d) != 0)
+			errors++;
+	}
+	if (e->n_names > 1)
+		qsort(e->names, e->n_names, sizeof(*e->names), cmp_name);
+	return errors ? -1 : 0;
+}
+
+int
+hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct hb_diag *d)
+{
+	struct hb_luaenv *e = hb_xcalloc(1, sizeof(*e));
+	lua_State *L;
+
+	*out = e;
+	e->mem_limit = SIZE_MAX;
+	e->mem_quota = cfg->mem_quota ? cfg->mem_quota : HB_LUA_MEM_QUOTA;
+	e->budget = cfg->instruction_budget ? cfg->instruction_budget : HB_LUA_INSTRUCTION_BUDGET;
+	e->theme_dir = cfg->theme_dir;
+	e->L = L = lua_newstate(l_alloc, e);
+	if (L == NULL) {
+		fputs("handbook: out of memory\n", stderr);
+		exit(2);
+	}
+	*(struct hb_luaenv **)lua_getextraspace(L) = e;
+	e->ref_current = LUA_REFNIL;
+	open_libraries(L);
+	if (luaL_loadbufferx(L, prelude, sizeof(prelude) - 1, "=prelude", "t") != LUA_OK)
+		return -1;
+	lua_call(L, 0, 1);
+	e->ref_readonly = new_ref(L);
+	build_base(e);
+	return compile_templates(e, cfg->theme, d);
+}
+
+void
+hb_luaenv_free(struct hb_luaenv *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	if (e->L)
+		lua_close(e->L);
+	for (i = 0; i < e->n_names; i++)
+		free(e->names[i]);
+	free(e->names);
+	free(e);
+}
+
+int
+hb_luaenv_has(const struct hb_luaenv *e, const char *name)
+{
+	return bsearch(&name, e->names, e->n_names, sizeof(*e->names), cmp_name) != NULL;
+}
+
+static void
+set_string(lua_State *L, const char *key, const char *value)
+{
+	if (value == NULL)
+		return;
+	lua_pushstring(L, value);
+	lua_setfield(L, -2, key);
+}
+
+static void
+push_value(lua_State *L, const struct hb_value *v)
+{
+	size_t i;
+
+	if (v->kind == HB_VALUE_STRING) {
+		lua_pushstring(L, v->str);
+		return;
+	}
+	lua_createtable(L, (int)v->n, 0);
+	for (i = 0; i < v->n; i++) {
+		push_value(L, &v->items[i]);
+		if (v->kind == HB_VALUE_LIST)
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		else
+			lua_setfield(L, -2, v->keys[i]);
+	}
+	make_readonly(L);
+}
+
+static void
+push_proxy(struct hb_luaenv *e, const struct hb_node *node)
+{
+	lua_rawgeti(e->L, LUA_REGISTRYINDEX, e->ref_proxy);
+	lua_rawgeti(e->L, -1, (lua_Integer)node->order + 1);
+	lua_remove(e->L, -2);
+}
+
+static void
+set_strings(lua_State *L, const char *key, const struct hb_reflist *list)
+{
+	size_t i;
+
+	lua_createtable(L, (int)list->n, 0);
+	for (i = 0; i < list->n; i++) {
+		lua_pushstring(L, list->v[i].id);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	make_readonly(L);
+	lua_setfield(L, -2, key);
+}
+
+/* A list of the pages a front-matter list names (unresolved names are left out). */
+static void
+set_refs(struct hb_luaenv *e, const struct hb_graph *g, const char *key,
+    const struct hb_reflist *list)
+{
+	lua_State *L = e->L;
+	size_t i;
+	lua_Integer k = 0;
+
+	lua_createtable(L, (int)list->n, 0);
+	for (i = 0; i < list->n; i++) {
+		const struct hb_node *to = hb_graph_lookup(g, list->v[i].id);
+
+		if (to == NULL)
+			continue;
+		push_proxy(e, to);
+		lua_rawseti(L, -2, ++k);
+	}
+	make_readonly(L);
+	lua_setfield(L, -2, key);
+}
+
+static void
+set_headings(lua_State *L, const struct hb_doc *doc)
+{
+	size_t i;
+
+	lua_createtable(L, (int)doc->n_headings, 0);
+	for (i = 0; i < doc->n_headings; i++) {
+		lua_createtable(L, 0, 3);
+		lua_pushinteger(L, doc->headings[i].level);
+		lua_setfield(L, -2, "level");
+		set_string(L, "text", doc->headings[i].text);
+		set_string(L, "anchor", doc->headings[i].anchor);
+		make_readonly(L);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	make_readonly(L);
+	lua_setfield(L, -2, "headings");
+}
+
+static void
+set_neighbours(struct hb_luaenv *e, const struct hb_node *node)
+{
+	lua_State *L = e->L;
+	size_t i;
+
+	if (node->prev) {
+		push_proxy(e, node->prev);
+		lua_setfield(L, -2, "prev");
+	}
+	if (node->next) {
+		push_proxy(e, node->next);
+		lua_setfield(L, -2, "next");
+	}
+	lua_createtable(L, (int)node->n_backlinks, 0);
+	for (i = 0; i < node->n_backlinks; i++) {
+		push_proxy(e, node->backlinks[i].from);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	make_readonly(L);
+	lua_setfield(L, -2, "backlinks");
+}
+
+/* Fills the data table (on top of the stack) of one page. */
+static void
+fill_page(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_node *node)
+{
+	lua_State *L = e->L;
+	const struct hb_page *p = node->page;
+
+	set_string(L, "id", p->id);
+	set_string(L, "title", p->title);
+	set_string(L, "summary", p->summary);
+	set_string(L, "type", p->type);
+	set_string(L, "date", p->date);
+	set_string(L, "end_date", p->end_date);
+	set_string(L, "venue", p->venue);
+	set_string(L, "format", p->format);
+	set_string(L, "abbr", p->abbr);
+	set_string(L, "path", p->out_path);
+	set_string(L, "source", p->src_path);
+	set_string(L, "section", p->section);
+	lua_pushboolean(L, p->is_index);
+	lua_setfield(L, -2, "is_index");
+	lua_pushboolean(L, p->is_draft);
+	lua_setfield(L, -2, "draft");
+	lua_pushinteger(L, p->weight);
+	lua_setfield(L, -2, "weight");
+	lua_pushinteger(L, (lua_Integer)node->order + 1);
+	lua_setfield(L, -2, "order");
+	set_strings(L, "aliases", &p->aliases);
+	set_strings(L, "tags", &p->tags);
+	set_refs(e, g, "sources", &p->sources);
+	set_refs(e, g, "participants", &p->participants);
+	set_refs(e, g, "related", &p->related);
+	set_headings(L, &node->doc);
+	set_neighbours(e, node);
+	push_value(L, p->front);
+	lua_setfield(L, -2, "params");
+}
+
+static const char *
+section_title(struct hb_arena *a, const struct hb_section *s)
+{
+	char *t;
+
+	if (s->index)
+		return s->index->page->title;
+	if (s->name[0] == '\0')
+		return "Home";
+	t = hb_arena_strdup(a, s->name);
+	if (t[0] >= 'a' && t[0] <= 'z')
+		t[0] = (char)(t[0] - 'a' + 'A');
+	return t;
+}
+
+static void
+set_sections(struct hb_luaenv *e, const struct hb_graph *g)
+{
+	lua_State *L = e->L;
+	struct hb_arena a;
+	size_t i, j;
+
+	hb_arena_init(&a);
+	lua_createtable(L, (int)g->n_sections, 0);
+	for (i = 0; i < g->n_sections; i++) {
+		const struct hb_section *s = &g->sections[i];
+
+		lua_createtable(L, 0, 4);
+		set_string(L, "name", s->name);
+		set_string(L, "title", section_title(&a, s));
+		if (s->index) {
+			push_proxy(e, s->index);
+			lua_setfield(L, -2, "page");
+		}
+		lua_createtable(L, (int)s->n_pages, 0);
+		for (j = 0; j < s->n_pages; j++) {
+			push_proxy(e, s->pages[j]);
+			lua_rawseti(L, -2, (lua_Integer)j + 1);
+		}
+		make_readonly(L);
+		lua_setfield(L, -2, "pages");
+		make_readonly(L);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	make_readonly(L);
+	lua_setfield(L, -2, "sections");
+	hb_arena_free(&a);
+}
+
+/* site.page(id): the page with that id, or nil. */
+static int
+l_site_page(lua_State *L)
+{
+	struct hb_luaenv *e = env_of(L);
+
+	luaL_checkstring(L, 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_ids);
+	lua_pushvalue(L, 1);
+	lua_rawget(L, -2);
+	return 1;
+}
+
+static void
+set_site_fields(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_config *cfg)
+{
+	lua_State *L = e->L;
+	size_t i;
+
+	lua_newtable(L);
+	set_string(L, "title", cfg->title);
+	set_string(L, "description", cfg->description);
+	set_string(L, "language", cfg->language);
+	set_string(L, "base_url", cfg->base_url);
+	if (cfg->raw) {
+		push_value(L, cfg->raw);
+		lua_setfield(L, -2, "params");
+	}
+	lua_createtable(L, (int)g->n_nodes, 0);
+	for (i = 0; i < g->n_nodes; i++) {
+		push_proxy(e, g->order[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	make_readonly(L);
+	lua_setfield(L, -2, "pages");
+	set_sections(e, g);
+	lua_pushcfunction(L, l_site_page);
+	lua_setfield(L, -2, "page");
+	make_readonly(L);
+}
+
+void
+hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_config *cfg)
+{
+	lua_State *L = e->L;
+	size_t i;
+
+	/* Every page gets its data table and proxy first, so pages can refer to each other. */
+	lua_createtable(L, (int)g->n_nodes, 0);
+	lua_createtable(L, (int)g->n_nodes, 0);
+	lua_createtable(L, 0, (int)g->n_nodes);
+	for (i = 0; i < g->n_nodes; i++) {
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, -5, (lua_Integer)i + 1);
+		make_readonly(L);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, -4, (lua_Integer)i + 1);
+		lua_setfield(L, -2, g->order[i]->page->id);
+	}
+	e->ref_ids = new_ref(L);
+	e->ref_proxy = new_ref(L);
+	e->ref_data = new_ref(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_data);
+	for (i = 0; i < g->n_nodes; i++) {
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		fill_page(e, g, g->order[i]);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_base);
+	set_site_fields(e, g, cfg);
+	lua_setfield(L, -2, "site");
+	lua_pop(L, 1);
+}
+
+static int
+message_handler(lua_State *L)
+{
+	if (lua_type(L, 1) != LUA_TSTRING)
+		lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
+	return 1;
+}
+
+/* Reports "chunk:line: msg" as a diagnostic at that template line. */
+static void
+report_lua_error(struct hb_luaenv *e, const char *msg, const char *layout, struct hb_diag *d)
+{
+	const char *p = strstr(msg, ".html:");
+	struct hb_buf where = HB_BUF_INIT;
+	struct hb_loc loc = { NULL, 0, 0 };
+	const char *text = msg;
+
+	if (p != NULL && strstr(p + 6, ": ") != NULL) {
+		hb_buf_put(&where, msg, (size_t)(p + 5 - msg));
+		loc.line = atoi(p + 6);
+		text = strstr(p + 6, ": ") + 2;
+	} else {
+		hb_buf_printf(&where, "%s/layouts/%s", e->theme_dir, layout);
+	}
+	loc.path = where.buf;
+	hb_diag(d, HB_ERROR, loc, "%s", text);
+	hb_buf_free(&where);
+}
+
+/* Runs the layout (argument 1) inside lua_pcall, so every error is caught. */
+static int
+l_run_layout(lua_State *L)
+{
+	call_template(L, 1, 2);
+	return 0;
+}
+
+static void
+set_content(struct hb_luaenv *e, const struct hb_node *node, const char *html)
+{
+	lua_State *L = e->L;
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_data);
+	lua_rawgeti(L, -1, (lua_Integer)node->order + 1);
+	if (html)
+		lua_pushstring(L, html);
+	else
+		lua_pushnil(L);
+	lua_setfield(L, -2, "content");
+	lua_pop(L, 2);
+}
+
+int
+hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *node,
+    const char *content_html, const char *layout, struct hb_diag *d)
+{
+	lua_State *L = e->L;
+	int top = lua_gettop(L), status;
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_templates);
+	if (lua_getfield(L, -1, layout) != LUA_TFUNCTION) {
+		struct hb_loc loc = { e->theme_dir, 0, 0 };
+
+		hb_diag(d, HB_ERROR, loc, "the theme has no layout '%s'", layout);
+		lua_settop(L, top);
+		return -1;
+	}
+	set_content(e, node, content_html);
+	push_proxy(e, node);
+	e->ref_current = new_ref(L);
+	e->out = out;
+	e->cur_path = node->page->out_path;
+	lua_pushcfunction(L, message_handler);
+	lua_pushcfunction(L, l_run_layout);
+	lua_pushvalue(L, -3);
+	lua_pushnil(L);
+	e->used = 0;
+	e->tripped = 0;
+	e->mem_limit = e->mem_used + e->mem_quota;
+	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
+	status = lua_pcall(L, 2, 0, top + 3);
+	lua_sethook(L, NULL, 0, 0);
+	e->mem_limit = SIZE_MAX;
+	if (status != LUA_OK)
+		report_lua_error(e, lua_tostring(L, -1), layout, d);
+	luaL_unref(L, LUA_REGISTRYINDEX, e->ref_current);
+	e->ref_current = LUA_REFNIL;
+	set_content(e, node, NULL);
+	lua_settop(L, top);
+	e->out = NULL;
+	return status == LUA_OK ? 0 : -1;
+}

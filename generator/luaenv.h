@@ -1,0 +1,57 @@
+/*
+ * luaenv: the sandboxed Lua state in which theme templates run; one per worker thread.
+ *
+ * hb_luaenv_new() compiles every template of the theme (files under layouts/, by name:
+ * "page.html", "partials/nav.html") once. hb_luaenv_set_site() builds the read-only view of the
+ * site (every page, the sections, the configuration) once. hb_luaenv_render() then renders one
+ * page with one layout into a buffer.
+ *
+ * Templates see only: page, site, root (the relative prefix to the site root), the helpers
+ * url(page_or_id), include(partial, ctx), date(fmt, date), escape(s), and the globals assert
+ * error ipairs next pairs select tonumber tostring type string table math (no random) utf8.
+ * There is no io, os, require, load, dofile, debug, string.dump or bytecode. Reading an
+ * undefined global, or writing to page or site, is an error. Each render has a memory quota and
+ * an instruction budget; once the budget trips, the hook fires on every instruction so nothing
+ * can swallow the error. Errors are diagnostics at the template's own line:
+ * `themes/default/layouts/page.html:12: error: ...`.
+ *
+ * Not thread-safe: one struct hb_luaenv per thread. The graph and config it views must outlive it.
+ */
+#ifndef HB_LUAENV_H
+#define HB_LUAENV_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "config.h"
+#include "diag.h"
+#include "graph.h"
+#include "source.h"
+
+#define HB_LUA_MEM_QUOTA (64u * 1024 * 1024)
+#define HB_LUA_INSTRUCTION_BUDGET 50000000L
+
+struct hb_luaenv;
+
+struct hb_luaenv_config {
+	const struct hb_source *theme;	/* theme files; templates are those under layouts/ */
+	const char *theme_dir;		/* as the user named it, for chunk names */
+	size_t mem_quota;		/* per render, bytes; 0: HB_LUA_MEM_QUOTA */
+	long instruction_budget;	/* per render; 0: HB_LUA_INSTRUCTION_BUDGET */
+};
+
+/* Returns 0, or -1 with template syntax errors in d. The caller frees *out with hb_luaenv_free. */
+int hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct hb_diag *d);
+void hb_luaenv_free(struct hb_luaenv *env);
+/* Returns 1 when the theme has the template `name` ("meeting.html"). */
+int hb_luaenv_has(const struct hb_luaenv *env, const char *name);
+void hb_luaenv_set_site(struct hb_luaenv *env, const struct hb_graph *g,
+    const struct hb_config *cfg);
+/*
+ * Renders node with template `layout`, the page's HTML body in content_html. Appends to out.
+ * Returns 0, or -1 with the template error in d.
+ */
+int hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *env, const struct hb_node *node,
+    const char *content_html, const char *layout, struct hb_diag *d);
+
+#endif

@@ -1,0 +1,174 @@
+/*
+ * main: argv -> struct hb_options -> hb_build(); prints diagnostics and the summary.
+ * Exit status: 0 success, 1 content or template errors, 2 usage or environment errors.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "diag.h"
+
+#define HB_VERSION "0.1.0"
+
+static const char usage[] =
+    "usage: handbook build [options]   build the site into --out\n"
+    "       handbook check [options]   build in memory and report every problem\n"
+    "       handbook --version | --help\n"
+    "\n"
+    "options:\n"
+    "  --content DIR     content directory (default: content)\n"
+    "  --theme DIR       theme directory (default: themes/default)\n"
+    "  --out DIR         output directory (default: site)\n"
+    "  --config FILE     configuration file (default: handbook.yaml, optional)\n"
+    "  --rev REV         build content and theme from a git revision\n"
+    "  --jobs N          worker threads (default: the number of processors)\n"
+    "  --drafts          include pages with 'draft: true'\n"
+    "  --base-url URL    absolute URL of the published site\n"
+    "  --strict          treat warnings as errors\n"
+    "  --quiet           print only diagnostics\n"
+    "\n"
+    "Diagnostics are 'path:line:col: error: message'. Exit status: 0 success,\n"
+    "1 errors in content or templates, 2 usage or environment errors.\n";
+
+enum { OPT_CONTENT = 256, OPT_THEME, OPT_OUT, OPT_CONFIG, OPT_REV, OPT_JOBS, OPT_DRAFTS,
+    OPT_BASE_URL, OPT_STRICT, OPT_QUIET };
+
+static const struct option long_options[] = {
+	{ "content", required_argument, NULL, OPT_CONTENT },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "rev", required_argument, NULL, OPT_REV },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "drafts", no_argument, NULL, OPT_DRAFTS },
+	{ "base-url", required_argument, NULL, OPT_BASE_URL },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct cli {
+	struct hb_options o;
+	int is_strict;
+	int is_quiet;
+};
+
+static int
+usage_error(const char *msg, const char *arg)
+{
+	fprintf(stderr, "handbook: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+	fputs("Try 'handbook --help'.\n", stderr);
+	return 2;
+}
+
+static int
+parse_jobs(const char *s, int *out)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || n < 1 || n > 256)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+/* Parses the options after the command; returns 0, or an exit status. */
+static int
+parse_options(struct cli *c, int argc, char **argv)
+{
+	int ch;
+
+	c->o.content_dir = "content";
+	c->o.theme_dir = "themes/default";
+	c->o.out_dir = "site";
+	c->o.config_path = "handbook.yaml";
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+		switch (ch) {
+		case OPT_CONTENT: c->o.content_dir = optarg; break;
+		case OPT_THEME: c->o.theme_dir = optarg; break;
+		case OPT_OUT: c->o.out_dir = optarg; break;
+		case OPT_CONFIG: c->o.config_path = optarg; c->o.is_config_explicit = 1; break;
+		case OPT_REV: c->o.rev = optarg; break;
+		case OPT_DRAFTS: c->o.include_drafts = 1; break;
+		case OPT_BASE_URL: c->o.base_url = optarg; break;
+		case OPT_STRICT: c->is_strict = 1; break;
+		case OPT_QUIET: c->is_quiet = 1; break;
+		case OPT_JOBS:
+			if (parse_jobs(optarg, &c->o.jobs) != 0)
+				return usage_error("--jobs needs a number from 1 to 256", optarg);
+			break;
+		default:
+			return usage_error("unknown or incomplete option", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument", argv[optind]);
+	return 0;
+}
+
+static void
+print_summary(const struct cli *c, const struct hb_diag *d, const struct hb_stats *st, int rc)
+{
+	if (d->n_errors || d->n_warnings)
+		fprintf(stderr, "handbook: %zu error%s, %zu warning%s\n", d->n_errors,
+		    d->n_errors == 1 ? "" : "s", d->n_warnings, d->n_warnings == 1 ? "" : "s");
+	if (c->is_quiet || rc != 0)
+		return;
+	if (c->o.is_check)
+		fprintf(stderr, "checked %zu pages in %.2f s\n", st->n_pages, st->seconds);
+	else
+		fprintf(stderr, "built %zu pages in %.2f s\n", st->n_pages, st->seconds);
+}
+
+static int
+run_build(int argc, char **argv, int is_check)
+{
+	struct cli c;
+	struct hb_diag d;
+	struct hb_stats stats;
+	struct hb_err err = { "" };
+	int rc, use_color = isatty(2) && getenv("NO_COLOR") == NULL;
+
+	memset(&c, 0, sizeof(c));
+	c.o.is_check = is_check;
+	if ((rc = parse_options(&c, argc, argv)) != 0)
+		return rc;
+	hb_diag_init(&d);
+	d.warnings_are_errors = c.is_strict;
+	hb_build_init();
+	rc = hb_build(&c.o, &d, &stats, &err);
+	hb_diag_sort(&d);
+	hb_diag_print(&d, stderr, use_color);
+	if (rc < 0)
+		fprintf(stderr, "handbook: %s\n", err.msg);
+	else
+		print_summary(&c, &d, &stats, rc);
+	hb_diag_free(&d);
+	hb_build_shutdown();
+	return rc < 0 ? 2 : rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (cmd == NULL)
+		return usage_error("no command", NULL);
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		printf("handbook %s\n", HB_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "build") == 0 || strcmp(cmd, "check") == 0)
+		return run_build(argc - 1, argv + 1, cmd[0] == 'c');
+	return usage_error("unknown command", cmd);
+}

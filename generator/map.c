@@ -1,0 +1,104 @@
+#include "map.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xalloc.h"
+
+void
+hb_map_init(struct hb_map *m, int fold)
+{
+	memset(m, 0, sizeof(*m));
+	m->fold = fold;
+}
+
+void
+hb_map_free(struct hb_map *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	hb_map_init(m, m->fold);
+}
+
+static size_t
+hash_key(const char *s, int fold)
+{
+	size_t h = 14695981039346656037ULL;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (fold && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		h = (h ^ c) * 1099511628211ULL;
+	}
+	return h;
+}
+
+static int
+same_key(const struct hb_map *m, const char *a, const char *b)
+{
+	return m->fold ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
+}
+
+static struct hb_map_slot *
+find_slot(const struct hb_map *m, const char *key, size_t h)
+{
+	size_t i = h & (m->cap - 1);
+
+	while (m->slots[i].key != NULL) {
+		if (m->slots[i].hash == h && same_key(m, m->slots[i].key, key))
+			return &m->slots[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	return &m->slots[i];
+}
+
+static void
+rehash(struct hb_map *m)
+{
+	struct hb_map_slot *old = m->slots;
+	size_t i, old_cap = m->cap;
+
+	m->cap = old_cap ? old_cap * 2 : 16;
+	m->slots = hb_xcalloc(m->cap, sizeof(*m->slots));
+	for (i = 0; i < old_cap; i++) {
+		if (old[i].key != NULL)
+			*find_slot(m, old[i].key, old[i].hash) = old[i];
+	}
+	free(old);
+}
+
+void *
+hb_map_get(const struct hb_map *m, const char *key)
+{
+	if (m->cap == 0)
+		return NULL;
+	return find_slot(m, key, hash_key(key, m->fold))->value;
+}
+
+void *
+hb_map_put(struct hb_map *m, const char *key, void *value)
+{
+	struct hb_map_slot *s;
+	size_t h = hash_key(key, m->fold);
+	void *prev;
+
+	if ((m->n + 1) * 4 > m->cap * 3)
+		rehash(m);
+	s = find_slot(m, key, h);
+	if (s->key != NULL) {
+		prev = s->value;
+		s->value = value;
+		return prev;
+	}
+	s->key = hb_xstrdup(key);
+	s->hash = h;
+	s->value = value;
+	m->n++;
+	return NULL;
+}

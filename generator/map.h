@@ -1,0 +1,34 @@
+/*
+ * map: a hash map from NUL-terminated strings to pointers (open addressing, FNV-1a).
+ *
+ * Keys are copied; values are borrowed. With HB_MAP_FOLD the keys compare ASCII
+ * case-insensitively (titles, aliases). Iteration order is never exposed: callers that need an
+ * order sort explicitly. Not thread-safe for writers; concurrent readers are fine.
+ */
+#ifndef HB_MAP_H
+#define HB_MAP_H
+
+#include <stddef.h>
+
+enum { HB_MAP_EXACT = 0, HB_MAP_FOLD = 1 };
+
+struct hb_map_slot {
+	char *key;
+	void *value;
+	size_t hash;
+};
+
+struct hb_map {
+	struct hb_map_slot *slots;
+	size_t n;
+	size_t cap;		/* power of two, or 0 */
+	int fold;
+};
+
+void hb_map_init(struct hb_map *m, int fold);
+void hb_map_free(struct hb_map *m);
+void *hb_map_get(const struct hb_map *m, const char *key);
+/* Sets key to value; returns the previous value or NULL. */
+void *hb_map_put(struct hb_map *m, const char *key, void *value);
+
+#endif

@@ -1,0 +1,429 @@
+#include "markdown.h"
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "map.h"
+#include "xalloc.h"
+
+/*
+ * cmark-gfm 0.29.0.gfm.6's cmark_parser_finish() toggles a process-wide table (the special
+ * inline characters of the extensions) without a lock: unserialised, 1 to 4 % of parses on two
+ * threads render wrongly. This lock is the one piece of shared mutable state in the generator.
+ */
+static pthread_mutex_t hb_cmark_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *const extension_names[] = {
+	"table", "strikethrough", "autolink", "tagfilter", "tasklist", NULL,
+};
+
+void
+hb_markdown_init(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
+struct growable {
+	void *v;
+	size_t n;
+	size_t n_alloc;
+};
+
+struct mctx {
+	const struct hb_page *page;
+	struct hb_arena *a;
+	struct hb_diag *d;
+	size_t *line_starts;	/* byte offset of each body line */
+	size_t n_lines;
+	struct growable links;
+	struct growable headings;
+	cmark_node *cursor_block;	/* where the last link of a block was found */
+	size_t cursor;
+};
+
+const char *
+hb_markdown_anchor(struct hb_arena *a, const char *text)
+{
+	struct hb_buf b = HB_BUF_INIT;
+	const char *anchor;
+
+	for (; *text; text++) {
+		unsigned char c = (unsigned char)*text;
+
+		if (c >= 'A' && c <= 'Z')
+			hb_buf_putc(&b, c - 'A' + 'a');
+		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c >= 0x80)
+			hb_buf_putc(&b, c);
+		else if (c == ' ')
+			hb_buf_putc(&b, '-');
+	}
+	anchor = hb_arena_strdup(a, b.len ? b.buf : "section");
+	hb_buf_free(&b);
+	return anchor;
+}
+
+static void
+index_lines(struct mctx *c)
+{
+	const char *body = c->page->body;
+	size_t i, n_alloc = 0;
+
+	c->line_starts = hb_xgrow(NULL, &n_alloc, 1, sizeof(size_t));
+	c->line_starts[c->n_lines++] = 0;
+	for (i = 0; i < c->page->body_len; i++) {
+		if (body[i] != '\n')
+			continue;
+		c->line_starts = hb_xgrow(c->line_starts, &n_alloc, c->n_lines + 1, sizeof(size_t));
+		c->line_starts[c->n_lines++] = i + 1;
+	}
+}
+
+static cmark_node *
+enclosing_block(cmark_node *node)
+{
+	for (; node != NULL; node = cmark_node_parent(node)) {
+		if ((cmark_node_get_type(node) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK &&
+		    cmark_node_get_start_line(node) > 0)
+			return node;
+	}
+	return NULL;
+}
+
+/* Converts a byte offset in the body into the file's line and column (in characters). */
+static void
+offset_to_loc(const struct mctx *c, size_t off, int *line, int *col)
+{
+	size_t lo = 0, hi = c->n_lines, i;
+	int chars = 0;
+
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (c->line_starts[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (i = c->line_starts[lo]; i < off; i++) {
+		if (((unsigned char)c->page->body[i] & 0xC0) != 0x80)
+			chars++;
+	}
+	*line = c->page->body_line + (int)lo;
+	*col = chars + 1;
+}
+
+/*
+ * Finds needle in the source of the block that holds node, after the previous link found in the
+ * same block, and sets line/col. Falls back to the block's own start.
+ */
+static void
+locate(struct mctx *c, cmark_node *node, const char *needle, int *line, int *col)
+{
+	cmark_node *block = enclosing_block(node);
+	const char *hit;
+	int start_line = block ? cmark_node_get_start_line(block) : 1;
+
+	if (block != c->cursor_block) {
+		c->cursor_block = block;
+		c->cursor = c->line_starts[(size_t)start_line - 1 < c->n_lines ?
+		    (size_t)start_line - 1 : 0];
+	}
+	hit = c->cursor < c->page->body_len ? strstr(c->page->body + c->cursor, needle) : NULL;
+	if (hit != NULL) {
+		c->cursor = (size_t)(hit - c->page->body) + 1;
+		offset_to_loc(c, (size_t)(hit - c->page->body), line, col);
+		return;
+	}
+	*line = c->page->body_line + start_line - 1;
+	*col = block ? cmark_node_get_start_column(block) : 1;
+}
+
+static struct hb_link *
+new_link(struct mctx *c)
+{
+	struct hb_link *links;
+
+	links = c->links.v = hb_xgrow(c->links.v, &c->links.n_alloc, c->links.n + 1,
+	    sizeof(struct hb_link));
+	memset(&links[c->links.n], 0, sizeof(struct hb_link));
+	return &links[c->links.n++];
+}
+
+static const char *
+trimmed(struct hb_arena *a, const char *s, size_t len)
+{
+	while (len > 0 && (*s == ' ' || *s == '\t'))
+		s++, len--;
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return hb_arena_strndup(a, s, len);
+}
+
+/* Fills link from the text between "[[" and "]]": target, #fragment and |label. */
+static int
+parse_wiki(struct mctx *c, struct hb_link *link, const char *inner, size_t len)
+{
+	const char *bar = memchr(inner, '|', len), *hash;
+	size_t target_len = bar ? (size_t)(bar - inner) : len;
+
+	if (bar != NULL)
+		link->label = trimmed(c->a, bar + 1, len - target_len - 1);
+	hash = memchr(inner, '#', target_len);
+	if (hash != NULL) {
+		link->fragment = trimmed(c->a, hash + 1, target_len - (size_t)(hash - inner) - 1);
+		target_len = (size_t)(hash - inner);
+	}
+	link->target = trimmed(c->a, inner, target_len);
+	if (link->label != NULL && link->label[0] == '\0')
+		link->label = NULL;
+	return link->target[0] != '\0' || (link->fragment && link->fragment[0]);
+}
+
+static cmark_node *
+text_node(const char *s, size_t len)
+{
+	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	char *lit = hb_xstrndup(s, len);
+
+	cmark_node_set_literal(t, lit);
+	free(lit);
+	return t;
+}
+
+static int
+inside_link(cmark_node *node)
+{
+	for (node = cmark_node_parent(node); node; node = cmark_node_parent(node)) {
+		cmark_node_type t = cmark_node_get_type(node);
+
+		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
+			return 1;
+	}
+	return 0;
+}
+
+/* Splits one text node around its wiki links; the node keeps the text after the last link. */
+static void
+split_wiki_links(struct mctx *c, cmark_node *text)
+{
+	char *lit = hb_xstrdup(cmark_node_get_literal(text));
+	const char *p = lit, *open;
+
+	while ((open = strstr(p, "[[")) != NULL) {
+		const char *close = strstr(open + 2, "]]");
+		struct hb_link *link;
+		cmark_node *node;
+		char *needle;
+
+		if (close == NULL || memchr(open + 2, '\n', (size_t)(close - open - 2)) != NULL) {
+			struct hb_loc loc = { c->page->src_path, 0, 0 };
+
+			locate(c, text, "[[", &loc.line, &loc.col);
+			hb_diag(c->d, HB_ERROR, loc, "unclosed wiki link: '[[' without ']]'");
+			break;
+		}
+		link = new_link(c);
+		link->kind = HB_LINK_WIKI;
+		if (!parse_wiki(c, link, open + 2, (size_t)(close - open - 2)))
+			link->target = "";
+		needle = hb_xstrndup(open, strcspn(open, "|#]"));
+		locate(c, text, needle, &link->line, &link->col);
+		free(needle);
+		if (open > p)
+			cmark_node_insert_before(text, text_node(p, (size_t)(open - p)));
+		node = cmark_node_new(CMARK_NODE_LINK);
+		cmark_node_set_url(node, "");
+		cmark_node_append_child(node, text_node(link->label ? link->label :
+		    link->target, strlen(link->label ? link->label : link->target)));
+		cmark_node_insert_before(text, node);
+		link->node = node;
+		p = close + 2;
+	}
+	cmark_node_set_literal(text, p);
+	free(lit);
+	if (cmark_node_get_literal(text)[0] == '\0') {
+		cmark_node_unlink(text);
+		cmark_node_free(text);
+	}
+}
+
+/* Returns 1 when url is a relative link to a Markdown file ("../x/y.md#frag"). */
+static int
+is_md_link(const char *url, size_t *path_len)
+{
+	size_t n = strcspn(url, "?#");
+	const char *colon = memchr(url, ':', n), *slash = memchr(url, '/', n);
+
+	if (n < 4 || url[0] == '/' || (colon != NULL && (slash == NULL || colon < slash)))
+		return 0;
+	*path_len = n;
+	return strncmp(url + n - 3, ".md", 3) == 0;
+}
+
+static void
+record_md_link(struct mctx *c, cmark_node *node)
+{
+	const char *url = cmark_node_get_url(node);
+	struct hb_link *link;
+	size_t path_len;
+	char *needle;
+
+	if (url == NULL || !is_md_link(url, &path_len))
+		return;
+	link = new_link(c);
+	link->kind = HB_LINK_MD;
+	link->target = hb_arena_strndup(c->a, url, path_len);
+	if (url[path_len] == '#' && url[path_len + 1] != '\0')
+		link->fragment = hb_arena_strdup(c->a, url + path_len + 1);
+	link->node = node;
+	needle = hb_xstrndup(url, path_len);
+	locate(c, node, needle, &link->line, &link->col);
+	free(needle);
+}
+
+static void
+collect_text(cmark_node *node, struct hb_buf *b)
+{
+	cmark_node *child;
+
+	switch (cmark_node_get_type(node)) {
+	case CMARK_NODE_TEXT:
+	case CMARK_NODE_CODE:
+		hb_buf_puts(b, cmark_node_get_literal(node));
+		return;
+	case CMARK_NODE_SOFTBREAK:
+	case CMARK_NODE_LINEBREAK:
+		hb_buf_putc(b, ' ');
+		return;
+	default:
+		break;
+	}
+	for (child = cmark_node_first_child(node); child; child = cmark_node_next(child))
+		collect_text(child, b);
+}
+
+static void
+record_heading(struct mctx *c, cmark_node *node, struct hb_map *used)
+{
+	struct hb_heading *h;
+	struct hb_buf text = HB_BUF_INIT;
+	const char *anchor;
+	int i;
+
+	collect_text(node, &text);
+	anchor = hb_markdown_anchor(c->a, text.buf);
+	for (i = 1; hb_map_get(used, anchor) != NULL; i++)
+		anchor = hb_arena_printf(c->a, "%s-%d", hb_markdown_anchor(c->a, text.buf), i);
+	hb_map_put(used, anchor, (void *)anchor);
+	h = c->headings.v = hb_xgrow(c->headings.v, &c->headings.n_alloc, c->headings.n + 1,
+	    sizeof(*h));
+	h += c->headings.n++;
+	h->level = cmark_node_get_heading_level(node);
+	h->text = hb_arena_strdup(c->a, text.buf);
+	h->anchor = anchor;
+	h->line = c->page->body_line + cmark_node_get_start_line(node) - 1;
+	h->node = node;
+	hb_buf_free(&text);
+}
+
+/* Collects nodes first: the tree must not change under an iterator. */
+static void
+collect_nodes(cmark_node *root, struct growable *texts, struct growable *others)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(node);
+		struct growable *g;
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (t == CMARK_NODE_TEXT && !inside_link(node))
+			g = texts;
+		else if (t == CMARK_NODE_LINK || t == CMARK_NODE_HEADING)
+			g = others;
+		else
+			continue;
+		g->v = hb_xgrow(g->v, &g->n_alloc, g->n + 1, sizeof(cmark_node *));
+		((cmark_node **)g->v)[g->n++] = node;
+	}
+	cmark_iter_free(it);
+}
+
+static cmark_node *
+parse_body(const struct hb_page *page)
+{
+	cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES);
+	cmark_node *root;
+	size_t i;
+
+	for (i = 0; extension_names[i]; i++)
+		cmark_parser_attach_syntax_extension(parser,
+		    cmark_find_syntax_extension(extension_names[i]));
+	cmark_parser_feed(parser, page->body, page->body_len);
+	pthread_mutex_lock(&hb_cmark_lock);
+	root = cmark_parser_finish(parser);
+	pthread_mutex_unlock(&hb_cmark_lock);
+	cmark_parser_free(parser);
+	cmark_consolidate_text_nodes(root);
+	return root;
+}
+
+int
+hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_arena *a,
+    struct hb_diag *d)
+{
+	struct mctx c = { .page = page, .a = a, .d = d };
+	struct growable texts = { 0 }, others = { 0 };
+	struct hb_map used;
+	size_t before = d->n_errors, i;
+	cmark_node *root;
+
+	memset(out, 0, sizeof(*out));
+	index_lines(&c);
+	root = parse_body(page);
+	collect_nodes(root, &texts, &others);
+	for (i = 0; i < texts.n; i++)
+		split_wiki_links(&c, ((cmark_node **)texts.v)[i]);
+	hb_map_init(&used, HB_MAP_EXACT);
+	for (i = 0; i < others.n; i++) {
+		cmark_node *node = ((cmark_node **)others.v)[i];
+
+		if (cmark_node_get_type(node) == CMARK_NODE_HEADING)
+			record_heading(&c, node, &used);
+		else
+			record_md_link(&c, node);
+	}
+	hb_map_free(&used);
+	out->root = root;
+	out->links = hb_arena_alloc(a, c.links.n * sizeof(struct hb_link));
+	if (c.links.n)
+		memcpy(out->links, c.links.v, c.links.n * sizeof(struct hb_link));
+	out->n_links = c.links.n;
+	out->headings = hb_arena_alloc(a, c.headings.n * sizeof(struct hb_heading));
+	if (c.headings.n)
+		memcpy(out->headings, c.headings.v, c.headings.n * sizeof(struct hb_heading));
+	out->n_headings = c.headings.n;
+	free(c.links.v);
+	free(c.headings.v);
+	free(texts.v);
+	free(others.v);
+	free(c.line_starts);
+	return d->n_errors > before ? -1 : 0;
+}
+
+void
+hb_doc_free(struct hb_doc *doc)
+{
+	if (doc->root != NULL)
+		cmark_node_free(doc->root);
+	doc->root = NULL;
+}

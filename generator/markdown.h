@@ -1,0 +1,71 @@
+/*
+ * markdown: a page body -> struct hb_doc (the AST, its headings and its links).
+ *
+ * The body is parsed as GitHub Flavored Markdown with cmark-gfm (table, strikethrough, autolink,
+ * tagfilter, tasklist, footnotes; never CMARK_OPT_UNSAFE). Then:
+ *   - every `[[target]]`, `[[target|label]]` and `[[target#anchor]]` in text becomes a link whose
+ *     URL the graph fills in later (inside tables write `\|` for the bar);
+ *   - every ordinary link to a relative `.md` path is recorded for the graph to resolve;
+ *   - every heading gets a stable anchor id (GitHub's scheme: lower case, punctuation dropped,
+ *     spaces to '-', duplicates numbered -1, -2, ...).
+ * Link locations are the file's line and column (in characters), found in the Markdown source,
+ * because cmark's inline source positions are unreliable.
+ *
+ * The AST is opaque outside markdown.c and render.c. hb_doc_free() releases it. Thread-safe:
+ * cmark_parser_finish() toggles a global table in cmark-gfm 0.29, so it runs under an internal
+ * mutex (hb_cmark_lock); hb_markdown_init() must run once before any thread parses.
+ */
+#ifndef HB_MARKDOWN_H
+#define HB_MARKDOWN_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "page.h"
+
+struct hb_heading {
+	int level;
+	const char *text;
+	const char *anchor;
+	int line;
+	void *node;		/* opaque: cmark_node * */
+};
+
+enum hb_link_kind {
+	HB_LINK_WIKI,		/* [[target]] */
+	HB_LINK_MD,		/* [text](path.md) */
+};
+
+struct hb_link {
+	enum hb_link_kind kind;
+	const char *target;	/* wiki: id, alias or title; md: the path as written, no fragment */
+	const char *fragment;	/* heading anchor after '#', or NULL */
+	const char *label;	/* wiki: the text after '|', or NULL */
+	int line;
+	int col;
+	void *node;		/* opaque: the LINK node */
+
+	/* Filled in by the graph. */
+	const struct hb_page *page;	/* the target, or NULL when unresolved */
+	const char *href;		/* relative URL */
+};
+
+struct hb_doc {
+	void *root;		/* opaque: cmark_node *, owned */
+	struct hb_heading *headings;
+	size_t n_headings;
+	struct hb_link *links;
+	size_t n_links;
+};
+
+/* Registers the cmark-gfm extensions; call once before threads start. */
+void hb_markdown_init(void);
+/* Parses page's body. Returns 0, or -1 with errors in d. Arrays live in a. */
+int hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_arena *a,
+    struct hb_diag *d);
+void hb_doc_free(struct hb_doc *doc);
+/* Writes the GitHub-style anchor for heading text into a (without de-duplication). */
+const char *hb_markdown_anchor(struct hb_arena *a, const char *text);
+
+#endif

@@ -1,0 +1,155 @@
+#define _GNU_SOURCE
+#include "path.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "xalloc.h"
+
+int
+hb_path_is_safe(const char *p)
+{
+	const char *seg = p;
+
+	if (p == NULL || *p == '\0' || *p == '/')
+		return 0;
+	for (;;) {
+		const char *end = strchr(seg, '/');
+		size_t len = end ? (size_t)(end - seg) : strlen(seg);
+
+		if (len == 0 || (len == 1 && seg[0] == '.') ||
+		    (len == 2 && seg[0] == '.' && seg[1] == '.'))
+			return 0;
+		if (memchr(seg, '\\', len) != NULL)
+			return 0;
+		if (end == NULL)
+			return 1;
+		seg = end + 1;
+	}
+}
+
+char *
+hb_path_join(const char *a, const char *b)
+{
+	struct hb_buf buf = HB_BUF_INIT;
+
+	if (a == NULL || *a == '\0')
+		return hb_xstrdup(b);
+	if (b == NULL || *b == '\0')
+		return hb_xstrdup(a);
+	hb_buf_puts(&buf, a);
+	if (a[strlen(a) - 1] != '/')
+		hb_buf_putc(&buf, '/');
+	hb_buf_puts(&buf, b);
+	return hb_buf_detach(&buf, NULL);
+}
+
+char *
+hb_path_dirname(const char *p)
+{
+	const char *slash = strrchr(p, '/');
+
+	return slash ? hb_xstrndup(p, (size_t)(slash - p)) : hb_xstrdup("");
+}
+
+char *
+hb_path_relurl(const char *from, const char *to)
+{
+	struct hb_buf buf = HB_BUF_INIT;
+	size_t common = 0, i;
+
+	/* Skip the directories both paths share. */
+	for (i = 0; from[i] && from[i] == to[i]; i++) {
+		if (from[i] == '/')
+			common = i + 1;
+	}
+	for (i = common; from[i]; i++) {
+		if (from[i] == '/')
+			hb_buf_puts(&buf, "../");
+	}
+	hb_buf_puts(&buf, to + common);
+	return hb_buf_detach(&buf, NULL);
+}
+
+int
+hb_path_mkdirs(const char *dir, struct hb_err *err)
+{
+	char *p = hb_xstrdup(dir), *s;
+	int rc = -1;
+
+	for (s = p + 1; ; s++) {
+		char c = *s;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			hb_err_set(err, "cannot create directory %s: %s", p, strerror(errno));
+			goto out;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	rc = 0;
+out:
+	free(p);
+	return rc;
+}
+
+int
+hb_path_rmtree(const char *dir, struct hb_err *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+
+	if (d == NULL) {
+		hb_err_set(err, "cannot open directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		struct stat st;
+		char *child;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		child = hb_path_join(dir, de->d_name);
+		if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
+			rc = hb_path_rmtree(child, err);
+		else if (unlink(child) != 0) {
+			hb_err_set(err, "cannot remove %s: %s", child, strerror(errno));
+			rc = -1;
+		}
+		free(child);
+	}
+	closedir(d);
+	if (rc == 0 && rmdir(dir) != 0) {
+		hb_err_set(err, "cannot remove directory %s: %s", dir, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+int
+hb_path_is_within(const char *inner, const char *outer)
+{
+	char *ri = realpath(inner, NULL), *ro = realpath(outer, NULL);
+	int within = 0;
+
+	if (ri != NULL && ro != NULL) {
+		size_t n = strlen(ro);
+
+		within = strncmp(ri, ro, n) == 0 &&
+		    (ri[n] == '\0' || ri[n] == '/' || strcmp(ro, "/") == 0);
+	}
+	free(ri);
+	free(ro);
+	return within;
+}

@@ -1,0 +1,30 @@
+/*
+ * path: safe relative paths, output URLs and directory helpers.
+ *
+ * Content and output paths inside handbook are relative, use '/', and never contain an empty,
+ * "." or ".." component: hb_path_is_safe() is the single check, and every path that reaches
+ * write.c passed it. Returned strings are malloc'd; the caller frees them.
+ */
+#ifndef HB_PATH_H
+#define HB_PATH_H
+
+#include "diag.h"
+
+/* Returns 1 when p is relative, non-empty, with no "", "." or ".." component and no NUL/backslash. */
+int hb_path_is_safe(const char *p);
+char *hb_path_join(const char *a, const char *b);
+/* The directory part of p ("a/b/c.html" -> "a/b", "c.html" -> ""). */
+char *hb_path_dirname(const char *p);
+/*
+ * The relative URL from the page at output path `from` to output path `to`, both relative to the
+ * site root: ("meetings/a.html", "people/b.html") -> "../people/b.html".
+ */
+char *hb_path_relurl(const char *from, const char *to);
+/* mkdir -p; returns 0, or -1 with err set. */
+int hb_path_mkdirs(const char *dir, struct hb_err *err);
+/* rm -rf of a directory tree that handbook made; symlinks are removed, never followed. */
+int hb_path_rmtree(const char *dir, struct hb_err *err);
+/* Returns 1 when `inner` is `outer` or lies inside it (both must exist; compares real paths). */
+int hb_path_is_within(const char *inner, const char *outer);
+
+#endif

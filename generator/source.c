@@ -1,0 +1,316 @@
+#define _GNU_SOURCE
+#include "source.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "path.h"
+#include "xalloc.h"
+
+/* libgit2 1.5.1 can return NULL from git_error_last(); this is the one place that copes. */
+static void
+set_git_err(struct hb_err *err, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	hb_err_set(err, "%s: %s", what, e && e->message ? e->message : "unknown libgit2 error");
+}
+
+static struct hb_file *
+add_file(struct hb_source *src, const char *path, char *data, size_t len)
+{
+	struct hb_file *f;
+	git_oid oid;
+
+	src->files = hb_xgrow(src->files, &src->n_alloc, src->n_files + 1, sizeof(*src->files));
+	f = &src->files[src->n_files++];
+	f->path = hb_xstrdup(path);
+	f->data = data;
+	f->len = len;
+	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) == 0)
+		git_oid_tostr(f->oid, sizeof(f->oid), &oid);
+	else
+		f->oid[0] = '\0';
+	return f;
+}
+
+static int
+read_whole(char **out, size_t *len_out, const char *path, struct hb_err *err)
+{
+	struct hb_buf b = HB_BUF_INIT;
+	char chunk[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		hb_err_set(err, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		hb_buf_put(&b, chunk, (size_t)n);
+	close(fd);
+	if (n < 0) {
+		hb_err_set(err, "cannot read %s: %s", path, strerror(errno));
+		hb_buf_free(&b);
+		return -1;
+	}
+	*out = hb_buf_detach(&b, len_out);
+	return 0;
+}
+
+struct walk {
+	struct hb_source *src;
+	const struct hb_source_spec *spec;
+	struct hb_diag *d;
+	struct hb_err *err;
+};
+
+static int walk_dir(struct walk *w, const char *rel);
+
+/* Reads one directory entry; returns -1 only for environment failures. */
+static int
+walk_entry(struct walk *w, const char *rel)
+{
+	char *full = hb_path_join(w->spec->dir, rel), *data = NULL;
+	struct hb_loc loc = { full, 0, 0 };
+	struct stat lst, st;
+	size_t len;
+	int rc = 0;
+
+	if (lstat(full, &lst) != 0 || stat(full, &st) != 0) {
+		hb_diag(w->d, HB_ERROR, loc, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	if (S_ISLNK(lst.st_mode) && !hb_path_is_within(full, w->spec->dir)) {
+		hb_diag(w->d, HB_ERROR, loc, "symbolic link points outside %s", w->spec->dir);
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = S_ISLNK(lst.st_mode) ? 0 : walk_dir(w, rel);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode))
+		goto out;
+	if ((unsigned long long)st.st_size > HB_SOURCE_MAX_FILE) {
+		hb_diag(w->d, HB_ERROR, loc, "file is %lld bytes; the limit is %u",
+		    (long long)st.st_size, HB_SOURCE_MAX_FILE);
+		goto out;
+	}
+	if ((rc = read_whole(&data, &len, full, w->err)) == 0)
+		add_file(w->src, rel, data, len);
+out:
+	free(full);
+	return rc;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+walk_dir(struct walk *w, const char *rel)
+{
+	char *full = rel[0] ? hb_path_join(w->spec->dir, rel) : hb_xstrdup(w->spec->dir);
+	char **names = NULL;
+	size_t n = 0, n_alloc = 0, i;
+	struct dirent *de;
+	DIR *dir = opendir(full);
+	int rc = 0;
+
+	if (dir == NULL) {
+		hb_err_set(w->err, "cannot open directory %s: %s", full, strerror(errno));
+		free(full);
+		return -1;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = hb_xgrow(names, &n_alloc, n + 1, sizeof(*names));
+		names[n++] = hb_xstrdup(de->d_name);
+	}
+	closedir(dir);
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		char *child = hb_path_join(rel, names[i]);
+
+		if (rc == 0)
+			rc = walk_entry(w, child);
+		free(child);
+		free(names[i]);
+	}
+	free(names);
+	free(full);
+	return rc;
+}
+
+static int
+cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const struct hb_file *)a)->path, ((const struct hb_file *)b)->path);
+}
+
+struct tree_walk {
+	struct walk *w;
+	git_repository *repo;
+	int rc;
+};
+
+static int
+tree_cb(const char *root, const git_tree_entry *entry, void *payload)
+{
+	struct tree_walk *tw = payload;
+	const char *name = git_tree_entry_name(entry);
+	git_blob *blob = NULL;
+	char *rel;
+
+	if (name[0] == '.')
+		return git_tree_entry_type(entry) == GIT_OBJECT_TREE ? 1 : 0;
+	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB ||
+	    git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK)
+		return 0;
+	if (git_blob_lookup(&blob, tw->repo, git_tree_entry_id(entry)) != 0) {
+		set_git_err(tw->w->err, "cannot read blob");
+		tw->rc = -1;
+		return -1;
+	}
+	rel = hb_path_join(root, name);
+	if (git_blob_rawsize(blob) > HB_SOURCE_MAX_FILE) {
+		struct hb_loc loc = { rel, 0, 0 };
+
+		hb_diag(tw->w->d, HB_ERROR, loc, "file is larger than %u bytes", HB_SOURCE_MAX_FILE);
+	} else {
+		/* git_blob_rawcontent is borrowed from the blob: copy it now. */
+		size_t len = (size_t)git_blob_rawsize(blob);
+
+		add_file(tw->w->src, rel, hb_xstrndup(git_blob_rawcontent(blob), len), len);
+	}
+	free(rel);
+	git_blob_free(blob);
+	return 0;
+}
+
+/* The path of dir relative to the repository's working directory, with '/'. */
+static char *
+repo_relative(git_repository *repo, const char *dir, struct hb_err *err)
+{
+	const char *workdir = git_repository_workdir(repo);
+	char *real = realpath(dir, NULL), *rel = NULL;
+	char *rwork = workdir ? realpath(workdir, NULL) : NULL;
+	size_t n;
+
+	if (real == NULL || rwork == NULL) {
+		hb_err_set(err, "%s: not inside a git working tree", dir);
+		goto out;
+	}
+	n = strlen(rwork);
+	if (strncmp(real, rwork, n) != 0 || (real[n] != '\0' && real[n] != '/')) {
+		hb_err_set(err, "%s: not inside the repository", dir);
+		goto out;
+	}
+	rel = hb_xstrdup(real[n] == '/' ? real + n + 1 : real + n);
+out:
+	free(real);
+	free(rwork);
+	return rel;
+}
+
+static int
+read_rev(struct walk *w)
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	git_tree *tree = NULL, *sub = NULL;
+	git_tree_entry *entry = NULL;
+	struct tree_walk tw = { w, NULL, 0 };
+	char *rel = NULL;
+	int rc = -1;
+
+	if (git_repository_open_ext(&repo, w->spec->dir, 0, NULL) != 0) {
+		set_git_err(w->err, w->spec->dir);
+		goto out;
+	}
+	if (git_revparse_single(&obj, repo, w->spec->rev) != 0) {
+		hb_err_set(w->err, "unknown revision '%s'", w->spec->rev);
+		goto out;
+	}
+	if (git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE) != 0) {
+		hb_err_set(w->err, "revision '%s' has no tree", w->spec->rev);
+		goto out;
+	}
+	if ((rel = repo_relative(repo, w->spec->dir, w->err)) == NULL)
+		goto out;
+	if (rel[0] != '\0') {
+		if (git_tree_entry_bypath(&entry, tree, rel) != 0 ||
+		    git_tree_entry_type(entry) != GIT_OBJECT_TREE ||
+		    git_tree_lookup(&sub, repo, git_tree_entry_id(entry)) != 0) {
+			hb_err_set(w->err, "%s does not exist in revision '%s'", rel, w->spec->rev);
+			goto out;
+		}
+	}
+	tw.repo = repo;
+	git_tree_walk(sub ? sub : tree, GIT_TREEWALK_PRE, tree_cb, &tw);
+	rc = tw.rc;
+out:
+	free(rel);
+	git_tree_entry_free(entry);
+	git_tree_free(sub);
+	git_tree_free(tree);
+	git_object_free(obj);
+	git_repository_free(repo);
+	return rc;
+}
+
+int
+hb_source_read(struct hb_source *out, const struct hb_source_spec *spec, struct hb_diag *d,
+    struct hb_err *err)
+{
+	struct walk w = { out, spec, d, err };
+	struct stat st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (stat(spec->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		hb_err_set(err, "%s: not a directory", spec->dir);
+		return -1;
+	}
+	rc = spec->rev ? read_rev(&w) : walk_dir(&w, "");
+	if (rc != 0) {
+		hb_source_free(out);
+		return -1;
+	}
+	qsort(out->files, out->n_files, sizeof(*out->files), cmp_file);
+	return 0;
+}
+
+void
+hb_source_free(struct hb_source *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n_files; i++) {
+		free(src->files[i].path);
+		free(src->files[i].data);
+	}
+	free(src->files);
+	memset(src, 0, sizeof(*src));
+}
+
+const struct hb_file *
+hb_source_find(const struct hb_source *src, const char *path)
+{
+	struct hb_file key = { (char *)path, NULL, 0, "" };
+
+	if (src->n_files == 0)
+		return NULL;
+	return bsearch(&key, src->files, src->n_files, sizeof(*src->files), cmp_file);
+}

@@ -1,0 +1,299 @@
+#define _GNU_SOURCE
+#include "write.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "path.h"
+#include "xalloc.h"
+
+struct hb_writer {
+	char *out_dir;
+	char *staging;
+	int has_previous;	/* out_dir exists and is handbook's */
+	atomic_long n_writes;
+	long fail_after;
+};
+
+static int
+is_empty_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int empty = 1;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+			empty = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return empty;
+}
+
+/* Checks out_dir against the protected directories and for handbook's marker. */
+static int
+check_out_dir(struct hb_writer *w, const char *const *protect, struct hb_err *err)
+{
+	struct stat st;
+	char *marker;
+	int is_ours;
+
+	for (; protect && *protect; protect++) {
+		if (access(w->out_dir, F_OK) == 0 && (hb_path_is_within(w->out_dir, *protect) ||
+		    hb_path_is_within(*protect, w->out_dir))) {
+			hb_err_set(err, "refusing to write into %s: it overlaps %s", w->out_dir,
+			    *protect);
+			return -1;
+		}
+	}
+	if (lstat(w->out_dir, &st) != 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode)) {
+		hb_err_set(err, "refusing to replace %s: it is not a directory", w->out_dir);
+		return -1;
+	}
+	marker = hb_path_join(w->out_dir, HB_WRITE_MARKER);
+	is_ours = access(marker, F_OK) == 0;
+	free(marker);
+	if (!is_ours && !is_empty_dir(w->out_dir)) {
+		hb_err_set(err, "refusing to replace %s: it is not empty and handbook did not "
+		    "create it", w->out_dir);
+		return -1;
+	}
+	w->has_previous = 1;
+	return 0;
+}
+
+/* The staging directory: a fresh directory beside out_dir, so the final rename stays on one fs. */
+static int
+make_staging(struct hb_writer *w, struct hb_err *err)
+{
+	char *parent = hb_path_dirname(w->out_dir);
+	const char *base = strrchr(w->out_dir, '/') ? strrchr(w->out_dir, '/') + 1 : w->out_dir;
+	struct hb_buf tmpl = HB_BUF_INIT;
+
+	if (parent[0] != '\0' && hb_path_mkdirs(parent, err) != 0) {
+		free(parent);
+		return -1;
+	}
+	hb_buf_printf(&tmpl, "%s%s.%s.staging-XXXXXX", parent, parent[0] ? "/" : "", base);
+	free(parent);
+	if (mkdtemp(tmpl.buf) == NULL) {
+		hb_err_set(err, "cannot create a staging directory beside %s: %s", w->out_dir,
+		    strerror(errno));
+		hb_buf_free(&tmpl);
+		return -1;
+	}
+	chmod(tmpl.buf, 0755);
+	w->staging = hb_buf_detach(&tmpl, NULL);
+	return 0;
+}
+
+int
+hb_write_begin(struct hb_writer **out, const char *out_dir, const char *const *protect,
+    struct hb_err *err)
+{
+	struct hb_writer *w = hb_xcalloc(1, sizeof(*w));
+	size_t n = strlen(out_dir);
+
+	*out = NULL;
+	w->out_dir = hb_xstrdup(out_dir);
+	while (n > 1 && w->out_dir[n - 1] == '/')
+		w->out_dir[--n] = '\0';
+	if (n == 0 || strcmp(w->out_dir, "/") == 0 || strcmp(w->out_dir, ".") == 0 ||
+	    strcmp(w->out_dir, "..") == 0) {
+		hb_err_set(err, "refusing to write the site into '%s'", out_dir);
+		goto fail;
+	}
+	if (check_out_dir(w, protect, err) != 0 || make_staging(w, err) != 0)
+		goto fail;
+	*out = w;
+	return 0;
+fail:
+	free(w->out_dir);
+	free(w);
+	return -1;
+}
+
+/* Returns 1 when the previous site holds path with exactly these bytes. */
+static int
+same_as_previous(const struct hb_writer *w, const char *prev, const void *data, size_t len)
+{
+	struct stat st;
+	char *old = NULL;
+	size_t old_len = 0;
+	int same = 0, fd;
+
+	if (!w->has_previous || lstat(prev, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size != len)
+		return 0;
+	if ((fd = open(prev, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return 0;
+	old = hb_xmalloc(len ? len : 1);
+	while (old_len < len) {
+		ssize_t r = read(fd, old + old_len, len - old_len);
+
+		if (r <= 0)
+			break;
+		old_len += (size_t)r;
+	}
+	close(fd);
+	same = old_len == len && memcmp(old, data, len) == 0;
+	free(old);
+	return same;
+}
+
+static int
+write_new(const char *dst, const void *data, size_t len, struct hb_err *err)
+{
+	int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	const char *p = data;
+
+	if (fd < 0) {
+		hb_err_set(err, "cannot create %s: %s", dst, strerror(errno));
+		return -1;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			hb_err_set(err, "cannot write %s: %s", dst, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) != 0) {
+		hb_err_set(err, "cannot write %s: %s", dst, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+hb_write_file(struct hb_writer *w, const char *path, const void *data, size_t len,
+    struct hb_err *err)
+{
+	char *dst = NULL, *dir = NULL, *prev = NULL;
+	long nth = atomic_fetch_add(&w->n_writes, 1) + 1;
+	int rc = -1;
+
+	if (!hb_path_is_safe(path) || strcmp(path, HB_WRITE_MARKER) == 0) {
+		hb_err_set(err, "refusing to write outside the output directory: '%s'", path);
+		return -1;
+	}
+	if (w->fail_after > 0 && nth >= w->fail_after) {
+		hb_err_set(err, "cannot write %s: injected failure", path);
+		return -1;
+	}
+	dst = hb_path_join(w->staging, path);
+	dir = hb_path_dirname(dst);
+	if (hb_path_mkdirs(dir, err) != 0)
+		goto out;
+	prev = hb_path_join(w->out_dir, path);
+	if (same_as_previous(w, prev, data, len) && link(prev, dst) == 0) {
+		rc = 0;
+		goto out;
+	}
+	rc = write_new(dst, data, len, err);
+out:
+	free(dst);
+	free(dir);
+	free(prev);
+	return rc;
+}
+
+/*
+ * For file systems without RENAME_EXCHANGE: out_dir -> aside, staging -> out_dir. The output
+ * directory is missing for the moment between the two renames, never half-written.
+ */
+static int
+swap_by_two_renames(struct hb_writer *w, struct hb_err *err)
+{
+	struct hb_buf aside = HB_BUF_INIT;
+	int rc = -1;
+
+	hb_buf_printf(&aside, "%s.previous", w->staging);
+	if (rename(w->out_dir, aside.buf) != 0)
+		goto out;
+	if (rename(w->staging, w->out_dir) != 0) {
+		rename(aside.buf, w->out_dir);
+		goto out;
+	}
+	hb_path_rmtree(aside.buf, err);
+	rc = 0;
+out:
+	hb_buf_free(&aside);
+	return rc;
+}
+
+int
+hb_write_commit(struct hb_writer *w, struct hb_err *err)
+{
+	static const char marker_text[] = "This directory is a site built by handbook; "
+	    "handbook replaces it whole on every build.\n";
+	char *marker = hb_path_join(w->staging, HB_WRITE_MARKER);
+	int rc = write_new(marker, marker_text, sizeof(marker_text) - 1, err);
+
+	free(marker);
+	if (rc != 0)
+		goto fail;
+	if (!w->has_previous || access(w->out_dir, F_OK) != 0) {
+		if (rename(w->staging, w->out_dir) != 0) {
+			hb_err_set(err, "cannot move the site into %s: %s", w->out_dir, strerror(errno));
+			goto fail;
+		}
+	} else if (renameat2(AT_FDCWD, w->staging, AT_FDCWD, w->out_dir, RENAME_EXCHANGE) != 0) {
+		if (errno != EINVAL || swap_by_two_renames(w, err) != 0) {
+			hb_err_set(err, "cannot swap the site into %s: %s", w->out_dir,
+			    strerror(errno));
+			goto fail;
+		}
+	} else {
+		/* The staging name now holds the previous site. */
+		hb_path_rmtree(w->staging, err);
+	}
+	free(w->staging);
+	free(w->out_dir);
+	free(w);
+	return 0;
+fail:
+	hb_write_abort(w);
+	return -1;
+}
+
+void
+hb_write_abort(struct hb_writer *w)
+{
+	struct hb_err ignored;
+
+	if (w == NULL)
+		return;
+	if (w->staging)
+		hb_path_rmtree(w->staging, &ignored);
+	free(w->staging);
+	free(w->out_dir);
+	free(w);
+}
+
+void
+hb_write_fail_after(struct hb_writer *w, long n)
+{
+	w->fail_after = n;
+}

@@ -1,0 +1,38 @@
+/*
+ * write: the built site onto disk, all or nothing.
+ *
+ * hb_write_begin() checks the output directory and creates a private staging directory beside
+ * it; hb_write_file() puts files there (paths must pass hb_path_is_safe; files are created
+ * exclusively and never through a symlink); hb_write_commit() marks the staging directory as
+ * handbook's and swaps it with the output directory in one rename (RENAME_EXCHANGE), then
+ * removes the previous site. hb_write_abort() removes the staging directory and leaves the
+ * output directory untouched, byte for byte.
+ *
+ * Refused (environment errors): an output directory that is the content or theme directory,
+ * lies inside it, or contains it; an existing non-empty output directory without handbook's
+ * marker file (handbook never deletes a directory it did not create). A file whose bytes equal
+ * the previous site's is hard-linked from it rather than written, so unchanged files keep their
+ * timestamps. hb_write_file() is thread-safe; begin, commit and abort are not.
+ */
+#ifndef HB_WRITE_H
+#define HB_WRITE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+#define HB_WRITE_MARKER ".handbook-site"
+
+struct hb_writer;
+
+/* protect: NULL-terminated directories the output must stay clear of (content, theme). */
+int hb_write_begin(struct hb_writer **out, const char *out_dir, const char *const *protect,
+    struct hb_err *err);
+int hb_write_file(struct hb_writer *w, const char *path, const void *data, size_t len,
+    struct hb_err *err);
+int hb_write_commit(struct hb_writer *w, struct hb_err *err);
+void hb_write_abort(struct hb_writer *w);
+/* Test hook (fault injection): fail the Nth and every later hb_write_file call; 0 disables. */
+void hb_write_fail_after(struct hb_writer *w, long n);
+
+#endif

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Installs the Debian packages handbook needs, only when something is missing.
+# Uses apt-get directly as root, through sudo otherwise. Nothing is downloaded from elsewhere.
+set -eu
+
+PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
+liblua5.4-dev libyaml-dev libcmocka-dev git"
+MODULES="libcmark-gfm libgit2 lua5.4 yaml-0.1 cmocka"
+
+have_all() {
+	command -v cc >/dev/null 2>&1 || return 1
+	command -v git >/dev/null 2>&1 || return 1
+	command -v pkg-config >/dev/null 2>&1 || return 1
+	pkg-config --exists $MODULES || return 1
+	# The extensions library has no .pc file of its own; its header marks the -dev package.
+	[ -f /usr/include/cmark-gfm-core-extensions.h ] || return 1
+}
+
+have_all && exit 0
+
+echo "handbook: installing build dependencies: $PACKAGES" >&2
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO=sudo
+else
+	echo "handbook: missing packages and not root; install as root: apt-get install $PACKAGES" >&2
+	exit 2
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
+have_all || { echo "handbook: dependencies still missing after apt-get" >&2; exit 2; }
