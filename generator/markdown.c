@@ -208,6 +208,46 @@ inside_link(cmark_node *node)
 	return 0;
 }
 
+static int
+has_unclosed_wiki(const char *s)
+{
+	const char *open = NULL, *p;
+
+	for (p = s; (p = strstr(p, "[[")) != NULL; p += 2)
+		open = p;
+	return open != NULL && strstr(open, "]]") == NULL;
+}
+
+/*
+ * A wiki link whose label wraps onto the next line: joins the text, the soft break (as a space,
+ * which HTML renders alike) and the next text. The absorbed nodes are unlinked and kept in
+ * `absorbed` to be freed after the walk, since the walk still holds pointers to them.
+ */
+static void
+join_wrapped_link(cmark_node *text, struct growable *absorbed)
+{
+	int lines;
+
+	for (lines = 0; lines < 8 && has_unclosed_wiki(cmark_node_get_literal(text)); lines++) {
+		cmark_node *br = cmark_node_next(text), *next = br ? cmark_node_next(br) : NULL;
+		struct hb_buf joined = HB_BUF_INIT;
+
+		if (br == NULL || cmark_node_get_type(br) != CMARK_NODE_SOFTBREAK || next == NULL ||
+		    cmark_node_get_type(next) != CMARK_NODE_TEXT)
+			return;
+		hb_buf_printf(&joined, "%s %s", cmark_node_get_literal(text),
+		    cmark_node_get_literal(next));
+		cmark_node_set_literal(text, joined.buf);
+		hb_buf_free(&joined);
+		cmark_node_unlink(br);
+		cmark_node_unlink(next);
+		absorbed->v = hb_xgrow(absorbed->v, &absorbed->n_alloc, absorbed->n + 2,
+		    sizeof(cmark_node *));
+		((cmark_node **)absorbed->v)[absorbed->n++] = br;
+		((cmark_node **)absorbed->v)[absorbed->n++] = next;
+	}
+}
+
 /* Splits one text node around its wiki links; the node keeps the text after the last link. */
 static void
 split_wiki_links(struct mctx *c, cmark_node *text)
@@ -382,7 +422,7 @@ hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_aren
     struct hb_diag *d)
 {
 	struct mctx c = { .page = page, .a = a, .d = d };
-	struct growable texts = { 0 }, others = { 0 };
+	struct growable texts = { 0 }, others = { 0 }, absorbed = { 0 };
 	struct hb_map used;
 	size_t before = d->n_errors, i;
 	cmark_node *root;
@@ -391,8 +431,17 @@ hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_aren
 	index_lines(&c);
 	root = parse_body(page);
 	collect_nodes(root, &texts, &others);
-	for (i = 0; i < texts.n; i++)
-		split_wiki_links(&c, ((cmark_node **)texts.v)[i]);
+	for (i = 0; i < texts.n; i++) {
+		cmark_node *text = ((cmark_node **)texts.v)[i];
+
+		if (cmark_node_parent(text) == NULL)
+			continue;	/* joined into an earlier node */
+		join_wrapped_link(text, &absorbed);
+		split_wiki_links(&c, text);
+	}
+	for (i = 0; i < absorbed.n; i++)
+		cmark_node_free(((cmark_node **)absorbed.v)[i]);
+	free(absorbed.v);
 	hb_map_init(&used, HB_MAP_EXACT);
 	for (i = 0; i < others.n; i++) {
 		cmark_node *node = ((cmark_node **)others.v)[i];
