@@ -99,13 +99,15 @@ count_hook(lua_State *L, lua_Debug *ar)
 {
 	struct hb_luaenv *e = env_of(L);
 
-	(void)ar;
 	e->used += HOOK_STEP;
 	if (e->tripped || e->used > e->budget) {
 		if (!e->tripped)
 			lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
 		e->tripped = 1;
-		luaL_error(L, "template exceeded its budget of %ld instructions", e->budget);
+		lua_getinfo(L, "Sl", ar);
+		lua_pushfstring(L, "%s:%d: template exceeded its budget of %I instructions",
+		    ar->short_src, ar->currentline, (lua_Integer)e->budget);
+		lua_error(L);
 	}
 }
 
@@ -818,6 +820,27 @@ message_handler(lua_State *L)
 	return 1;
 }
 
+/* Lua shortens long chunk names to "...tail"; finds the template path that ends with the tail. */
+static void
+untruncate(const struct hb_luaenv *e, struct hb_buf *where)
+{
+	const char *tail = where->buf + 3;
+	size_t i, tail_len = strlen(tail);
+
+	for (i = 0; i < e->n_names; i++) {
+		struct hb_buf full = HB_BUF_INIT;
+
+		hb_buf_printf(&full, "%s/layouts/%s", e->theme_dir, e->names[i]);
+		if (full.len >= tail_len && strcmp(full.buf + full.len - tail_len, tail) == 0) {
+			hb_buf_reset(where);
+			hb_buf_puts(where, full.buf);
+			hb_buf_free(&full);
+			return;
+		}
+		hb_buf_free(&full);
+	}
+}
+
 /* Reports "chunk:line: msg" as a diagnostic at that template line. */
 static void
 report_lua_error(struct hb_luaenv *e, const char *msg, const char *layout, struct hb_diag *d)
@@ -829,6 +852,8 @@ report_lua_error(struct hb_luaenv *e, const char *msg, const char *layout, struc
 
 	if (p != NULL && strstr(p + 6, ": ") != NULL) {
 		hb_buf_put(&where, msg, (size_t)(p + 5 - msg));
+		if (strncmp(where.buf, "...", 3) == 0)
+			untruncate(e, &where);
 		loc.line = atoi(p + 6);
 		text = strstr(p + 6, ": ") + 2;
 	} else {
@@ -893,8 +918,18 @@ hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *
 	status = lua_pcall(L, 2, 0, top + 3);
 	lua_sethook(L, NULL, 0, 0);
 	e->mem_limit = SIZE_MAX;
-	if (status != LUA_OK)
+	if (status == LUA_ERRMEM) {
+		struct hb_buf where = HB_BUF_INIT;
+		struct hb_loc loc = { NULL, 0, 0 };
+
+		hb_buf_printf(&where, "%s/layouts/%s", e->theme_dir, layout);
+		loc.path = where.buf;
+		hb_diag(d, HB_ERROR, loc, "template exceeded its memory quota of %zu MiB",
+		    e->mem_quota >> 20);
+		hb_buf_free(&where);
+	} else if (status != LUA_OK) {
 		report_lua_error(e, lua_tostring(L, -1), layout, d);
+	}
 	luaL_unref(L, LUA_REGISTRYINDEX, e->ref_current);
 	e->ref_current = LUA_REFNIL;
 	set_content(e, node, NULL);

@@ -36,9 +36,16 @@ next_event(struct yctx *c, yaml_event_t *ev)
 		fputs("handbook: out of memory\n", stderr);
 		exit(2);
 	}
-	hb_diag(c->d, HB_ERROR, mark_loc(c, p->problem_mark), "invalid YAML: %s%s%s",
-	    p->problem ? p->problem : "syntax error", p->context ? " " : "",
-	    p->context ? p->context : "");
+	if (p->context != NULL) {
+		struct hb_loc started = mark_loc(c, p->context_mark);
+
+		hb_diag(c->d, HB_ERROR, mark_loc(c, p->problem_mark),
+		    "invalid YAML: %s %s that starts at line %d, column %d",
+		    p->problem ? p->problem : "syntax error", p->context, started.line, started.col);
+	} else {
+		hb_diag(c->d, HB_ERROR, mark_loc(c, p->problem_mark), "invalid YAML: %s",
+		    p->problem ? p->problem : "syntax error");
+	}
 	return -1;
 }
 

@@ -43,22 +43,43 @@ is_empty_dir(const char *dir)
 	return empty;
 }
 
+/* The path itself if it exists, else its nearest existing ancestor ("." at worst). */
+static char *
+nearest_existing(const char *path)
+{
+	char *p = hb_xstrdup(path);
+
+	while (access(p, F_OK) != 0) {
+		char *parent = hb_path_dirname(p);
+
+		free(p);
+		if (parent[0] == '\0') {
+			free(parent);
+			return hb_xstrdup(path[0] == '/' ? "/" : ".");
+		}
+		p = parent;
+	}
+	return p;
+}
+
 /* Checks out_dir against the protected directories and for handbook's marker. */
 static int
 check_out_dir(struct hb_writer *w, const char *const *protect, struct hb_err *err)
 {
+	char *existing = nearest_existing(w->out_dir), *marker;
 	struct stat st;
-	char *marker;
-	int is_ours;
+	int is_ours, exists = strcmp(existing, w->out_dir) == 0;
 
 	for (; protect && *protect; protect++) {
-		if (access(w->out_dir, F_OK) == 0 && (hb_path_is_within(w->out_dir, *protect) ||
-		    hb_path_is_within(*protect, w->out_dir))) {
+		if (hb_path_is_within(existing, *protect) ||
+		    (exists && hb_path_is_within(*protect, w->out_dir))) {
 			hb_err_set(err, "refusing to write into %s: it overlaps %s", w->out_dir,
 			    *protect);
+			free(existing);
 			return -1;
 		}
 	}
+	free(existing);
 	if (lstat(w->out_dir, &st) != 0)
 		return 0;
 	if (!S_ISDIR(st.st_mode)) {

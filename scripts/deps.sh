@@ -4,12 +4,13 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
-liblua5.4-dev libyaml-dev libcmocka-dev git"
+liblua5.4-dev libyaml-dev libcmocka-dev git python3"
 MODULES="libcmark-gfm libgit2 lua5.4 yaml-0.1 cmocka"
 
 have_all() {
 	command -v cc >/dev/null 2>&1 || return 1
 	command -v git >/dev/null 2>&1 || return 1
+	command -v python3 >/dev/null 2>&1 || return 1
 	command -v pkg-config >/dev/null 2>&1 || return 1
 	pkg-config --exists $MODULES || return 1
 	# The extensions library has no .pc file of its own; its header marks the -dev package.

@@ -1,0 +1,31 @@
+# Templates run in a sandbox: no io, os, require, load; page and site are read-only;
+# an undefined global and a runaway loop are located errors, and nothing is written.
+. "$ROOT/tests/lib.sh"
+cd "$WORK"
+page content/_index.md "Home" </dev/null
+mkdir -p theme/layouts
+try_template() {
+	printf '%s\n' "$1" >theme/layouts/page.html
+	hb build --content content --theme theme --out site
+	expect_status 1
+	contains err "$2"
+	absent site
+	absent pwned
+}
+try_template '<% os.execute("touch pwned") %>' "theme/layouts/page.html:1: error: undefined global 'os'"
+try_template '<% io.open("pwned", "w") %>' "undefined global 'io'"
+try_template '<% require("os") %>' "undefined global 'require'"
+try_template '<% load("return 1")() %>' "undefined global 'load'"
+try_template '<% dofile("/etc/passwd") %>' "undefined global 'dofile'"
+try_template '<% string.dump(function() end) %>' "attempt to call a nil value (field 'dump')"
+try_template '<% local f = ("x").dump; f(function() end) %>' "attempt to call a nil value (local 'f')"
+try_template '<% page.title = "x" %>' "attempt to modify read-only field 'title'"
+try_template '<% site.title = "x" %>' "attempt to modify read-only field 'title'"
+try_template '<% getmetatable("").__index.upper = nil %>' "undefined global 'getmetatable'"
+try_template "$(printf 'line one\n<%% while true do end %%>')" "theme/layouts/page.html:2: error: template exceeded its budget"
+try_template '<% local t = {} for i = 1, 1e9 do t[i] = ("x"):rep(100) end %>' "theme/layouts/page.html: error: template exceeded its memory quota"
+try_template '<%= {} %>' "cannot write a table"
+try_template '<%= math.random() %>' "attempt to call a nil value (field 'random')"
+try_template '<%= nosuch %>' "undefined global 'nosuch'"
+try_template '<% include("missing") %>' "include: no template 'missing'"
+try_template '<%= page.title' "template tag '<%' is not closed by '%>'"

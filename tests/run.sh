@@ -1,0 +1,97 @@
+#!/bin/sh
+# Runs the whole test suite against one or more builds of handbook:
+#
+#     sh tests/run.sh HANDBOOK UNIT_DIR [HANDBOOK UNIT_DIR ...]
+#
+# For each pair: every unit test binary in UNIT_DIR (cmocka, TAP output), every end-to-end case
+# in tests/e2e/*/run.sh, every error case in tests/errors/*/ and the content invariants of the
+# real handbook (tests/content/run.sh). HB_WRAP (e.g. "valgrind -q") prefixes each handbook run.
+# Ends with "N passed, N failed" and exits 1 if anything failed.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PASS=0
+FAIL=0
+FAILED_NAMES=""
+
+pass() { PASS=$((PASS + 1)); }
+fail() {
+	FAIL=$((FAIL + 1))
+	FAILED_NAMES="$FAILED_NAMES
+  $1"
+	echo "FAIL: $1" >&2
+}
+
+run_unit() {
+	bin=$1
+	out=$(CMOCKA_MESSAGE_OUTPUT=tap "$bin" 2>&1)
+	ok=$(printf '%s\n' "$out" | grep -c '^ok ')
+	bad=$(printf '%s\n' "$out" | grep -c '^not ok ')
+	PASS=$((PASS + ok))
+	if [ "$bad" -gt 0 ] || [ "$ok" -eq 0 ]; then
+		printf '%s\n' "$out" | grep -v '^ok ' >&2
+		fail "unit: $(basename "$bin") ($bad failed)"
+	fi
+}
+
+run_e2e() {
+	case_dir=$1
+	work=$(mktemp -d /tmp/hb-e2e-XXXXXX)
+	if (cd "$case_dir" && HB="$HB" WORK="$work" ROOT="$ROOT" sh ./run.sh) >"$work.log" 2>&1; then
+		pass
+	else
+		cat "$work.log" >&2
+		fail "e2e: $(basename "$case_dir") [$HB_NAME]"
+	fi
+	rm -rf "$work" "$work.log"
+}
+
+# An error case: content/ (and optionally theme/, config.yaml) + `expected` lines that must all
+# appear in stderr + `status`, the exit status. The output directory must not be created.
+run_error_case() {
+	case_dir=$1
+	name=$(basename "$case_dir")
+	work=$(mktemp -d /tmp/hb-err-XXXXXX)
+	theme="$ROOT/themes/default"
+	[ -d "$case_dir/theme" ] && theme="$case_dir/theme"
+	config=
+	[ -f "$case_dir/config.yaml" ] && config="--config config.yaml"
+	want=$(cat "$case_dir/status")
+	# shellcheck disable=SC2086
+	(cd "$case_dir" && $HB build --content content --theme "$theme" --out "$work/site" \
+		$config --jobs 2) >"$work/out" 2>"$work/err"
+	got=$?
+	ok=1
+	[ "$got" = "$want" ] || { echo "$name: exit $got, want $want" >&2; ok=0; }
+	while IFS= read -r line; do
+		[ -z "$line" ] && continue
+		grep -qF -- "$line" "$work/err" || { echo "$name: stderr lacks: $line" >&2; ok=0; }
+	done <"$case_dir/expected"
+	[ -e "$work/site" ] && { echo "$name: wrote a site despite errors" >&2; ok=0; }
+	if [ $ok = 1 ]; then pass; else sed 's/^/  stderr: /' "$work/err" >&2; fail "errors: $name [$HB_NAME]"; fi
+	rm -rf "$work"
+}
+
+while [ $# -ge 2 ]; do
+	HB="${HB_WRAP:+$HB_WRAP }$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+	HB_NAME=$1
+	UNIT_DIR=$2
+	shift 2
+	echo "== $HB_NAME"
+	for bin in "$UNIT_DIR"/test_*; do
+		[ -x "$bin" ] && run_unit "$bin"
+	done
+	for c in "$ROOT"/tests/e2e/*/; do
+		[ -f "$c/run.sh" ] && run_e2e "${c%/}"
+	done
+	for c in "$ROOT"/tests/errors/*/; do
+		[ -f "$c/status" ] && run_error_case "${c%/}"
+	done
+	if [ -f "$ROOT/tests/content/run.sh" ]; then
+		if (cd "$ROOT" && HB="$HB" sh tests/content/run.sh) >&2; then pass; else fail "content [$HB_NAME]"; fi
+	fi
+done
+
+[ "$FAIL" -gt 0 ] && printf 'failed:%s\n' "$FAILED_NAMES"
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
