@@ -53,7 +53,7 @@ run_error_case() {
 	name=$(basename "$case_dir")
 	work=$(mktemp -d /tmp/hb-err-XXXXXX)
 	theme="$ROOT/themes/default"
-	[ -d "$case_dir/theme" ] && theme="$case_dir/theme"
+	[ -d "$case_dir/theme" ] && theme=theme
 	config=
 	[ -f "$case_dir/config.yaml" ] && config="--config config.yaml"
 	want=$(cat "$case_dir/status")

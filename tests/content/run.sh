@@ -1,0 +1,48 @@
+#!/bin/sh
+# Invariants of the handbook's own content (run from the repository root by tests/run.sh):
+#   - `handbook check --strict` passes with no error and no warning: every link resolves, every
+#     page lists `sources` that are source pages, no page is an orphan;
+#   - every page in content/meetings/ (but its _index) has `type: meeting` and a `date`;
+#   - every page in content/glossary/ (but its _index) has `type: glossary` and an `abbr`;
+#   - every page has a one-line `summary`;
+#   - the built site's relative links all resolve, as they must when opened from file://.
+set -eu
+HB=${HB:-./handbook}
+WORK=$(mktemp -d /tmp/hb-content-XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+status=0
+problem() { echo "content: $*" >&2; status=1; }
+
+# The value of a top-level front-matter key, or nothing.
+front() {
+	awk -v key="$2" 'NR == 1 && $0 != "---" { exit } NR > 1 && $0 == "---" { exit }
+		NR > 1 && index($0, key ":") == 1 { sub("^" key ":[ ]*", ""); print; exit }' "$1"
+}
+
+$HB check --strict >"$WORK/out" 2>"$WORK/err" || problem "handbook check --strict failed"
+if grep -q 'warning\|error' "$WORK/err"; then
+	cat "$WORK/err" >&2
+	problem "handbook check reported problems"
+fi
+
+for f in content/meetings/*.md; do
+	[ "$(basename "$f")" = _index.md ] && continue
+	[ "$(front "$f" type)" = meeting ] || problem "$f: type is not meeting"
+	[ -n "$(front "$f" date)" ] || problem "$f: no date"
+done
+for f in content/glossary/*.md; do
+	[ "$(basename "$f")" = _index.md ] && continue
+	[ "$(front "$f" type)" = glossary ] || problem "$f: type is not glossary"
+	[ -n "$(front "$f" abbr)" ] || problem "$f: no abbr"
+done
+for f in $(find content -name '*.md' | sort); do
+	[ -n "$(front "$f" summary)" ] || problem "$f: no summary"
+done
+n=$(find content -name '*.md' | wc -l)
+[ "$n" -ge 100 ] || problem "only $n pages; the handbook covers about a hundred or more"
+
+$HB build --out "$WORK/site" --quiet 2>"$WORK/err" || problem "build failed"
+. "$(dirname "$0")/../lib.sh"
+set +e
+links_resolve "$WORK/site" || problem "broken relative links in the built site"
+exit $status
