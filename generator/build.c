@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "config.h"
 #include "graph.h"
+#include "history.h"
 #include "luaenv.h"
 #include "markdown.h"
 #include "page.h"
@@ -30,6 +31,7 @@ struct build {
 	struct hb_node *nodes;		/* one per page, parallel to md until compacted */
 	size_t n_nodes;
 	struct hb_graph graph;
+	struct hb_history history;
 	struct hb_writer *writer;	/* NULL for `check` */
 	int jobs;
 };
@@ -230,7 +232,7 @@ render_pages(void *arg)
 
 	if (hb_luaenv_new(&lua, &lc, &w->diag) != 0)
 		goto out;
-	hb_luaenv_set_site(lua, &b->graph, &b->cfg);
+	hb_luaenv_set_site(lua, &b->graph, &b->cfg, &b->history);
 	for (i = (size_t)w->index; i < b->graph.n_nodes; i += (size_t)b->jobs)
 		render_one(w, lua, b->graph.order[i], &html, &page_out);
 out:
@@ -380,7 +382,13 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	complete_pages(&b, d);
 	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, &b.arena, d);
 	stats->n_pages = b.graph.n_nodes;
-	rc = d->n_errors > errors_before ? 1 : render_and_write(&b, workers, d, stats, err);
+	if (d->n_errors > errors_before) {
+		rc = 1;
+		goto out;
+	}
+	if (hb_history_read(&b.history, o->content_dir, o->rev, &b.arena, d, err) != 0)
+		goto out;
+	rc = render_and_write(&b, workers, d, stats, err);
 out:
 	if (rc == -1 && d->n_errors > errors_before)
 		rc = 1;		/* the configuration's YAML was bad: a content error */
@@ -393,6 +401,7 @@ out:
 	}
 	free(workers);
 	hb_graph_free(&b.graph);
+	hb_history_free(&b.history);
 	free(b.nodes);
 	free(b.md);
 	hb_source_free(&b.content);

@@ -649,9 +649,39 @@ set_neighbours(struct hb_luaenv *e, const struct hb_node *node)
 	lua_setfield(L, -2, "backlinks");
 }
 
+static void
+set_history(lua_State *L, const struct hb_file_history *fh)
+{
+	size_t i;
+
+	if (fh == NULL || fh->n_commits == 0) {
+		lua_newtable(L);
+		make_readonly(L);
+		lua_setfield(L, -2, "history");
+		return;
+	}
+	set_string(L, "updated", fh->commits[0]->date);
+	set_string(L, "created", fh->commits[fh->n_commits - 1]->date);
+	lua_createtable(L, (int)fh->n_commits, 0);
+	for (i = 0; i < fh->n_commits; i++) {
+		const struct hb_commit *c = fh->commits[i];
+
+		lua_createtable(L, 0, 4);
+		set_string(L, "date", c->date);
+		set_string(L, "subject", c->subject);
+		set_string(L, "id", c->id);
+		set_string(L, "short_id", c->short_id);
+		make_readonly(L);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	make_readonly(L);
+	lua_setfield(L, -2, "history");
+}
+
 /* Fills the data table (on top of the stack) of one page. */
 static void
-fill_page(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_node *node)
+fill_page(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_history *h,
+    const struct hb_node *node)
 {
 	lua_State *L = e->L;
 	const struct hb_page *p = node->page;
@@ -683,6 +713,7 @@ fill_page(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_node *n
 	set_refs(e, g, "related", &p->related);
 	set_headings(L, &node->doc);
 	set_neighbours(e, node);
+	set_history(L, h ? hb_history_get(h, p->path) : NULL);
 	push_value(L, p->front);
 	lua_setfield(L, -2, "params");
 }
@@ -750,12 +781,14 @@ l_site_page(lua_State *L)
 }
 
 static void
-set_site_fields(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_config *cfg)
+set_site_fields(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_config *cfg,
+    const struct hb_history *h)
 {
 	lua_State *L = e->L;
 	size_t i;
 
 	lua_newtable(L);
+	set_string(L, "build_date", h ? h->build_date : NULL);
 	set_string(L, "title", cfg->title);
 	set_string(L, "description", cfg->description);
 	set_string(L, "language", cfg->language);
@@ -778,7 +811,8 @@ set_site_fields(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_c
 }
 
 void
-hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_config *cfg)
+hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_config *cfg,
+    const struct hb_history *h)
 {
 	lua_State *L = e->L;
 	size_t i;
@@ -802,12 +836,12 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_data);
 	for (i = 0; i < g->n_nodes; i++) {
 		lua_rawgeti(L, -1, (lua_Integer)i + 1);
-		fill_page(e, g, g->order[i]);
+		fill_page(e, g, h, g->order[i]);
 		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_base);
-	set_site_fields(e, g, cfg);
+	set_site_fields(e, g, cfg, h);
 	lua_setfield(L, -2, "site");
 	lua_pop(L, 1);
 }

@@ -6,6 +6,11 @@
  * site (every page, the sections, the configuration) once. hb_luaenv_render() then renders one
  * page with one layout into a buffer.
  *
+ * A page's view holds its front matter (typed fields and `params`), its place in the site
+ * (section, prev, next, backlinks, headings) and its git history (created, updated, history:
+ * commits newest first, each {date, subject, id, short_id}); site.build_date is the date of
+ * the newest commit or SOURCE_DATE_EPOCH.
+ *
  * Templates see only: page, site, root (the relative prefix to the site root), the helpers
  * url(page_or_id), include(partial, ctx), date(fmt, date), escape(s), and the globals assert
  * error ipairs next pairs select tonumber tostring type string table math (no random) utf8.
@@ -26,6 +31,7 @@
 #include "config.h"
 #include "diag.h"
 #include "graph.h"
+#include "history.h"
 #include "source.h"
 
 #define HB_LUA_MEM_QUOTA (64u * 1024 * 1024)
@@ -45,8 +51,9 @@ int hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, st
 void hb_luaenv_free(struct hb_luaenv *env);
 /* Returns 1 when the theme has the template `name` ("meeting.html"). */
 int hb_luaenv_has(const struct hb_luaenv *env, const char *name);
+/* history may be unavailable (no dates then); graph, config and history must outlive env. */
 void hb_luaenv_set_site(struct hb_luaenv *env, const struct hb_graph *g,
-    const struct hb_config *cfg);
+    const struct hb_config *cfg, const struct hb_history *history);
 /*
  * Renders node with template `layout`, the page's HTML body in content_html. Appends to out.
  * Returns 0, or -1 with the template error in d.
