@@ -380,7 +380,8 @@ build_order(struct gctx *c)
 
 	for (i = 0; i < c->n; i++)
 		all[i] = &c->nodes[i];
-	qsort(all, c->n, sizeof(*all), cmp_reading);
+	if (c->n > 1)
+		qsort(all, c->n, sizeof(*all), cmp_reading);
 	g->order = hb_arena_alloc(c->a, c->n * sizeof(*g->order));
 	for (i = 0; i < g->n_sections; i++) {
 		struct hb_section *s = &g->sections[i];

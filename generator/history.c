@@ -246,7 +246,7 @@ read_repository(struct walk *w, const char *content_dir, const char *rev, struct
     struct hb_err *err)
 {
 	struct hb_loc loc = { content_dir, 0, 0 };
-	git_object *obj = NULL;
+	git_object *obj = NULL, *commit_obj = NULL;
 	char *prefix = NULL;
 	size_t i;
 	int rc = 1;
@@ -274,8 +274,8 @@ read_repository(struct walk *w, const char *content_dir, const char *rev, struct
 		return 1;
 	}
 	rc = -1;
-	if (git_object_peel((git_object **)&obj, obj, GIT_OBJECT_COMMIT) == 0 &&
-	    walk_history(w, git_object_id(obj), err) == 0) {
+	if (git_object_peel(&commit_obj, obj, GIT_OBJECT_COMMIT) == 0 &&
+	    walk_history(w, git_object_id(commit_obj), err) == 0) {
 		rc = 0;
 		for (i = 0; rc == 0 && i < w->h->n_commits; i++) {
 			git_commit *commit = NULL;
@@ -293,6 +293,7 @@ read_repository(struct walk *w, const char *content_dir, const char *rev, struct
 	} else if (err->msg[0] == '\0') {
 		set_git_err(err, "cannot read the history");
 	}
+	git_object_free(commit_obj);
 	git_object_free(obj);
 	return rc;
 }

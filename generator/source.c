@@ -139,7 +139,8 @@ walk_dir(struct walk *w, const char *rel)
 		names[n++] = hb_xstrdup(de->d_name);
 	}
 	closedir(dir);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
 		char *child = hb_path_join(rel, names[i]);
 
@@ -288,7 +289,8 @@ hb_source_read(struct hb_source *out, const struct hb_source_spec *spec, struct 
 		hb_source_free(out);
 		return -1;
 	}
-	qsort(out->files, out->n_files, sizeof(*out->files), cmp_file);
+	if (out->n_files > 1)
+		qsort(out->files, out->n_files, sizeof(*out->files), cmp_file);
 	return 0;
 }
 
