@@ -51,8 +51,15 @@ config_sections(struct hb_config *c, const char *path, struct hb_arena *a, struc
 	}
 	c->sections = hb_arena_alloc(a, (v->n + 1) * sizeof(*c->sections));
 	for (i = 0; i < v->n; i++) {
-		if (v->items[i].kind == HB_VALUE_STRING)
-			c->sections[k++] = v->items[i].str;
+		const struct hb_value *item = &v->items[i];
+
+		if (item->kind == HB_VALUE_STRING) {
+			c->sections[k++] = item->str;
+		} else {
+			struct hb_loc loc = { path, item->line, item->col };
+
+			hb_diag(d, HB_ERROR, loc, "'sections' must list section names (strings)");
+		}
 	}
 }
 
@@ -74,6 +81,12 @@ hb_config_load(struct hb_config *out, const char *path, int is_optional, struct 
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && text.len < HB_SOURCE_MAX_FILE)
 		hb_buf_put(&text, chunk, n);
+	if (ferror(fp)) {
+		hb_err_set(err, "cannot read %s: %s", path, strerror(errno));
+		fclose(fp);
+		hb_buf_free(&text);
+		return -1;
+	}
 	fclose(fp);
 	out->raw = hb_page_parse_yaml(a, text.buf, text.len, hb_arena_strdup(a, path), 0, d);
 	hb_buf_free(&text);

@@ -451,6 +451,16 @@ compile_one(struct hb_luaenv *e, const struct hb_file *f, const char *name, stru
 		goto out;
 	}
 	lua_remove(L, -2);
+	/*
+	 * A loaded chunk's _ENV is the real global table. Replace it now with a sealed environment
+	 * (allow-listed globals only): call_template() restores a template's previous _ENV after
+	 * each run, and closures made by the template share that upvalue, so the real globals must
+	 * never be the value it restores.
+	 */
+	lua_newtable(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_envmeta);
+	lua_setmetatable(L, -2);
+	lua_setupvalue(L, -2, 1);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_templates);
 	lua_insert(L, -2);
 	lua_setfield(L, -2, name);

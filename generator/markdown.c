@@ -46,22 +46,89 @@ struct mctx {
 	size_t cursor;
 };
 
+/* Decodes one UTF-8 sequence at s; returns its length (1 for a stray byte, taken as is). */
+static size_t
+decode_utf8(const unsigned char *s, unsigned *cp)
+{
+	size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1, i;
+
+	*cp = len == 1 ? s[0] : s[0] & (0x3F >> (len - 1));
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			*cp = s[0];
+			return 1;
+		}
+		*cp = (*cp << 6) | (s[i] & 0x3F);
+	}
+	return len;
+}
+
+static int
+is_punctuation(unsigned cp)
+{
+	return (cp >= 0xA1 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 ||
+	    (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F) ||
+	    (cp >= 0xFF01 && cp <= 0xFF0F) || (cp >= 0xFF1A && cp <= 0xFF20) ||
+	    (cp >= 0xFF3B && cp <= 0xFF40) || (cp >= 0xFF5B && cp <= 0xFF65);
+}
+
+/* Lower case for Latin-1, Latin Extended-A, Greek and Cyrillic capitals; others unchanged. */
+static unsigned
+to_lower(unsigned cp)
+{
+	if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) ||
+	    (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) || (cp >= 0x410 && cp <= 0x42F))
+		return cp + 0x20;
+	if (cp >= 0x400 && cp <= 0x40F)
+		return cp + 0x50;
+	if (cp >= 0x100 && cp <= 0x17F && cp != 0x130 && cp != 0x138 && cp != 0x149 &&
+	    cp != 0x178 && cp != 0x17F && ((cp >= 0x139 && cp <= 0x148) || cp >= 0x179 ? cp % 2 == 1 :
+	    cp % 2 == 0))
+		return cp + 1;
+	return cp;
+}
+
+static void
+put_utf8(struct hb_buf *b, unsigned cp)
+{
+	if (cp < 0x80) {
+		hb_buf_putc(b, (int)cp);
+	} else if (cp < 0x800) {
+		hb_buf_putc(b, (int)(0xC0 | (cp >> 6)));
+		hb_buf_putc(b, (int)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		hb_buf_putc(b, (int)(0xE0 | (cp >> 12)));
+		hb_buf_putc(b, (int)(0x80 | ((cp >> 6) & 0x3F)));
+		hb_buf_putc(b, (int)(0x80 | (cp & 0x3F)));
+	} else {
+		hb_buf_putc(b, (int)(0xF0 | (cp >> 18)));
+		hb_buf_putc(b, (int)(0x80 | ((cp >> 12) & 0x3F)));
+		hb_buf_putc(b, (int)(0x80 | ((cp >> 6) & 0x3F)));
+		hb_buf_putc(b, (int)(0x80 | (cp & 0x3F)));
+	}
+}
+
+/*
+ * GitHub's anchor scheme: lower case; letters, digits, '-', '_' and spaces kept, spaces become
+ * '-'; ASCII and common Unicode punctuation (dashes, quotes, CJK and full-width marks) dropped.
+ */
 const char *
 hb_markdown_anchor(struct hb_arena *a, const char *text)
 {
+	const unsigned char *p = (const unsigned char *)text;
 	struct hb_buf b = HB_BUF_INIT;
 	const char *anchor;
 
-	for (; *text; text++) {
-		unsigned char c = (unsigned char)*text;
+	while (*p) {
+		unsigned cp;
 
-		if (c >= 'A' && c <= 'Z')
-			hb_buf_putc(&b, c - 'A' + 'a');
-		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c >= 0x80)
-			hb_buf_putc(&b, c);
-		else if (c == ' ')
+		p += decode_utf8(p, &cp);
+		cp = to_lower(cp);
+		if (cp == ' ')
 			hb_buf_putc(&b, '-');
+		else if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '-' ||
+		    cp == '_' || (cp >= 0x80 && !is_punctuation(cp)))
+			put_utf8(&b, cp);
 	}
 	anchor = hb_arena_strdup(a, b.len ? b.buf : "section");
 	hb_buf_free(&b);
@@ -119,6 +186,34 @@ offset_to_loc(const struct mctx *c, size_t off, int *line, int *col)
 }
 
 /*
+ * Returns 1 when `at` lies inside a code span that opens after `from` (CommonMark: a run of N
+ * backticks opens a span that the next run of exactly N backticks closes).
+ */
+static int
+in_code_span(const char *from, const char *at)
+{
+	size_t open = 0;
+	const char *p = from;
+
+	while (p < at) {
+		size_t run = 0;
+
+		if (*p != '`') {
+			p++;
+			continue;
+		}
+		while (p + run < at && p[run] == '`')
+			run++;
+		if (open == 0)
+			open = run;
+		else if (run == open)
+			open = 0;
+		p += run;
+	}
+	return open != 0;
+}
+
+/*
  * Finds needle in the source of the block that holds node, after the previous link found in the
  * same block, and sets line/col. Falls back to the block's own start.
  */
@@ -135,6 +230,8 @@ locate(struct mctx *c, cmark_node *node, const char *needle, int *line, int *col
 		    (size_t)start_line - 1 : 0];
 	}
 	hit = c->cursor < c->page->body_len ? strstr(c->page->body + c->cursor, needle) : NULL;
+	while (hit != NULL && in_code_span(c->page->body + c->cursor, hit))
+		hit = strstr(hit + 1, needle);
 	if (hit != NULL) {
 		c->cursor = (size_t)(hit - c->page->body) + 1;
 		offset_to_loc(c, (size_t)(hit - c->page->body), line, col);
@@ -272,7 +369,7 @@ split_wiki_links(struct mctx *c, cmark_node *text)
 		link->kind = HB_LINK_WIKI;
 		if (!parse_wiki(c, link, open + 2, (size_t)(close - open - 2)))
 			link->target = "";
-		needle = hb_xstrndup(open, strcspn(open, "|#]"));
+		needle = hb_xstrndup(open, strcspn(open, "|#] \t"));
 		locate(c, text, needle, &link->line, &link->col);
 		free(needle);
 		if (open > p)

@@ -77,6 +77,14 @@ hb_path_relurl(const char *from, const char *to)
 	return hb_buf_detach(&buf, NULL);
 }
 
+static int
+is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 int
 hb_path_mkdirs(const char *dir, struct hb_err *err)
 {
@@ -89,8 +97,9 @@ hb_path_mkdirs(const char *dir, struct hb_err *err)
 		if (c != '/' && c != '\0')
 			continue;
 		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-			hb_err_set(err, "cannot create directory %s: %s", p, strerror(errno));
+		if (mkdir(p, 0777) != 0 && (errno != EEXIST || !is_dir(p))) {
+			hb_err_set(err, "cannot create directory %s: %s", p,
+			    errno == EEXIST ? "a file is in the way" : strerror(errno));
 			goto out;
 		}
 		*s = c;

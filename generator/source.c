@@ -85,6 +85,10 @@ walk_entry(struct walk *w, const char *rel)
 	size_t len;
 	int rc = 0;
 
+	if (!hb_path_is_safe(rel)) {
+		hb_diag(w->d, HB_ERROR, loc, "file name not allowed (it contains a backslash)");
+		goto out;
+	}
 	if (lstat(full, &lst) != 0 || stat(full, &st) != 0) {
 		hb_diag(w->d, HB_ERROR, loc, "cannot read: %s", strerror(errno));
 		goto out;
@@ -185,7 +189,11 @@ tree_cb(const char *root, const git_tree_entry *entry, void *payload)
 		return -1;
 	}
 	rel = hb_path_join(root, name);
-	if (git_blob_rawsize(blob) > HB_SOURCE_MAX_FILE) {
+	if (!hb_path_is_safe(rel)) {
+		struct hb_loc loc = { rel, 0, 0 };
+
+		hb_diag(tw->w->d, HB_ERROR, loc, "file name not allowed");
+	} else if (git_blob_rawsize(blob) > HB_SOURCE_MAX_FILE) {
 		struct hb_loc loc = { rel, 0, 0 };
 
 		hb_diag(tw->w->d, HB_ERROR, loc, "file is larger than %u bytes", HB_SOURCE_MAX_FILE);

@@ -28,6 +28,16 @@ put_literal(struct hb_buf *out, const char *s, size_t len)
 }
 
 static int
+is_blank(const char *s, const char *end)
+{
+	for (; s < end; s++) {
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 0;
+	}
+	return 1;
+}
+
+static int
 line_of(const char *text, const char *p)
 {
 	int line = 1;
@@ -60,8 +70,14 @@ hb_template_compile(struct hb_buf *out, const char *text, size_t len, const char
 			hb_diag(d, HB_ERROR, loc, "template tag '<%%' is not closed by '%%>'");
 			return -1;
 		}
-		trim = close > open + 2 && close[-1] == '-';
 		code = open + 2 + (open[2] == '=' || open[2] == '-');
+		trim = close > code && close[-1] == '-';
+		if ((open[2] == '=' || open[2] == '-') && is_blank(code, close - trim)) {
+			struct hb_loc loc = { path, line_of(text, open), 0 };
+
+			hb_diag(d, HB_ERROR, loc, "template tag '%.3s' has no expression", open);
+			return -1;
+		}
 		if (open[2] == '=')
 			hb_buf_puts(out, "_put(_esc(");
 		else if (open[2] == '-')

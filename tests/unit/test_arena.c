@@ -37,7 +37,8 @@ test_arena__allocations_are_zeroed_and_aligned(void **state)
 		assert_non_null(p);
 		assert_true(is_aligned(p));
 		assert_true(all_zero(p, sizes[i]));
-		memset(p, 0xAB, sizes[i]);	/* dirty it: later allocations must still be zeroed */
+		/* Dirty it: later allocations must still come zeroed. */
+		memset(p, 0xAB, sizes[i]);
 	}
 	hb_arena_free(&a);
 }

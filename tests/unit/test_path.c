@@ -1,0 +1,291 @@
+/* Unit tests for path.h: the safe-path check, relative URLs and directory helpers. */
+#include "unit.h"
+
+#include "path.h"
+
+/* Tests that touch the file system get a fresh /tmp/hbtest-XXXXXX as their state. */
+static int
+tmp_setup(void **state)
+{
+	*state = ut_mkdtemp();
+	return 0;
+}
+
+static int
+tmp_teardown(void **state)
+{
+	ut_rmtree(*state);
+	free(*state);
+	return 0;
+}
+
+static void
+test_path__safe_paths_are_accepted(void **state)
+{
+	(void)state;
+	assert_true(hb_path_is_safe("a"));
+	assert_true(hb_path_is_safe("index.html"));
+	assert_true(hb_path_is_safe("meetings/x.html"));
+	assert_true(hb_path_is_safe("a/b/c/d.html"));
+	assert_true(hb_path_is_safe(".handbook"));	/* a dot file is a name, not "." */
+	assert_true(hb_path_is_safe("a/..b/c"));
+	assert_true(hb_path_is_safe("a/b.../c"));
+	assert_true(hb_path_is_safe("assets/style.css"));
+}
+
+static void
+test_path__unsafe_paths_are_refused(void **state)
+{
+	(void)state;
+	assert_false(hb_path_is_safe(NULL));
+	assert_false(hb_path_is_safe(""));
+	assert_false(hb_path_is_safe("/abs"));
+	assert_false(hb_path_is_safe("/"));
+	assert_false(hb_path_is_safe(".."));
+	assert_false(hb_path_is_safe("../x"));
+	assert_false(hb_path_is_safe("a/../x"));
+	assert_false(hb_path_is_safe("a/.."));
+	assert_false(hb_path_is_safe("."));
+	assert_false(hb_path_is_safe("./a"));
+	assert_false(hb_path_is_safe("a/./b"));
+	assert_false(hb_path_is_safe("a//b"));
+	assert_false(hb_path_is_safe("a/"));
+	assert_false(hb_path_is_safe("a\\b"));
+	assert_false(hb_path_is_safe("..\\x"));
+}
+
+static void
+check_join(const char *a, const char *b, const char *want)
+{
+	char *got = hb_path_join(a, b);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+test_path__join(void **state)
+{
+	(void)state;
+	check_join("a", "b", "a/b");
+	check_join("a/", "b", "a/b");
+	check_join("content/meetings", "x.md", "content/meetings/x.md");
+	check_join("", "b", "b");
+	check_join("a", "", "a");
+	check_join("/tmp", "x", "/tmp/x");
+}
+
+static void
+check_dirname(const char *p, const char *want)
+{
+	char *got = hb_path_dirname(p);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+test_path__dirname(void **state)
+{
+	(void)state;
+	check_dirname("a/b/c.html", "a/b");
+	check_dirname("c.html", "");
+	check_dirname("meetings/x.html", "meetings");
+	check_dirname("", "");
+}
+
+static void
+check_relurl(const char *from, const char *to, const char *want)
+{
+	char *got = hb_path_relurl(from, to);
+
+	if (strcmp(got, want) != 0)
+		print_message("relurl(%s, %s) = %s, want %s\n", from, to, got, want);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+test_path__relurl_across_folders(void **state)
+{
+	(void)state;
+	check_relurl("meetings/a.html", "people/b.html", "../people/b.html");
+	check_relurl("a/b/c.html", "index.html", "../../index.html");
+	check_relurl("a/b/c.html", "a/d.html", "../d.html");
+	check_relurl("a/b/c.html", "x/y/z.html", "../../x/y/z.html");
+	check_relurl("meetings/a.html", "index.html", "../index.html");
+	check_relurl("people/x.html", "meetings/index.html", "../meetings/index.html");
+}
+
+static void
+test_path__relurl_same_folder_and_root(void **state)
+{
+	(void)state;
+	check_relurl("meetings/a.html", "meetings/b.html", "b.html");
+	check_relurl("index.html", "people/b.html", "people/b.html");
+	check_relurl("index.html", "about.html", "about.html");
+	check_relurl("a/b.html", "a/b.html", "b.html");
+	check_relurl("a/b.html", "a/b/c.html", "b/c.html");
+}
+
+static void
+test_path__relurl_folder_names_sharing_a_prefix(void **state)
+{
+	(void)state;
+	/* "ab" and "abc" share characters but not a folder. */
+	check_relurl("ab/x.html", "abc/y.html", "../abc/y.html");
+	check_relurl("abc/x.html", "ab/y.html", "../ab/y.html");
+	check_relurl("a/bc/x.html", "a/b/y.html", "../b/y.html");
+	check_relurl("meeting.html", "meetings/a.html", "meetings/a.html");
+}
+
+static void
+test_path__mkdirs_creates_nested_folders(void **state)
+{
+	char *tmp = *state, *deep = ut_join(tmp, "a/b/c");
+	struct hb_err err = { "" };
+	struct stat st;
+
+	assert_int_equal(hb_path_mkdirs(deep, &err), 0);
+	assert_int_equal(stat(deep, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	/* Existing folders are fine, as with mkdir -p. */
+	assert_int_equal(hb_path_mkdirs(deep, &err), 0);
+	free(deep);
+}
+
+static void
+test_path__mkdirs_fails_below_a_file(void **state)
+{
+	char *tmp = *state, *below = ut_join(tmp, "f/sub");
+	struct hb_err err = { "" };
+
+	ut_write_str(tmp, "f", "a file");
+	assert_int_equal(hb_path_mkdirs(below, &err), -1);
+	assert_non_null(strstr(err.msg, "f"));
+	assert_true(strlen(err.msg) > 0);
+	free(below);
+}
+
+static void
+test_path__mkdirs_fails_on_an_existing_file(void **state)
+{
+	char *tmp = *state, *file = ut_join(tmp, "f");
+	struct hb_err err = { "" };
+
+	/* mkdir -p of a path that is a regular file fails ("File exists"). */
+	ut_write_str(tmp, "f", "a file");
+	assert_int_equal(hb_path_mkdirs(file, &err), -1);
+	assert_true(strlen(err.msg) > 0);
+	free(file);
+}
+
+static void
+test_path__rmtree_removes_a_tree(void **state)
+{
+	char *tmp = *state, *root = ut_join(tmp, "site");
+	struct hb_err err = { "" };
+
+	ut_write_str(root, "index.html", "x");
+	ut_write_str(root, "a/b/c.html", "y");
+	ut_write_str(root, ".hidden", "z");
+	{
+		char *empty = ut_join(root, "empty");
+
+		ut_mkdirs(empty);
+		free(empty);
+	}
+	assert_int_equal(hb_path_rmtree(root, &err), 0);
+	assert_int_equal(access(root, F_OK), -1);
+	assert_int_equal(access(tmp, F_OK), 0);
+	free(root);
+}
+
+static void
+test_path__rmtree_does_not_follow_symlinks(void **state)
+{
+	char *tmp = *state, *root = ut_join(tmp, "site"), *keep = ut_join(tmp, "keep");
+	char *link_dir = ut_join(root, "to-keep"), *link_file = ut_join(root, "to-file");
+	char *kept_file = ut_join(keep, "precious.txt");
+	struct hb_err err = { "" };
+
+	ut_write_str(keep, "precious.txt", "do not delete");
+	ut_write_str(root, "x.html", "x");
+	assert_int_equal(symlink(keep, link_dir), 0);
+	assert_int_equal(symlink(kept_file, link_file), 0);
+	assert_int_equal(hb_path_rmtree(root, &err), 0);
+	assert_int_equal(access(root, F_OK), -1);
+	assert_int_equal(access(kept_file, F_OK), 0);
+	free(root);
+	free(keep);
+	free(link_dir);
+	free(link_file);
+	free(kept_file);
+}
+
+static void
+test_path__rmtree_of_missing_directory_fails(void **state)
+{
+	char *tmp = *state, *missing = ut_join(tmp, "nope");
+	struct hb_err err = { "" };
+
+	assert_int_equal(hb_path_rmtree(missing, &err), -1);
+	assert_non_null(strstr(err.msg, "nope"));
+	free(missing);
+}
+
+static void
+test_path__is_within(void **state)
+{
+	char *tmp = *state, *a = ut_join(tmp, "a"), *ab = ut_join(tmp, "ab");
+	char *inner = ut_join(tmp, "a/inner"), *link = ut_join(tmp, "link"), *missing;
+
+	ut_mkdirs(inner);
+	ut_mkdirs(ab);
+	assert_true(hb_path_is_within(a, a));
+	assert_true(hb_path_is_within(inner, a));
+	assert_true(hb_path_is_within(inner, tmp));
+	assert_false(hb_path_is_within(a, inner));
+	assert_false(hb_path_is_within(ab, a));	/* a name prefix is not a parent */
+	assert_false(hb_path_is_within(a, ab));
+	/* Real paths are compared: a symlink to a/inner is within a. */
+	assert_int_equal(symlink(inner, link), 0);
+	assert_true(hb_path_is_within(link, a));
+	assert_false(hb_path_is_within(link, ab));
+	missing = ut_join(tmp, "a/missing");
+	assert_false(hb_path_is_within(missing, a));
+	free(missing);
+	free(a);
+	free(ab);
+	free(inner);
+	free(link);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_path__safe_paths_are_accepted),
+		cmocka_unit_test(test_path__unsafe_paths_are_refused),
+		cmocka_unit_test(test_path__join),
+		cmocka_unit_test(test_path__dirname),
+		cmocka_unit_test(test_path__relurl_across_folders),
+		cmocka_unit_test(test_path__relurl_same_folder_and_root),
+		cmocka_unit_test(test_path__relurl_folder_names_sharing_a_prefix),
+		cmocka_unit_test_setup_teardown(test_path__mkdirs_creates_nested_folders, tmp_setup,
+		    tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_path__mkdirs_fails_below_a_file, tmp_setup,
+		    tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_path__mkdirs_fails_on_an_existing_file, tmp_setup,
+		    tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_path__rmtree_removes_a_tree, tmp_setup,
+		    tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_path__rmtree_does_not_follow_symlinks, tmp_setup,
+		    tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_path__rmtree_of_missing_directory_fails, tmp_setup,
+		    tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_path__is_within, tmp_setup, tmp_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
