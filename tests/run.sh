@@ -6,6 +6,8 @@
 # For each pair: every unit test binary in UNIT_DIR (cmocka, TAP output), every end-to-end case
 # in tests/e2e/*/run.sh, every error case in tests/errors/*/ and the content invariants of the
 # real handbook (tests/content/run.sh). HB_WRAP (e.g. "valgrind -q") prefixes each handbook run.
+# Once, for the first pair only, the real-browser tests (tests/browser/run.sh: Chromium opens the
+# built handbook from file://), with that handbook unwrapped; HB_BROWSER=0 skips them.
 # Ends with "N passed, N failed" and exits 1 if anything failed.
 set -u
 
@@ -72,8 +74,25 @@ run_error_case() {
 	rm -rf "$work"
 }
 
+# The browser tests: a single pass or failure, their output shown only when they fail.
+run_browser() {
+	log=$(mktemp /tmp/hb-browser-log-XXXXXX)
+	if sh "$ROOT/tests/browser/run.sh" "$1" >"$log" 2>&1; then
+		pass
+		awk '/^# (tests|pass|fail) [0-9]+$/ { n[$2] = $3 }
+			END { printf "browser: %d tests in Chromium (pass %d, fail %d)\n", n["tests"], n["pass"], n["fail"] }' "$log" >&2
+	else
+		cat "$log" >&2
+		fail "browser [$HB_NAME]"
+	fi
+	rm -f "$log"
+}
+
+BROWSER_DONE=0
+[ "${HB_BROWSER:-1}" = 0 ] && BROWSER_DONE=1
 while [ $# -ge 2 ]; do
-	HB="${HB_WRAP:+$HB_WRAP }$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+	HB_BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+	HB="${HB_WRAP:+$HB_WRAP }$HB_BIN"
 	HB_NAME=$1
 	UNIT_DIR=$2
 	shift 2
@@ -89,6 +108,10 @@ while [ $# -ge 2 ]; do
 	done
 	if [ -f "$ROOT/tests/content/run.sh" ]; then
 		if (cd "$ROOT" && HB="$HB" sh tests/content/run.sh) >&2; then pass; else fail "content [$HB_NAME]"; fi
+	fi
+	if [ "$BROWSER_DONE" = 0 ] && [ -f "$ROOT/tests/browser/run.sh" ]; then
+		BROWSER_DONE=1
+		run_browser "$HB_BIN"
 	fi
 done
 
