@@ -156,6 +156,72 @@ add_index(struct build *b, const char *section, struct hb_diag *d)
 	hb_markdown_parse(&node->doc, node->page, &b->arena, d);
 }
 
+static const char *const type_plurals[][2] = {
+	{ "meeting", "meetings" }, { "initiative", "initiatives" }, { "programme", "programmes" },
+	{ "person", "people" }, { "organisation", "organisations" }, { "country", "countries" },
+	{ "concept", "concepts" }, { "source", "sources" }, { "glossary", "glossary" },
+};
+
+static int
+theme_has(const struct build *b, const char *layout)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "layouts/%s", layout);
+	return hb_source_find(&b->theme, path) != NULL;
+}
+
+static void
+add_generated(struct build *b, const char *id, const char *out_path, const char *title,
+    const char *layout, const char *index_type, struct hb_diag *d)
+{
+	struct hb_node *node = &b->nodes[b->n_nodes++];
+	struct hb_page *p = synthesize_index(b, "");
+
+	p->is_index = 0;
+	p->id = id;
+	p->slug = id;
+	p->out_path = out_path;
+	p->path = hb_arena_printf(&b->arena, "%s.md", id);
+	p->title = title;
+	p->layout = layout;
+	p->index_type = index_type;
+	p->src_path = hb_arena_printf(&b->arena, "%s/layouts/%s", b->o->theme_dir, layout);
+	memset(node, 0, sizeof(*node));
+	node->page = p;
+	hb_markdown_parse(&node->doc, p, &b->arena, d);
+}
+
+/*
+ * Pages the theme asks for by having their layout: timeline.html (every dated page by year)
+ * and type-index.html (one table per page type that the content uses).
+ */
+static void
+add_generated_pages(struct build *b, size_t n_content, struct hb_diag *d)
+{
+	size_t i, j;
+
+	if (theme_has(b, "timeline.html"))
+		add_generated(b, "timeline", "timeline.html", "Timeline", "timeline.html", NULL, d);
+	if (!theme_has(b, "type-index.html"))
+		return;
+	for (i = 0; i < sizeof(type_plurals) / sizeof(type_plurals[0]); i++) {
+		const char *type = type_plurals[i][0], *plural = type_plurals[i][1];
+
+		for (j = 0; j < n_content; j++) {
+			const char *t = b->nodes[j].page->type;
+
+			if (t && strcmp(t, type) == 0)
+				break;
+		}
+		if (j == n_content)
+			continue;
+		add_generated(b, hb_arena_printf(&b->arena, "all-%s", plural),
+		    hb_arena_printf(&b->arena, "types/%s.html", plural),
+		    hb_arena_printf(&b->arena, "All %s", plural), "type-index.html", type, d);
+	}
+}
+
 /* Drops unparsed and draft pages, then adds the missing landing pages. */
 static void
 complete_pages(struct build *b, struct hb_diag *d)
@@ -167,8 +233,9 @@ complete_pages(struct build *b, struct hb_diag *d)
 			b->nodes[k++] = b->nodes[i];
 	}
 	b->n_nodes = k;
-	/* Room for one landing page per page in the worst case, plus the home page. */
-	b->nodes = hb_xrealloc(b->nodes, (2 * k + 1) * sizeof(*b->nodes));
+	/* Room for one landing page per page in the worst case, the home page, the timeline
+	 * and one index per type. */
+	b->nodes = hb_xrealloc(b->nodes, (2 * k + 12) * sizeof(*b->nodes));
 	if (!has_index(b, ""))
 		add_index(b, "", d);
 	for (i = 0; i < k; i++) {
@@ -177,6 +244,7 @@ complete_pages(struct build *b, struct hb_diag *d)
 		if (section[0] != '\0' && !has_index(b, section))
 			add_index(b, section, d);
 	}
+	add_generated_pages(b, k, d);
 }
 
 static const char *
@@ -188,6 +256,8 @@ choose_layout(const struct hb_luaenv *lua, const struct hb_page *p)
 	};
 	size_t i;
 
+	if (p->layout != NULL)
+		return p->layout;
 	if (p->is_index && p->section[0] == '\0' && hb_luaenv_has(lua, "index.html"))
 		return "index.html";
 	if (p->is_index && hb_luaenv_has(lua, "section.html"))
@@ -208,7 +278,7 @@ render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct
 
 	hb_buf_reset(html);
 	hb_buf_reset(page_out);
-	hb_render_body(html, &node->doc);
+	hb_render_body(html, node, &b->graph);
 	hb_doc_free(&node->doc);
 	if (hb_luaenv_render(page_out, lua, node, html->buf, choose_layout(lua, node->page),
 	    &w->diag) != 0 || b->writer == NULL || w->has_failed)
@@ -382,6 +452,8 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	complete_pages(&b, d);
 	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, &b.arena, d);
 	stats->n_pages = b.graph.n_nodes;
+	for (i = 0; i < b.n_nodes; i++)
+		hb_markdown_finish(&b.nodes[i].doc, &b.arena);
 	if (d->n_errors > errors_before) {
 		rc = 1;
 		goto out;

@@ -393,7 +393,7 @@ build_order(struct gctx *c)
 			int is_section_index = node->page->is_index &&
 			    strchr(node->page->path, '/') == strrchr(node->page->path, '/');
 
-			if (node->section != s)
+			if (node->section != s || node->page->layout != NULL)
 				continue;
 			if (is_section_index && s->index == NULL)
 				s->index = node;
@@ -405,19 +405,29 @@ build_order(struct gctx *c)
 		for (j = 0; j < s->n_pages; j++)
 			g->order[k++] = s->pages[j];
 	}
-	g->n_nodes = k;
 	for (i = 0; i < k; i++) {
 		g->order[i]->order = i;
 		g->order[i]->prev = i > 0 ? g->order[i - 1] : NULL;
 		g->order[i]->next = i + 1 < k ? g->order[i + 1] : NULL;
 	}
+	/* Generated pages (timeline, type indexes) come last, outside the prev/next chain. */
+	for (i = 0; i < c->n; i++) {
+		if (all[i]->page->layout == NULL)
+			continue;
+		all[i]->order = k;
+		g->order[k++] = all[i];
+	}
+	g->n_nodes = k;
 }
 
 struct edge {
 	struct hb_node *to;
 	const struct hb_node *from;
+	const struct hb_link *link;	/* NULL for a front-matter reference */
+	size_t seq;			/* order of discovery: links in document order */
 };
 
+/* By target, then source in reading order, then body links (first one first) before refs. */
 static int
 cmp_edge(const void *a, const void *b)
 {
@@ -427,18 +437,23 @@ cmp_edge(const void *a, const void *b)
 		return x->to->order < y->to->order ? -1 : 1;
 	if (x->from != y->from)
 		return x->from->order < y->from->order ? -1 : 1;
-	return 0;
+	if ((x->link == NULL) != (y->link == NULL))
+		return x->link ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void
 add_edge(struct edge **edges, size_t *n, size_t *n_alloc, const struct hb_node *from,
-    const struct hb_node *to)
+    const struct hb_node *to, const struct hb_link *link)
 {
 	if (to == NULL || to == from)
 		return;
 	*edges = hb_xgrow(*edges, n_alloc, *n + 1, sizeof(**edges));
 	(*edges)[*n].to = (struct hb_node *)to;
-	(*edges)[(*n)++].from = from;
+	(*edges)[*n].from = from;
+	(*edges)[*n].link = link;
+	(*edges)[*n].seq = *n;
+	(*n)++;
 }
 
 static void
@@ -448,7 +463,7 @@ add_ref_edges(struct gctx *c, struct edge **e, size_t *n, size_t *n_alloc,
 	size_t i;
 
 	for (i = 0; i < refs->n; i++)
-		add_edge(e, n, n_alloc, from, hb_graph_lookup(c->g, refs->v[i].id));
+		add_edge(e, n, n_alloc, from, hb_graph_lookup(c->g, refs->v[i].id), NULL);
 }
 
 /* Backlinks: every page that links to or references a page, once, in reading order. */
@@ -466,7 +481,8 @@ build_backlinks(struct gctx *c)
 			const struct hb_page *to = from->doc.links[j].page;
 
 			if (to != NULL)
-				add_edge(&edges, &n, &n_alloc, from, hb_map_get(&c->g->by_path, to->path));
+				add_edge(&edges, &n, &n_alloc, from, hb_map_get(&c->g->by_path, to->path),
+				    &from->doc.links[j]);
 		}
 		add_ref_edges(c, &edges, &n, &n_alloc, from, &p->sources);
 		add_ref_edges(c, &edges, &n, &n_alloc, from, &p->participants);
@@ -481,12 +497,136 @@ build_backlinks(struct gctx *c)
 			;
 		to->backlinks = hb_arena_alloc(c->a, (j - i) * sizeof(*to->backlinks));
 		for (; i < j; i++) {
-			if (to->n_backlinks == 0 ||
-			    to->backlinks[to->n_backlinks - 1].from != edges[i].from)
-				to->backlinks[to->n_backlinks++].from = edges[i].from;
+			if (to->n_backlinks > 0 &&
+			    to->backlinks[to->n_backlinks - 1].from == edges[i].from)
+				continue;
+			to->backlinks[to->n_backlinks].from = edges[i].from;
+			to->backlinks[to->n_backlinks++].link = edges[i].link;
 		}
 	}
 	free(edges);
+}
+
+static int
+cmp_term(const void *a, const void *b)
+{
+	const struct hb_term *x = a, *y = b;
+	size_t lx = strlen(x->abbr), ly = strlen(y->abbr);
+
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
+	return strcmp(x->abbr, y->abbr);
+}
+
+/* A counting sort of the terms by first byte, stable, so each run stays longest first. */
+static void
+index_terms(struct gctx *c)
+{
+	struct hb_graph *g = c->g;
+	size_t next[256], i, b;
+
+	memset(g->term_start, 0, sizeof(g->term_start));
+	for (i = 0; i < g->n_terms; i++)
+		g->term_start[(unsigned char)g->terms[i].abbr[0] + 1]++;
+	for (b = 1; b <= 256; b++)
+		g->term_start[b] += g->term_start[b - 1];
+	memcpy(next, g->term_start, sizeof(next));
+	g->term_order = hb_arena_alloc(c->a, g->n_terms * sizeof(*g->term_order));
+	for (i = 0; i < g->n_terms; i++)
+		g->term_order[next[(unsigned char)g->terms[i].abbr[0]]++] = i;
+}
+
+/* The glossary: every page with type glossary and an abbr; one page per abbreviation. */
+static void
+build_glossary(struct gctx *c)
+{
+	struct hb_graph *g = c->g;
+	struct hb_map seen;
+	size_t i;
+
+	hb_map_init(&seen, HB_MAP_EXACT);
+	g->terms = hb_arena_alloc(c->a, c->n * sizeof(*g->terms));
+	for (i = 0; i < c->n; i++) {
+		const struct hb_node *node = &c->nodes[i], *prev;
+		const struct hb_page *p = node->page;
+
+		if (p->abbr == NULL || p->abbr[0] == '\0' || p->type == NULL ||
+		    strcmp(p->type, "glossary") != 0)
+			continue;
+		if ((prev = hb_map_get(&seen, p->abbr)) != NULL) {
+			const struct hb_value *v = hb_value_get(p->front, "abbr");
+
+			hb_diag(c->d, HB_ERROR, ref_loc(node, v->line, v->col),
+			    "abbreviation '%s' is already defined by '%s' (%s)", p->abbr,
+			    prev->page->id, prev->page->src_path);
+			continue;
+		}
+		hb_map_put(&seen, p->abbr, (void *)node);
+		g->terms[g->n_terms].abbr = p->abbr;
+		g->terms[g->n_terms].expansion = p->expansion;
+		g->terms[g->n_terms++].node = node;
+	}
+	hb_map_free(&seen);
+	if (g->n_terms > 1)
+		qsort(g->terms, g->n_terms, sizeof(*g->terms), cmp_term);
+	index_terms(c);
+}
+
+/* Calls fn for every (meeting, participant) pair, in reading order. */
+static void
+for_each_participation(struct gctx *c, void (*fn)(struct gctx *, const struct hb_node *,
+    struct hb_node *))
+{
+	struct hb_graph *g = c->g;
+	size_t i, j;
+
+	for (i = 0; i < g->n_nodes; i++) {
+		const struct hb_node *from = g->order[i];
+
+		for (j = 0; j < from->page->participants.n; j++) {
+			struct hb_node *to = (struct hb_node *)hb_graph_lookup(g,
+			    from->page->participants.v[j].id);
+
+			if (to != NULL && to != from)
+				fn(c, from, to);
+		}
+	}
+}
+
+static void
+count_participation(struct gctx *c, const struct hb_node *from, struct hb_node *to)
+{
+	(void)c;
+	(void)from;
+	to->n_participated++;	/* an upper bound until add_participation counts again */
+}
+
+static void
+add_participation(struct gctx *c, const struct hb_node *from, struct hb_node *to)
+{
+	(void)c;
+	if (to->n_participated > 0 && to->participated[to->n_participated - 1] == from)
+		return;
+	to->participated[to->n_participated++] = from;
+}
+
+/* For each page, the pages (meetings) that list it in `participants`, in reading order. */
+static void
+build_participation(struct gctx *c)
+{
+	size_t i;
+
+	for_each_participation(c, count_participation);
+	for (i = 0; i < c->n; i++) {
+		struct hb_node *node = &c->nodes[i];
+
+		if (node->n_participated == 0)
+			continue;
+		node->participated = hb_arena_alloc(c->a,
+		    node->n_participated * sizeof(*node->participated));
+		node->n_participated = 0;
+	}
+	for_each_participation(c, add_participation);
 }
 
 static void
@@ -497,7 +637,7 @@ warn_lonely_pages(struct gctx *c)
 	for (i = 0; i < c->n; i++) {
 		const struct hb_node *node = &c->nodes[i];
 
-		if (node->page->is_index)
+		if (node->page->is_index || node->page->layout != NULL)
 			continue;
 		if (node->n_backlinks == 0)
 			hb_diag(c->d, HB_WARNING, ref_loc(node, 1, 1),
@@ -534,6 +674,8 @@ hb_graph_build(struct hb_graph *g, struct hb_node *nodes, size_t n,
 	build_sections(&c, section_order);
 	build_order(&c);
 	build_backlinks(&c);
+	build_glossary(&c);
+	build_participation(&c);
 	warn_lonely_pages(&c);
 	return d->n_errors - before;
 }

@@ -2,6 +2,9 @@
  * graph: the site as a whole. Indexes pages by id, alias, title and path; resolves every link
  * and front-matter reference; computes sections, reading order, prev/next and backlinks.
  *
+ * It also collects the glossary (abbreviations for automatic linking; two pages defining one
+ * abbreviation is an error) and, for each page, the pages that list it as a participant.
+ *
  * Input: one struct hb_node per page (page and parsed doc), owned by the caller. hb_graph_build()
  * fills each node's links (hb_link.page, hb_link.href) and the graph's derived fields. Every
  * problem is a located diagnostic: an unresolved link or reference (with "did you mean"), an
@@ -24,6 +27,15 @@ struct hb_node;
 
 struct hb_backlink {
 	const struct hb_node *from;
+	const struct hb_link *link;	/* its first link here (for the context), or NULL when
+					 * the page only names this one in its front matter */
+};
+
+/* A glossary entry: a page with `type: glossary` and `abbr`. */
+struct hb_term {
+	const char *abbr;
+	const char *expansion;		/* may be NULL */
+	const struct hb_node *node;
 };
 
 struct hb_node {
@@ -35,6 +47,8 @@ struct hb_node {
 	struct hb_section *section;
 	struct hb_backlink *backlinks;	/* sorted by the source's reading order */
 	size_t n_backlinks;
+	const struct hb_node **participated;	/* pages listing this one in `participants` */
+	size_t n_participated;
 };
 
 struct hb_section {
@@ -53,6 +67,12 @@ struct hb_graph {
 	struct hb_map by_alias;		/* case-insensitive */
 	struct hb_map by_title;		/* case-insensitive */
 	struct hb_map by_path;
+	struct hb_term *terms;		/* glossary, longest abbreviation first */
+	size_t n_terms;
+	/* terms[term_order[term_start[b] .. term_start[b + 1])] begin with the byte b, longest
+	 * first: the candidates at one position of a text, without scanning every term. */
+	size_t *term_order;
+	size_t term_start[257];
 };
 
 /*

@@ -652,11 +652,28 @@ set_neighbours(struct hb_luaenv *e, const struct hb_node *node)
 	}
 	lua_createtable(L, (int)node->n_backlinks, 0);
 	for (i = 0; i < node->n_backlinks; i++) {
+		const struct hb_link *link = node->backlinks[i].link;
+
+		lua_createtable(L, 0, 4);
 		push_proxy(e, node->backlinks[i].from);
+		lua_setfield(L, -2, "page");
+		if (link != NULL) {
+			set_string(L, "before", link->before);
+			set_string(L, "text", link->label ? link->label : node->page->title);
+			set_string(L, "after", link->after);
+		}
+		make_readonly(L);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	make_readonly(L);
 	lua_setfield(L, -2, "backlinks");
+	lua_createtable(L, (int)node->n_participated, 0);
+	for (i = 0; i < node->n_participated; i++) {
+		push_proxy(e, node->participated[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	make_readonly(L);
+	lua_setfield(L, -2, "participated");
 }
 
 static void
@@ -705,6 +722,10 @@ fill_page(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_history
 	set_string(L, "venue", p->venue);
 	set_string(L, "format", p->format);
 	set_string(L, "abbr", p->abbr);
+	set_string(L, "expansion", p->expansion);
+	set_string(L, "date_inferred", p->date_inferred);
+	set_string(L, "layout", p->layout);
+	set_string(L, "index_type", p->index_type);
 	set_string(L, "path", p->out_path);
 	set_string(L, "source", p->src_path);
 	set_string(L, "section", p->section);

@@ -7,7 +7,9 @@
  * page with one layout into a buffer.
  *
  * A page's view holds its front matter (typed fields and `params`), its place in the site
- * (section, prev, next, backlinks, headings) and its git history (created, updated, history:
+ * (section, prev, next, headings; backlinks: {page, before, text, after}, the sentence around
+ * the first link from that page; participated: the pages listing it in `participants`) and
+ * its git history (created, updated, history:
  * commits newest first, each {date, subject, id, short_id}); site.build_date is the date of
  * the newest commit or SOURCE_DATE_EPOCH.
  *

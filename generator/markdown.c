@@ -469,6 +469,125 @@ record_heading(struct mctx *c, cmark_node *node, struct hb_map *used)
 	hb_buf_free(&text);
 }
 
+#define CONTEXT_MAX 160	/* bytes of context kept on each side of a link */
+
+/* The enclosing paragraph-like block: the nearest ancestor that is not an inline. */
+static cmark_node *
+context_block(cmark_node *node)
+{
+	for (node = cmark_node_parent(node); node; node = cmark_node_parent(node)) {
+		if ((cmark_node_get_type(node) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK)
+			return node;
+	}
+	return NULL;
+}
+
+/* Appends the plain text of block to b, leaving out link's own text; sets *at to its place. */
+static void
+block_text(cmark_node *block, cmark_node *link, struct hb_buf *b, size_t *at)
+{
+	cmark_iter *it = cmark_iter_new(block);
+	cmark_event_type ev;
+	int in_link = 0;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(node);
+
+		if (node == link) {
+			in_link = ev == CMARK_EVENT_ENTER;
+			*at = b->len;
+			continue;
+		}
+		if (in_link || ev != CMARK_EVENT_ENTER)
+			continue;
+		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
+			hb_buf_puts(b, cmark_node_get_literal(node));
+		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+			hb_buf_putc(b, ' ');
+	}
+	cmark_iter_free(it);
+}
+
+static int
+ends_sentence(const char *s, size_t i)
+{
+	return (s[i] == '.' || s[i] == '?' || s[i] == '!') && (s[i + 1] == ' ' || s[i + 1] == '\0');
+}
+
+/* Moves back to a UTF-8 character boundary. */
+static size_t
+char_start(const char *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i--;
+	return i;
+}
+
+/* The sentence's text before position at, at most CONTEXT_MAX bytes, "…" when cut. */
+static const char *
+context_before(struct hb_arena *a, const char *s, size_t at)
+{
+	size_t start = at, i;
+
+	for (i = at; i > 0; i--) {
+		if (ends_sentence(s, i - 1)) {
+			start = i;
+			break;
+		}
+		start = i - 1;
+	}
+	while (start < at && s[start] == ' ')
+		start++;
+	if (at - start > CONTEXT_MAX) {
+		start = char_start(s, at - CONTEXT_MAX);
+		return hb_arena_printf(a, "…%.*s", (int)(at - start), s + start);
+	}
+	return hb_arena_strndup(a, s + start, at - start);
+}
+
+static const char *
+context_after(struct hb_arena *a, const char *s, size_t at)
+{
+	size_t end = at, len = strlen(s);
+
+	while (end < len && !ends_sentence(s, end))
+		end++;
+	if (end < len)
+		end++;	/* keep the full stop */
+	if (end - at > CONTEXT_MAX) {
+		end = char_start(s, at + CONTEXT_MAX);
+		return hb_arena_printf(a, "%.*s…", (int)(end - at), s + at);
+	}
+	return hb_arena_strndup(a, s + at, end - at);
+}
+
+void
+hb_markdown_finish(struct hb_doc *doc, struct hb_arena *a)
+{
+	size_t i;
+
+	for (i = 0; i < doc->n_links; i++) {
+		const struct hb_link *l = &doc->links[i];
+
+		if (l->kind == HB_LINK_WIKI && l->label == NULL && l->page != NULL)
+			cmark_node_set_literal(cmark_node_first_child(l->node), l->page->title);
+	}
+	for (i = 0; i < doc->n_links; i++) {
+		struct hb_link *l = &doc->links[i];
+		cmark_node *block = context_block(l->node);
+		struct hb_buf text = HB_BUF_INIT;
+		size_t at = 0;
+
+		if (block == NULL)
+			continue;
+		block_text(block, l->node, &text, &at);
+		l->before = context_before(a, text.buf, at);
+		l->after = context_after(a, text.buf, at);
+		hb_buf_free(&text);
+	}
+}
+
 /* Collects nodes first: the tree must not change under an iterator. */
 static void
 collect_nodes(cmark_node *root, struct growable *texts, struct growable *others)

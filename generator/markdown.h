@@ -45,6 +45,8 @@ struct hb_link {
 	int line;
 	int col;
 	void *node;		/* opaque: the LINK node */
+	const char *before;	/* the plain text of its sentence before the link (for backlinks) */
+	const char *after;	/* and after it; either may start or end with "…" */
 
 	/* Filled in by the graph. */
 	const struct hb_page *page;	/* the target, or NULL when unresolved */
@@ -64,6 +66,11 @@ void hb_markdown_init(void);
 /* Parses page's body. Returns 0, or -1 with errors in d. Arrays live in a. */
 int hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_arena *a,
     struct hb_diag *d);
+/*
+ * After the graph resolved the links: an unlabelled wiki link shows its target's title, and
+ * every link records the plain text of the sentence around it (for "Referenced by"), in a.
+ */
+void hb_markdown_finish(struct hb_doc *doc, struct hb_arena *a);
 void hb_doc_free(struct hb_doc *doc);
 /* Writes the GitHub-style anchor for heading text into a (without de-duplication). */
 const char *hb_markdown_anchor(struct hb_arena *a, const char *text);

@@ -388,6 +388,8 @@ get_scalars(struct pctx *c)
 	p->summary = get_string(c, "summary");
 	p->venue = get_string(c, "venue");
 	p->abbr = get_string(c, "abbr");
+	p->expansion = get_string(c, "expansion");
+	p->date_inferred = get_string(c, "date_inferred");
 	p->type = get_enum(c, "type", known_types);
 	p->format = get_enum(c, "format", known_formats);
 	p->date = get_date(c, "date");

@@ -69,6 +69,8 @@ struct hb_page {
 	const char *venue;
 	const char *format;
 	const char *abbr;
+	const char *expansion;		/* glossary: the abbreviation spelled out */
+	const char *date_inferred;	/* how an inferred date was inferred; NULL if printed */
 	struct hb_reflist aliases;
 	struct hb_reflist sources;
 	struct hb_reflist participants;
@@ -81,6 +83,11 @@ struct hb_page {
 	const char *body;
 	size_t body_len;
 	int body_line;		/* the file line on which the body starts */
+
+	/* Pages the generator makes (timeline, type indexes): their layout, and for a type index
+	 * the type it lists. NULL for pages from content files. */
+	const char *layout;
+	const char *index_type;
 };
 
 /* Parses YAML text into a value tree; line_offset is added to every line. Returns NULL on error. */

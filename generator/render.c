@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "path.h"
+#include "xalloc.h"
+
 static const char *const extension_names[] = {
 	"table", "strikethrough", "autolink", "tagfilter", "tasklist", NULL,
 };
@@ -15,8 +18,6 @@ set_link(struct hb_link *link)
 	cmark_node *node = link->node;
 
 	cmark_node_set_url(node, link->href ? link->href : "");
-	if (link->kind == HB_LINK_WIKI && link->label == NULL && link->page != NULL)
-		cmark_node_set_literal(cmark_node_first_child(node), link->page->title);
 }
 
 /* Replaces a heading by a custom block "<hN id=...>" holding the same inline children. */
@@ -29,7 +30,9 @@ set_anchor(const struct hb_heading *h)
 	hb_buf_printf(&open, "<h%d id=\"", h->level);
 	hb_buf_put_html(&open, h->anchor, strlen(h->anchor));
 	hb_buf_puts(&open, "\">");
-	hb_buf_printf(&close, "</h%d>", h->level);
+	hb_buf_puts(&close, "<a class=\"headerlink\" href=\"#");
+	hb_buf_put_html(&close, h->anchor, strlen(h->anchor));
+	hb_buf_printf(&close, "\" title=\"Link to this section\">¶</a></h%d>", h->level);
 	cmark_node_set_on_enter(block, open.buf);
 	cmark_node_set_on_exit(block, close.buf);
 	while ((child = cmark_node_first_child(heading)) != NULL)
@@ -40,9 +43,166 @@ set_anchor(const struct hb_heading *h)
 	hb_buf_free(&close);
 }
 
-void
-hb_render_body(struct hb_buf *out, struct hb_doc *doc)
+struct glossary {
+	const struct hb_graph *g;
+	const struct hb_node *self;
+	char *used;			/* per term: already linked on this page */
+};
+
+static int
+is_word_byte(unsigned char c)
 {
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	    c == '_' || c >= 0x80;
+}
+
+/* A term may not be part of a longer word: "ADMM" is not found in "ADMMs" or "ADMM-Plus". */
+static int
+is_whole_word(const char *text, size_t start, size_t end)
+{
+	unsigned char before = start ? (unsigned char)text[start - 1] : ' ';
+	unsigned char after = (unsigned char)text[end];
+
+	if (is_word_byte(before) || (before == '-' && start > 1 &&
+	    is_word_byte((unsigned char)text[start - 2])))
+		return 0;
+	if (is_word_byte(after) || (after == '-' && is_word_byte((unsigned char)text[end + 1])))
+		return 0;
+	return 1;
+}
+
+/* Finds the first unused term in text at or after *pos; returns its index or -1. */
+static long
+find_term(const struct glossary *gl, const char *text, size_t *pos)
+{
+	size_t p, i;
+
+	for (p = *pos; text[p]; p++) {
+		unsigned char b = (unsigned char)text[p];
+		size_t k;
+
+		if (p > 0 && is_word_byte((unsigned char)text[p - 1]))
+			continue;	/* terms start words */
+		for (k = gl->g->term_start[b]; k < gl->g->term_start[b + 1]; k++) {
+			const struct hb_term *t = &gl->g->terms[i = gl->g->term_order[k]];
+			size_t len = strlen(t->abbr);
+
+			if (gl->used[i] || strncmp(text + p, t->abbr, len) != 0 ||
+			    !is_whole_word(text, p, p + len))
+				continue;
+			*pos = p;
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
+static cmark_node *
+new_text(const char *s, size_t len)
+{
+	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	char *lit = hb_xstrndup(s, len);
+
+	cmark_node_set_literal(t, lit);
+	free(lit);
+	return t;
+}
+
+/* <a href="…"><abbr title="…">ABBR</abbr></a> for term t, linked from the page `self`. */
+static cmark_node *
+term_link(const struct hb_term *t, const struct hb_node *self)
+{
+	cmark_node *link = cmark_node_new(CMARK_NODE_LINK);
+	cmark_node *abbr = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	struct hb_buf open = HB_BUF_INIT;
+	char *url = hb_path_relurl(self->page->out_path, t->node->page->out_path);
+
+	hb_buf_puts(&open, "<abbr");
+	if (t->expansion != NULL) {
+		hb_buf_puts(&open, " title=\"");
+		hb_buf_put_html(&open, t->expansion, strlen(t->expansion));
+		hb_buf_putc(&open, '"');
+	}
+	hb_buf_putc(&open, '>');
+	cmark_node_set_on_enter(abbr, open.buf);
+	cmark_node_set_on_exit(abbr, "</abbr>");
+	cmark_node_append_child(abbr, new_text(t->abbr, strlen(t->abbr)));
+	cmark_node_append_child(link, abbr);
+	cmark_node_set_url(link, url);
+	hb_buf_free(&open);
+	free(url);
+	return link;
+}
+
+/* Links the first unused terms of one text node, splitting it around them. */
+static void
+link_terms_in(struct glossary *gl, cmark_node *text)
+{
+	char *lit = hb_xstrdup(cmark_node_get_literal(text));
+	size_t start = 0, pos = 0;
+	long i;
+
+	while ((i = find_term(gl, lit, &pos)) >= 0) {
+		const struct hb_term *t = &gl->g->terms[i];
+
+		gl->used[i] = 1;
+		if (pos > start)
+			cmark_node_insert_before(text, new_text(lit + start, pos - start));
+		cmark_node_insert_before(text, term_link(t, gl->self));
+		pos += strlen(t->abbr);
+		start = pos;
+	}
+	if (start > 0)
+		cmark_node_set_literal(text, lit + start);
+	free(lit);
+}
+
+static int
+can_hold_terms(cmark_node *node)
+{
+	for (node = cmark_node_parent(node); node; node = cmark_node_parent(node)) {
+		cmark_node_type t = cmark_node_get_type(node);
+
+		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE || t == CMARK_NODE_HEADING)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+link_glossary(cmark_node *root, const struct hb_node *self, const struct hb_graph *g)
+{
+	struct glossary gl = { g, self, NULL };
+	cmark_node **texts = NULL;
+	size_t n = 0, n_alloc = 0, i;
+	cmark_iter *it;
+	cmark_event_type ev;
+
+	if (g == NULL || g->n_terms == 0 ||
+	    (self->page->type && strcmp(self->page->type, "glossary") == 0))
+		return;
+	it = cmark_iter_new(root);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+
+		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_TEXT &&
+		    can_hold_terms(node)) {
+			texts = hb_xgrow(texts, &n_alloc, n + 1, sizeof(*texts));
+			texts[n++] = node;
+		}
+	}
+	cmark_iter_free(it);
+	gl.used = hb_xcalloc(g->n_terms, 1);
+	for (i = 0; i < n; i++)
+		link_terms_in(&gl, texts[i]);
+	free(gl.used);
+	free(texts);
+}
+
+void
+hb_render_body(struct hb_buf *out, struct hb_node *node, const struct hb_graph *graph)
+{
+	struct hb_doc *doc = &node->doc;
 	cmark_mem *mem = cmark_get_default_mem_allocator();
 	cmark_llist *extensions = NULL;
 	char *html;
@@ -50,6 +210,7 @@ hb_render_body(struct hb_buf *out, struct hb_doc *doc)
 
 	for (i = 0; i < doc->n_links; i++)
 		set_link(&doc->links[i]);
+	link_glossary(doc->root, node, graph);
 	for (i = 0; i < doc->n_headings; i++)
 		set_anchor(&doc->headings[i]);
 	for (i = 0; extension_names[i]; i++)

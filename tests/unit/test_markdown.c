@@ -215,6 +215,42 @@ test_markdown__anchor_drops_unicode_punctuation(void **state)
 }
 
 static void
+test_markdown__finish_records_the_sentence_around_each_link(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(md(f,
+	    "First sentence. Japan's [[kishi|minister]] spoke, then left. Last one.\n"
+	    "\n"
+	    "[[vv]] opens a paragraph.\n"), 0);
+	hb_markdown_finish(&f->doc, &f->a);
+	assert_string_equal(f->doc.links[0].before, "Japan's ");
+	assert_string_equal(f->doc.links[0].after, " spoke, then left.");
+	/* A link first in its block: nothing before it (this once read out of bounds). */
+	assert_string_equal(f->doc.links[1].before, "");
+	assert_string_equal(f->doc.links[1].after, " opens a paragraph.");
+}
+
+static void
+test_markdown__finish_cuts_long_context(void **state)
+{
+	struct fx *f = *state;
+	char body[1200];
+
+	memset(body, 'x', 400);
+	memcpy(body + 400, " [[a]] ", 7);
+	memset(body + 407, 'y', 400);
+	strcpy(body + 807, "\n");
+	assert_int_equal(md(f, body), 0);
+	hb_markdown_finish(&f->doc, &f->a);
+	assert_true(strncmp(f->doc.links[0].before, "…", 3) == 0);
+	assert_true(strlen(f->doc.links[0].before) <= 160 + 3);
+	assert_true(strlen(f->doc.links[0].after) <= 160 + 3);
+	assert_string_equal(f->doc.links[0].after + strlen(f->doc.links[0].after) - 3,
+	    "…");
+}
+
+static void
 test_markdown__wiki_link_forms(void **state)
 {
 	struct fx *f = *state;
@@ -419,6 +455,8 @@ main(void)
 		T(test_markdown__anchor_function),
 		T(test_markdown__anchor_lowercases_non_ascii),
 		T(test_markdown__anchor_drops_unicode_punctuation),
+		T(test_markdown__finish_records_the_sentence_around_each_link),
+		T(test_markdown__finish_cuts_long_context),
 		T(test_markdown__wiki_link_forms),
 		T(test_markdown__wiki_link_parts_are_trimmed),
 		T(test_markdown__wiki_link_label_wrapping_lines),

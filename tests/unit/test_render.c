@@ -86,6 +86,19 @@ cmark_gfm_html(const char *body)
 	return html;
 }
 
+/* Finishes and renders one page's doc on its own (no graph, so no glossary). */
+static void
+render_doc(struct hb_arena *a, struct hb_buf *out, struct hb_page *p, struct hb_doc *doc)
+{
+	struct hb_node node;
+
+	hb_markdown_finish(doc, a);
+	memset(&node, 0, sizeof(node));
+	node.page = p;
+	node.doc = *doc;
+	hb_render_body(out, &node, NULL);
+}
+
 /* Parses body (after a 3-line front matter) into f->doc as content/<path>. */
 static void
 parse_as(struct fx *f, struct hb_page *p, struct hb_doc *doc, const char *path, const char *front,
@@ -119,7 +132,7 @@ assert_same_as_cmark(struct fx *f, const char *body)
 	char *want = cmark_gfm_html(body);
 
 	parse(f, body);
-	hb_render_body(&f->out, &f->doc);
+	render_doc(&f->a, &f->out, &f->p, &f->doc);
 	if (strcmp(f->out.buf, want) != 0)
 		print_message("body:\n%s\nhandbook:\n%s\ncmark-gfm:\n%s\n", body, f->out.buf, want);
 	assert_string_equal(f->out.buf, want);
@@ -210,7 +223,7 @@ test_render__appends_to_output(void **state)
 
 	hb_buf_puts(&f->out, "<main>");
 	parse(f, "x\n");
-	hb_render_body(&f->out, &f->doc);
+	render_doc(&f->a, &f->out, &f->p, &f->doc);
 	assert_string_equal(f->out.buf, "<main><p>x</p>\n");
 }
 
@@ -220,7 +233,7 @@ test_render__empty_body(void **state)
 	struct fx *f = *state;
 
 	parse(f, "");
-	hb_render_body(&f->out, &f->doc);
+	render_doc(&f->a, &f->out, &f->p, &f->doc);
 	assert_string_equal(f->out.buf, "");
 }
 
@@ -230,13 +243,19 @@ test_render__headings_carry_their_anchor(void **state)
 	struct fx *f = *state;
 
 	parse(f, "# Hello *World*\n\nText.\n\n## Hello *World*\n\nSetext\n------\n");
-	hb_render_body(&f->out, &f->doc);
+	render_doc(&f->a, &f->out, &f->p, &f->doc);
 	/* The heading's content sits on its own line (render.h): the same text for a browser. */
 	assert_string_equal(f->out.buf,
-	    "<h1 id=\"hello-world\">\nHello <em>World</em>\n</h1>\n"
+	    "<h1 id=\"hello-world\">\nHello <em>World</em>\n"
+	    "<a class=\"headerlink\" href=\"#hello-world\" title=\"Link to this section\">¶</a>"
+	    "</h1>\n"
 	    "<p>Text.</p>\n"
-	    "<h2 id=\"hello-world-1\">\nHello <em>World</em>\n</h2>\n"
-	    "<h2 id=\"setext\">\nSetext\n</h2>\n");
+	    "<h2 id=\"hello-world-1\">\nHello <em>World</em>\n"
+	    "<a class=\"headerlink\" href=\"#hello-world-1\" title=\"Link to this section\">¶</a>"
+	    "</h2>\n"
+	    "<h2 id=\"setext\">\nSetext\n"
+	    "<a class=\"headerlink\" href=\"#setext\" title=\"Link to this section\">¶</a>"
+	    "</h2>\n");
 }
 
 static void
@@ -250,7 +269,7 @@ test_render__heading_inside_a_quote_and_all_levels(void **state)
 	size_t i;
 
 	parse(f, "> ### Quoted\n\n#### Four\n##### Five\n###### Six\n");
-	hb_render_body(&f->out, &f->doc);
+	render_doc(&f->a, &f->out, &f->p, &f->doc);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		if (strstr(f->out.buf, want[i]) == NULL)
 			print_message("missing %s in:\n%s\n", want[i], f->out.buf);
@@ -267,7 +286,7 @@ test_render__heading_text_is_escaped(void **state)
 
 	parse(f, "# Q&A \\<x\\> \"quoted\"\n");
 	assert_string_equal(f->doc.headings[0].anchor, "qa-x-quoted");
-	hb_render_body(&f->out, &f->doc);
+	render_doc(&f->a, &f->out, &f->p, &f->doc);
 	assert_non_null(strstr(f->out.buf, "<h1 id=\"qa-x-quoted\">"));
 	assert_non_null(strstr(f->out.buf, "Q&amp;A &lt;x&gt; &quot;quoted&quot;"));
 	assert_null(strstr(f->out.buf, "<x>"));
@@ -285,7 +304,7 @@ test_render__heading_then_gfm_matches_cmark(void **state)
 	strcpy(body, "## Results\n\n");
 	strcat(body, rest);
 	parse(f, body);
-	hb_render_body(&f->out, &f->doc);
+	render_doc(&f->a, &f->out, &f->p, &f->doc);
 	/* Whatever the heading looks like, everything after it is cmark-gfm's. */
 	assert_true(strncmp(f->out.buf, "<h2 id=\"results\">", strlen("<h2 id=\"results\">")) == 0);
 	hb_buf_puts(&want, strstr(f->out.buf, "</h2>\n") + 6);
@@ -323,7 +342,7 @@ test_render__wiki_link_shows_target_title(void **state)
 	f->doc.links[1].href = "../people/kishi.html";
 	f->doc.links[2].page = kishi;
 	f->doc.links[2].href = "../people/kishi.html#early-life";
-	hb_render_body(&f->out, &f->doc);
+	render_doc(&f->a, &f->out, &f->p, &f->doc);
 	assert_string_equal(f->out.buf,
 	    "<p>See <a href=\"../people/kishi.html\">Kishi Nobuo</a>, "
 	    "<a href=\"../people/kishi.html\">the minister</a> and "
@@ -341,7 +360,7 @@ test_render__wiki_link_text_is_escaped(void **state)
 	f->doc.links[0].href = "rd.html";
 	f->doc.links[1].page = rd;
 	f->doc.links[1].href = "rd.html";
-	hb_render_body(&f->out, &f->doc);
+	render_doc(&f->a, &f->out, &f->p, &f->doc);
 	assert_string_equal(f->out.buf,
 	    "<p><a href=\"rd.html\">R&amp;D &lt;Unit&gt;</a> and "
 	    "<a href=\"rd.html\">a &lt;b&gt; &amp; 'c'</a></p>\n");
@@ -360,7 +379,7 @@ test_render__md_link_gets_href(void **state)
 	f->doc.links[0].href = "../people/kishi.html";
 	f->doc.links[1].page = kishi;
 	f->doc.links[1].href = "../people/kishi.html#early-life";
-	hb_render_body(&f->out, &f->doc);
+	render_doc(&f->a, &f->out, &f->p, &f->doc);
 	/* The link text is the author's, not the title. */
 	assert_string_equal(f->out.buf,
 	    "<p><a href=\"../people/kishi.html\"><em>Kishi</em></a> and "
@@ -377,7 +396,7 @@ test_render__wiki_link_in_table_cell(void **state)
 	assert_int_equal(f->doc.n_links, 1);
 	f->doc.links[0].page = kishi;
 	f->doc.links[0].href = "kishi.html";
-	hb_render_body(&f->out, &f->doc);
+	render_doc(&f->a, &f->out, &f->p, &f->doc);
 	assert_string_equal(f->out.buf,
 	    "<table>\n<thead>\n<tr>\n<th>who</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n"
 	    "<td><a href=\"kishi.html\">K.</a></td>\n</tr>\n</tbody>\n</table>\n");
@@ -392,7 +411,7 @@ test_render__wrapped_wiki_label(void **state)
 	parse(f, "the [[kishi|Minister\nKishi]] said\n");
 	f->doc.links[0].page = kishi;
 	f->doc.links[0].href = "kishi.html";
-	hb_render_body(&f->out, &f->doc);
+	render_doc(&f->a, &f->out, &f->p, &f->doc);
 	assert_string_equal(f->out.buf,
 	    "<p>the <a href=\"kishi.html\">Minister Kishi</a> said</p>\n");
 }
@@ -413,13 +432,15 @@ test_render__links_resolved_by_the_graph(void **state)
 	    "---\ntitle: Kishi Nobuo\n---\n", "## Career\n\nLinks back to [[dmim|the meeting]].\n");
 	hb_graph_build(&g, nodes, 2, NULL, &f->a, &f->d);
 	assert_int_equal(f->d.n_errors, 0);
-	hb_render_body(&f->out, &nodes[0].doc);
+	hb_markdown_finish(&nodes[0].doc, &f->a);
+	hb_markdown_finish(&nodes[1].doc, &f->a);
+	hb_render_body(&f->out, &nodes[0], NULL);
 	assert_string_equal(f->out.buf,
 	    "<p>Chaired by <a href=\"../people/kishi.html\">Kishi Nobuo</a>; see "
 	    "<a href=\"../people/kishi.html#career\">Kishi Nobuo</a> and "
 	    "<a href=\"../people/kishi.html\">x</a>.</p>\n");
 	hb_buf_reset(&f->out);
-	hb_render_body(&f->out, &nodes[1].doc);
+	hb_render_body(&f->out, &nodes[1], NULL);
 	assert_non_null(strstr(f->out.buf, "<h2 id=\"career\">"));
 	assert_non_null(strstr(f->out.buf,
 	    "</h2>\n<p>Links back to <a href=\"../meetings/dmim.html\">the meeting</a>.</p>\n"));
@@ -463,7 +484,7 @@ render_many(void *arg)
 		    hb_markdown_parse(&doc, &p, &a, &d) != 0) {
 			job->mismatches++;
 		} else {
-			hb_render_body(&out, &doc);
+			render_doc(&a, &out, &p, &doc);
 			job->mismatches += strcmp(out.buf, job->want) != 0;
 			hb_doc_free(&doc);
 		}
