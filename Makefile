@@ -19,7 +19,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 ASAN_OBJS := $(SRCS:generator/%.c=build/asan/%.o)
 
-.PHONY: all deps site test check check-asan check-valgrind fuzz bench clean
+.PHONY: all deps site test check check-asan check-valgrind bench clean
 .DEFAULT_GOAL := all
 
 all: handbook

@@ -13,6 +13,7 @@
 #include "graph.h"
 #include "history.h"
 #include "luaenv.h"
+#include "map.h"
 #include "markdown.h"
 #include "page.h"
 #include "render.h"
@@ -131,19 +132,18 @@ synthesize_index(struct build *b, const char *section)
 	return p;
 }
 
-static int
-has_index(const struct build *b, const char *section)
+/* The sections whose folder has its own _index.md, as a set of names. */
+static void
+find_indexes(const struct build *b, struct hb_map *with_index)
 {
 	size_t i;
 
 	for (i = 0; i < b->n_nodes; i++) {
 		const struct hb_page *p = b->nodes[i].page;
 
-		if (p->is_index && strcmp(p->section, section) == 0 &&
-		    strchr(p->path, '/') == strrchr(p->path, '/'))
-			return 1;
+		if (p->is_index && strchr(p->path, '/') == strrchr(p->path, '/'))
+			hb_map_put(with_index, p->section, (void *)p);
 	}
-	return 0;
 }
 
 static void
@@ -226,6 +226,7 @@ add_generated_pages(struct build *b, size_t n_content, struct hb_diag *d)
 static void
 complete_pages(struct build *b, struct hb_diag *d)
 {
+	struct hb_map with_index;
 	size_t i, k = 0, n = b->n_nodes;
 
 	for (i = 0; i < n; i++) {
@@ -236,14 +237,19 @@ complete_pages(struct build *b, struct hb_diag *d)
 	/* Room for one landing page per page in the worst case, the home page, the timeline
 	 * and one index per type. */
 	b->nodes = hb_xrealloc(b->nodes, (2 * k + 12) * sizeof(*b->nodes));
-	if (!has_index(b, ""))
-		add_index(b, "", d);
+	hb_map_init(&with_index, HB_MAP_EXACT);
+	find_indexes(b, &with_index);
 	for (i = 0; i < k; i++) {
 		const char *section = b->nodes[i].page->section;
 
-		if (section[0] != '\0' && !has_index(b, section))
-			add_index(b, section, d);
+		if (hb_map_get(&with_index, section) != NULL)
+			continue;
+		hb_map_put(&with_index, section, (void *)section);
+		add_index(b, section, d);
 	}
+	if (hb_map_get(&with_index, "") == NULL)
+		add_index(b, "", d);
+	hb_map_free(&with_index);
 	add_generated_pages(b, k, d);
 }
 

@@ -54,9 +54,10 @@ index_pages(struct gctx *c)
 
 			prev = hb_map_get(&g->by_alias, r->id);
 			if (prev != NULL && prev != node && prev != AMBIGUOUS) {
-				hb_diag(c->d, HB_ERROR, ref_loc(node, r->line, r->col),
-				    "ambiguous alias '%s': used by '%s' (%s) and '%s' (%s)", r->id,
-				    prev->page->id, prev->page->src_path, p->id, p->src_path);
+				/* Only a link that uses it is an error (report_unresolved). */
+				hb_diag(c->d, HB_WARNING, ref_loc(node, r->line, r->col),
+				    "alias '%s' is also an alias of '%s' (%s); links must use an id",
+				    r->id, prev->page->id, prev->page->src_path);
 				hb_map_put(&g->by_alias, r->id, AMBIGUOUS);
 			} else if (prev == NULL) {
 				hb_map_put(&g->by_alias, r->id, node);
@@ -138,6 +139,29 @@ suggest(const struct gctx *c, const char *name)
 	return best_d <= limit ? best : NULL;
 }
 
+/* "'a' (path) and 'b' (path)": every page whose alias or title is name. */
+static const char *
+pages_named(struct gctx *c, const char *name)
+{
+	struct hb_buf b = HB_BUF_INIT;
+	const char *s;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < c->n; i++) {
+		const struct hb_page *p = c->nodes[i].page;
+		int named = strcasecmp(p->title, name) == 0;
+
+		for (j = 0; !named && j < p->aliases.n; j++)
+			named = strcasecmp(p->aliases.v[j].id, name) == 0;
+		if (!named)
+			continue;
+		hb_buf_printf(&b, "%s'%s' (%s)", n++ ? " and " : "", p->id, p->src_path);
+	}
+	s = hb_arena_strdup(c->a, b.len ? b.buf : "several pages");
+	hb_buf_free(&b);
+	return s;
+}
+
 /* Reports a name that resolves to nothing, or to two pages. */
 static void
 report_unresolved(struct gctx *c, struct hb_loc loc, const char *what, const char *name)
@@ -146,8 +170,8 @@ report_unresolved(struct gctx *c, struct hb_loc loc, const char *what, const cha
 
 	if (hb_map_get(&c->g->by_alias, name) == AMBIGUOUS ||
 	    hb_map_get(&c->g->by_title, name) == AMBIGUOUS) {
-		hb_diag(c->d, HB_ERROR, loc, "ambiguous %s '%s': more than one page has this name; "
-		    "use the page id", what, name);
+		hb_diag(c->d, HB_ERROR, loc, "ambiguous %s '%s': %s; use a page id", what, name,
+		    pages_named(c, name));
 		return;
 	}
 	hb_diag(c->d, HB_ERROR, loc, "unresolved %s '%s': no page has this id, alias or title",

@@ -34,6 +34,7 @@ struct hb_luaenv {
 	int ref_proxy;		/* order -> page proxy */
 	int ref_ids;		/* id -> page proxy */
 	int ref_current;	/* the page proxy being rendered */
+	int ref_memo;		/* memo(): key -> value, for this worker's whole build */
 };
 
 /* Trusted setup code, run before the sandbox exists: read-only views with sorted pairs. */
@@ -269,6 +270,55 @@ l_include(lua_State *L)
 	return 0;
 }
 
+/* Copies the string or list of strings on top of the stack into a read-only value. */
+static void
+freeze_memo_value(lua_State *L)
+{
+	lua_Integer i, n;
+
+	if (lua_type(L, -1) == LUA_TSTRING)
+		return;
+	if (lua_type(L, -1) != LUA_TTABLE)
+		luaL_error(L, "memo: the function must return a string or a list of strings");
+	n = luaL_len(L, -1);
+	lua_createtable(L, (int)n, 0);
+	for (i = 1; i <= n; i++) {
+		if (lua_geti(L, -2, i) != LUA_TSTRING)
+			luaL_error(L, "memo: item %I of the list is not a string", i);
+		lua_rawseti(L, -2, i);
+	}
+	lua_remove(L, -2);
+	make_readonly(L);
+}
+
+/*
+ * memo(key, fn): fn() on first use of key, then the same value for the rest of the build (in
+ * this worker). The value is a string or a read-only list of strings. Only for values that
+ * depend on nothing but the key, such as a section's navigation seen from one folder: output
+ * must not depend on which worker rendered what first.
+ */
+static int
+l_memo(lua_State *L)
+{
+	struct hb_luaenv *e = env_of(L);
+
+	luaL_checkstring(L, 1);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_settop(L, 2);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_memo);
+	lua_pushvalue(L, 1);
+	if (lua_rawget(L, 3) != LUA_TNIL)
+		return 1;
+	lua_pop(L, 1);
+	lua_pushvalue(L, 2);
+	lua_call(L, 0, 1);
+	freeze_memo_value(L);
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 3);
+	return 1;
+}
+
 static const char *const month_names[] = {
 	"January", "February", "March", "April", "May", "June", "July", "August", "September",
 	"October", "November", "December",
@@ -390,7 +440,7 @@ build_base(struct hb_luaenv *e)
 	static const char *const no_random[] = { "random", "randomseed", NULL };
 	static const luaL_Reg helpers[] = {
 		{ "url", l_url }, { "include", l_include }, { "date", l_date },
-		{ "escape", l_escape }, { NULL, NULL },
+		{ "escape", l_escape }, { "memo", l_memo }, { NULL, NULL },
 	};
 	lua_State *L = e->L;
 	size_t i;
@@ -519,6 +569,8 @@ hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct
 		return -1;
 	lua_call(L, 0, 1);
 	e->ref_readonly = new_ref(L);
+	lua_newtable(L);
+	e->ref_memo = new_ref(L);
 	build_base(e);
 	return compile_templates(e, cfg->theme, d);
 }
@@ -798,6 +850,27 @@ set_sections(struct hb_luaenv *e, const struct hb_graph *g)
 	hb_arena_free(&a);
 }
 
+/* site.indexes: the generated type indexes, so templates need not scan every page for them. */
+static void
+set_generated(struct hb_luaenv *e, const struct hb_graph *g)
+{
+	lua_State *L = e->L;
+	lua_Integer k = 0;
+	size_t i;
+
+	lua_newtable(L);
+	for (i = 0; i < g->n_nodes; i++) {
+		const char *layout = g->order[i]->page->layout;
+
+		if (layout == NULL || strcmp(layout, "type-index.html") != 0)
+			continue;
+		push_proxy(e, g->order[i]);
+		lua_rawseti(L, -2, ++k);
+	}
+	make_readonly(L);
+	lua_setfield(L, -2, "indexes");
+}
+
 /* site.page(id): the page with that id, or nil. */
 static int
 l_site_page(lua_State *L)
@@ -835,10 +908,30 @@ set_site_fields(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_c
 	}
 	make_readonly(L);
 	lua_setfield(L, -2, "pages");
+	set_generated(e, g);
 	set_sections(e, g);
 	lua_pushcfunction(L, l_site_page);
 	lua_setfield(L, -2, "page");
 	make_readonly(L);
+}
+
+/* page.position: the page's place in its section's list (1-based), for navigation. */
+static void
+set_positions(struct hb_luaenv *e, const struct hb_graph *g)
+{
+	lua_State *L = e->L;
+	size_t i, j;
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_data);
+	for (i = 0; i < g->n_sections; i++) {
+		for (j = 0; j < g->sections[i].n_pages; j++) {
+			lua_rawgeti(L, -1, (lua_Integer)g->sections[i].pages[j]->order + 1);
+			lua_pushinteger(L, (lua_Integer)j + 1);
+			lua_setfield(L, -2, "position");
+			lua_pop(L, 1);
+		}
+	}
+	lua_pop(L, 1);
 }
 
 void
@@ -871,6 +964,7 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
+	set_positions(e, g);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_base);
 	set_site_fields(e, g, cfg, h);
 	lua_setfield(L, -2, "site");

@@ -14,7 +14,8 @@
  * the newest commit or SOURCE_DATE_EPOCH.
  *
  * Templates see only: page, site, root (the relative prefix to the site root), the helpers
- * url(page_or_id), include(partial, ctx), date(fmt, date), escape(s), and the globals assert
+ * url(page_or_id), include(partial, ctx), date(fmt, date), escape(s), memo(key, fn) (a value
+ * computed once per key and worker, for fragments shared by many pages), and the globals assert
  * error ipairs next pairs select tonumber tostring type string table math (no random) utf8.
  * There is no io, os, require, load, dofile, debug, string.dump or bytecode. Reading an
  * undefined global, or writing to page or site, is an error. Each render has a memory quota and

@@ -45,4 +45,28 @@ $HB build --out "$WORK/site" --quiet 2>"$WORK/err" || problem "build failed"
 . "$(dirname "$0")/../lib.sh"
 set +e
 links_resolve "$WORK/site" || problem "broken relative links in the built site"
+
+# Every page but the home page is referenced by another page ("Referenced by").
+for f in $(cd "$WORK/site" && find . -name '*.html' ! -name index.html -o -name index.html \
+	-path './*/*' | sort); do
+	grep -q 'id="backlinks-h"' "$WORK/site/$f" || problem "$f: no page refers to it"
+done
+
+# Every page is reachable from the home page in at most three clicks.
+links_of() { # the site-relative paths that the page $1 (site-relative) links to
+	dir=$(dirname "$1")
+	grep -o 'href="[^"#:]*\.html' "$WORK/site/$1" | sed 's/^href="//' | while read -r u; do
+		realpath -m --relative-to="$WORK/site" "$WORK/site/$dir/$u"
+	done
+}
+echo index.html >"$WORK/seen"
+cp "$WORK/seen" "$WORK/frontier"
+for click in 1 2 3; do
+	for p in $(cat "$WORK/frontier"); do links_of "$p"; done | sort -u >"$WORK/next"
+	sort -u "$WORK/seen" "$WORK/next" >"$WORK/seen.new"
+	comm -13 "$WORK/seen" "$WORK/seen.new" >"$WORK/frontier"
+	mv "$WORK/seen.new" "$WORK/seen"
+done
+(cd "$WORK/site" && find . -name '*.html' | sed 's|^\./||' | sort) >"$WORK/all"
+for p in $(comm -23 "$WORK/all" "$WORK/seen"); do problem "$p: more than three clicks from home"; done
 exit $status
