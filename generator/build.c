@@ -446,6 +446,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 		b.cfg.base_url = o->base_url;
 	if (read_sources(&b, d, err) != 0)
 		goto out;
+	stats->t_read = seconds_since(&t0);
 	workers = hb_xcalloc((size_t)b.jobs, sizeof(*workers));
 	for (w = 0; w < b.jobs; w++) {
 		workers[w].b = &b;
@@ -456,17 +457,22 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	run_phase(workers, b.jobs, parse_pages);
 	merge_workers(workers, b.jobs, d);
 	complete_pages(&b, d);
+	stats->t_parse = seconds_since(&t0) - stats->t_read;
 	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, &b.arena, d);
 	stats->n_pages = b.graph.n_nodes;
 	for (i = 0; i < b.n_nodes; i++)
 		hb_markdown_finish(&b.nodes[i].doc, &b.arena);
+	stats->t_graph = seconds_since(&t0) - stats->t_read - stats->t_parse;
 	if (d->n_errors > errors_before) {
 		rc = 1;
 		goto out;
 	}
 	if (hb_history_read(&b.history, o->content_dir, o->rev, &b.arena, d, err) != 0)
 		goto out;
+	stats->t_history = seconds_since(&t0) - stats->t_read - stats->t_parse - stats->t_graph;
 	rc = render_and_write(&b, workers, d, stats, err);
+	stats->t_render = seconds_since(&t0) - stats->t_read - stats->t_parse - stats->t_graph -
+	    stats->t_history;
 out:
 	if (rc == -1 && d->n_errors > errors_before)
 		rc = 1;		/* the configuration's YAML was bad: a content error */

@@ -38,6 +38,9 @@ struct hb_stats {
 	size_t n_pages;
 	size_t n_files;		/* files written, pages included */
 	double seconds;
+	/* Wall time of each stage, for --verbose: read, parse (front matter and Markdown), graph
+	 * (links, backlinks, glossary, order), history (git), render (templates) and write. */
+	double t_read, t_parse, t_graph, t_history, t_render;
 };
 
 /* Library set-up that must happen once, before threads (see above). */

@@ -29,12 +29,13 @@ static const char usage[] =
     "  --base-url URL    absolute URL of the published site\n"
     "  --strict          treat warnings as errors\n"
     "  --quiet           print only diagnostics\n"
+    "  --verbose         also print the time each stage took\n"
     "\n"
     "Diagnostics are 'path:line:col: error: message'. Exit status: 0 success,\n"
     "1 errors in content or templates, 2 usage or environment errors.\n";
 
 enum { OPT_CONTENT = 256, OPT_THEME, OPT_OUT, OPT_CONFIG, OPT_REV, OPT_JOBS, OPT_DRAFTS,
-    OPT_BASE_URL, OPT_STRICT, OPT_QUIET };
+    OPT_BASE_URL, OPT_STRICT, OPT_QUIET, OPT_VERBOSE };
 
 static const struct option long_options[] = {
 	{ "content", required_argument, NULL, OPT_CONTENT },
@@ -47,6 +48,7 @@ static const struct option long_options[] = {
 	{ "base-url", required_argument, NULL, OPT_BASE_URL },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -54,6 +56,7 @@ struct cli {
 	struct hb_options o;
 	int is_strict;
 	int is_quiet;
+	int is_verbose;
 };
 
 static int
@@ -98,6 +101,7 @@ parse_options(struct cli *c, int argc, char **argv)
 		case OPT_BASE_URL: c->o.base_url = optarg; break;
 		case OPT_STRICT: c->is_strict = 1; break;
 		case OPT_QUIET: c->is_quiet = 1; break;
+		case OPT_VERBOSE: c->is_verbose = 1; break;
 		case OPT_JOBS:
 			if (parse_jobs(optarg, &c->o.jobs) != 0)
 				return usage_error("--jobs needs a number from 1 to 256", optarg);
@@ -117,6 +121,10 @@ print_summary(const struct cli *c, const struct hb_diag *d, const struct hb_stat
 	if (d->n_errors || d->n_warnings)
 		fprintf(stderr, "handbook: %zu error%s, %zu warning%s\n", d->n_errors,
 		    d->n_errors == 1 ? "" : "s", d->n_warnings, d->n_warnings == 1 ? "" : "s");
+	if (c->is_verbose)
+		fprintf(stderr, "stages: read %.3f s, parse %.3f s, graph %.3f s, history %.3f s, "
+		    "render and write %.3f s\n", st->t_read, st->t_parse, st->t_graph, st->t_history,
+		    st->t_render);
 	if (c->is_quiet || rc != 0)
 		return;
 	if (c->o.is_check)

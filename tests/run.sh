@@ -48,7 +48,7 @@ run_e2e() {
 	rm -rf "$work" "$work.log"
 }
 
-# An error case: content/ (and optionally theme/, config.yaml) + `expected` lines that must all
+# An error case: content/ (and optionally theme/, config.yaml, args: extra options) + `expected` lines that must all
 # appear in stderr + `status`, the exit status. The output directory must not be created.
 run_error_case() {
 	case_dir=$1
@@ -58,6 +58,7 @@ run_error_case() {
 	[ -d "$case_dir/theme" ] && theme=theme
 	config=
 	[ -f "$case_dir/config.yaml" ] && config="--config config.yaml"
+	[ -f "$case_dir/args" ] && config="$config $(cat "$case_dir/args")"
 	want=$(cat "$case_dir/status")
 	# shellcheck disable=SC2086
 	(cd "$case_dir" && $HB build --content content --theme "$theme" --out "$work/site" \
