@@ -499,6 +499,7 @@ void
 hb_build_init(void)
 {
 	hb_markdown_init();
+	hb_render_init();
 	git_libgit2_init();
 }
 

@@ -280,7 +280,9 @@ resolve_link(struct gctx *c, struct hb_node *from, struct hb_link *link)
 		return;
 	}
 	link->page = to->page;
-	url = to == from ? hb_xstrdup("") : hb_path_relurl(from->page->out_path, to->page->out_path);
+	/* A link to a heading of the same page is just "#anchor". */
+	url = to == from && link->fragment ? hb_xstrdup("") :
+	    hb_path_relurl(from->page->out_path, to->page->out_path);
 	link->href = link->fragment ? hb_arena_printf(c->a, "%s#%s", url, link->fragment) :
 	    hb_arena_strdup(c->a, url);
 	free(url);

@@ -213,11 +213,25 @@ in_code_span(const char *from, const char *at)
 	return open != 0;
 }
 
+/* Returns 1 when the character at p is escaped by an odd run of backslashes before it. */
+static int
+is_escaped(const char *start, const char *p)
+{
+	size_t n = 0;
+
+	while (p > start && p[-1] == '\\') {
+		p--;
+		n++;
+	}
+	return n % 2 == 1;
+}
+
 /*
  * Finds needle in the source of the block that holds node, after the previous link found in the
- * same block, and sets line/col. Falls back to the block's own start.
+ * same block, and sets line/col. Returns 1 when found; 0 otherwise, with line/col at the block's
+ * start (the text came from escapes or entities, such as `\[[`, not from a literal "[[").
  */
-static void
+static int
 locate(struct mctx *c, cmark_node *node, const char *needle, int *line, int *col)
 {
 	cmark_node *block = enclosing_block(node);
@@ -235,10 +249,11 @@ locate(struct mctx *c, cmark_node *node, const char *needle, int *line, int *col
 	if (hit != NULL) {
 		c->cursor = (size_t)(hit - c->page->body) + 1;
 		offset_to_loc(c, (size_t)(hit - c->page->body), line, col);
-		return;
+		return !is_escaped(c->page->body, hit);
 	}
 	*line = c->page->body_line + start_line - 1;
 	*col = block ? cmark_node_get_start_column(block) : 1;
+	return 0;
 }
 
 static struct hb_link *
@@ -350,28 +365,36 @@ static void
 split_wiki_links(struct mctx *c, cmark_node *text)
 {
 	char *lit = hb_xstrdup(cmark_node_get_literal(text));
-	const char *p = lit, *open;
+	const char *p = lit, *from = lit, *open;
 
-	while ((open = strstr(p, "[[")) != NULL) {
+	while ((open = strstr(from, "[[")) != NULL) {
 		const char *close = strstr(open + 2, "]]");
 		struct hb_link *link;
 		cmark_node *node;
 		char *needle;
+		int line, col, is_literal;
 
 		if (close == NULL || memchr(open + 2, '\n', (size_t)(close - open - 2)) != NULL) {
 			struct hb_loc loc = { c->page->src_path, 0, 0 };
 
-			locate(c, text, "[[", &loc.line, &loc.col);
-			hb_diag(c->d, HB_ERROR, loc, "unclosed wiki link: '[[' without ']]'");
+			/* Escaped brackets ("\\[[") are text; a literal "[[" must be closed. */
+			if (locate(c, text, "[[", &loc.line, &loc.col))
+				hb_diag(c->d, HB_ERROR, loc, "unclosed wiki link: '[[' without ']]'");
 			break;
+		}
+		needle = hb_xstrndup(open, strcspn(open, "|#] \t"));
+		is_literal = locate(c, text, needle, &line, &col);
+		free(needle);
+		if (!is_literal) {
+			from = open + 2;	/* written with escapes: plain text */
+			continue;
 		}
 		link = new_link(c);
 		link->kind = HB_LINK_WIKI;
+		link->line = line;
+		link->col = col;
 		if (!parse_wiki(c, link, open + 2, (size_t)(close - open - 2)))
 			link->target = "";
-		needle = hb_xstrndup(open, strcspn(open, "|#] \t"));
-		locate(c, text, needle, &link->line, &link->col);
-		free(needle);
 		if (open > p)
 			cmark_node_insert_before(text, text_node(p, (size_t)(open - p)));
 		node = cmark_node_new(CMARK_NODE_LINK);
@@ -380,7 +403,7 @@ split_wiki_links(struct mctx *c, cmark_node *text)
 		    link->target, strlen(link->label ? link->label : link->target)));
 		cmark_node_insert_before(text, node);
 		link->node = node;
-		p = close + 2;
+		p = from = close + 2;
 	}
 	cmark_node_set_literal(text, p);
 	free(lit);

@@ -1,7 +1,10 @@
 #include "render.h"
 
+#include <assert.h>
 #include <cmark-gfm.h>
 #include <cmark-gfm-extension_api.h>
+#include <cmark-gfm/buffer.h>
+#include <cmark-gfm/render.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,27 +23,59 @@ set_link(struct hb_link *link)
 	cmark_node_set_url(node, link->href ? link->href : "");
 }
 
-/* Replaces a heading by a custom block "<hN id=...>" holding the same inline children. */
+/*
+ * Headings keep their node type and children; a syntax extension of our own (never
+ * registered, so no parser sees it) renders their tags: `<hN id="anchor">` on entry, and the
+ * permalink and `</hN>` on exit, with the newlines cmark-gfm itself puts around a heading. The
+ * anchor travels in the node's user data. Made once by hb_render_init(), read-only afterwards.
+ */
+static cmark_syntax_extension *heading_extension;
+
+static void
+put_newline_unless_at_line_start(cmark_strbuf *html)
+{
+	if (html->size > 0 && html->ptr[html->size - 1] != '\n')
+		cmark_strbuf_putc(html, '\n');
+}
+
+static void
+render_heading(cmark_syntax_extension *ext, struct cmark_html_renderer *r, cmark_node *node,
+    cmark_event_type ev, int options)
+{
+	const char *anchor = cmark_node_get_user_data(node);
+	int level = cmark_node_get_heading_level(node);
+	struct hb_buf tag = HB_BUF_INIT;
+
+	(void)ext;
+	(void)options;
+	if (ev == CMARK_EVENT_ENTER) {
+		put_newline_unless_at_line_start(r->html);
+		hb_buf_printf(&tag, "<h%d id=\"", level);
+		hb_buf_put_html(&tag, anchor, strlen(anchor));
+		hb_buf_puts(&tag, "\">");
+	} else {
+		hb_buf_puts(&tag, "<a class=\"headerlink\" href=\"#");
+		hb_buf_put_html(&tag, anchor, strlen(anchor));
+		hb_buf_printf(&tag, "\" title=\"Link to this section\">¶</a></h%d>\n", level);
+	}
+	cmark_strbuf_put(r->html, (const unsigned char *)tag.buf, (bufsize_t)tag.len);
+	hb_buf_free(&tag);
+}
+
+void
+hb_render_init(void)
+{
+	if (heading_extension != NULL)
+		return;
+	heading_extension = cmark_syntax_extension_new("hb-heading");
+	cmark_syntax_extension_set_html_render_func(heading_extension, render_heading);
+}
+
 static void
 set_anchor(const struct hb_heading *h)
 {
-	cmark_node *heading = h->node, *block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK), *child;
-	struct hb_buf open = HB_BUF_INIT, close = HB_BUF_INIT;
-
-	hb_buf_printf(&open, "<h%d id=\"", h->level);
-	hb_buf_put_html(&open, h->anchor, strlen(h->anchor));
-	hb_buf_puts(&open, "\">");
-	hb_buf_puts(&close, "<a class=\"headerlink\" href=\"#");
-	hb_buf_put_html(&close, h->anchor, strlen(h->anchor));
-	hb_buf_printf(&close, "\" title=\"Link to this section\">¶</a></h%d>", h->level);
-	cmark_node_set_on_enter(block, open.buf);
-	cmark_node_set_on_exit(block, close.buf);
-	while ((child = cmark_node_first_child(heading)) != NULL)
-		cmark_node_append_child(block, child);
-	cmark_node_replace(heading, block);
-	cmark_node_free(heading);
-	hb_buf_free(&open);
-	hb_buf_free(&close);
+	cmark_node_set_syntax_extension(h->node, heading_extension);
+	cmark_node_set_user_data(h->node, (void *)h->anchor);
 }
 
 struct glossary {
@@ -208,6 +243,7 @@ hb_render_body(struct hb_buf *out, struct hb_node *node, const struct hb_graph *
 	char *html;
 	size_t i;
 
+	assert(heading_extension != NULL);	/* hb_render_init() ran */
 	for (i = 0; i < doc->n_links; i++)
 		set_link(&doc->links[i]);
 	link_glossary(doc->root, node, graph);

@@ -4,10 +4,9 @@
  * Call hb_markdown_finish() on every doc first (it shows unlabelled wiki links' titles). This
  * edits the AST in place, then renders it with cmark-gfm's HTML renderer in safe mode (raw HTML
  * omitted, dangerous URLs dropped) with the GFM extensions: every link gets the relative URL the
- * graph computed, and every heading carries its anchor as `id` and ends with a permalink. A
- * heading is rendered as a custom block, so its content sits on a line of its own:
- * `<h2 id="x">\nText\n<a class="headerlink" href="#x" …>¶</a></h2>`, the same text to a
- * browser. Nothing else changes: standard Markdown renders exactly as cmark-gfm renders it.
+ * graph computed, and every heading carries its anchor as `id` and ends with a permalink:
+ * `<h2 id="x">Text<a class="headerlink" href="#x" title="Link to this section">¶</a></h2>`.
+ * Nothing else changes: standard Markdown renders exactly as cmark-gfm renders it.
  * Thread-safe for distinct documents.
  */
 #ifndef HB_RENDER_H
@@ -16,6 +15,9 @@
 #include "buf.h"
 #include "graph.h"
 #include "markdown.h"
+
+/* Makes the heading renderer; once, before any thread renders (see build.c). */
+void hb_render_init(void);
 
 /*
  * Renders node's doc. Glossary terms (graph->terms) are linked on their first mention in text,

@@ -1,0 +1,17 @@
+# Brackets written with escapes, or inside code, are text: only a literal [[…]] is a wiki link.
+. "$ROOT/tests/lib.sh"
+cd "$WORK"
+page content/e.md "E" <<'MD'
+Escaped \[\[not a link]] and \[[also not]] and [[e]] and array\[\[0] ok.
+
+`[[code]]` and a stray \[[ stay text.
+
+```
+[[in a code block]]
+```
+MD
+hb build --content content --theme "$ROOT/themes/default" --out site
+expect_status 0
+contains site/e.html '<p>Escaped [[not a link]] and [[also not]] and <a href="e.html">E</a> and array[[0] ok.</p>'
+contains site/e.html '<p><code>[[code]]</code> and a stray [[ stay text.</p>'
+contains site/e.html '[[in a code block]]'
