@@ -360,6 +360,15 @@ join_wrapped_link(cmark_node *text, struct growable *absorbed)
 	}
 }
 
+static int
+starts_markdown_link(cmark_node *text)
+{
+	cmark_node *next = cmark_node_next(text);
+
+	return next != NULL && (cmark_node_get_type(next) == CMARK_NODE_LINK ||
+	    cmark_node_get_type(next) == CMARK_NODE_IMAGE);
+}
+
 /* Splits one text node around its wiki links; the node keeps the text after the last link. */
 static void
 split_wiki_links(struct mctx *c, cmark_node *text)
@@ -377,10 +386,15 @@ split_wiki_links(struct mctx *c, cmark_node *text)
 		if (close == NULL || memchr(open + 2, '\n', (size_t)(close - open - 2)) != NULL) {
 			struct hb_loc loc = { c->page->src_path, 0, 0 };
 
-			/* Escaped brackets ("\\[[") are text; a literal "[[" must be closed. */
-			if (locate(c, text, "[[", &loc.line, &loc.col))
+			/* Escaped brackets ("\\[[") are text, and so is "[[" before a Markdown link
+			 * ("[[a [b](u)"); any other literal "[[" must be closed. */
+			if (!starts_markdown_link(text) && locate(c, text, "[[", &loc.line, &loc.col))
 				hb_diag(c->d, HB_ERROR, loc, "unclosed wiki link: '[[' without ']]'");
 			break;
+		}
+		if ((open > lit && open[-1] == '!') || memchr(open + 2, '[', (size_t)(close - open - 2))) {
+			from = open + 2;	/* "![[" (an embed) and "[[[" are not wiki links */
+			continue;
 		}
 		needle = hb_xstrndup(open, strcspn(open, "|#] \t"));
 		is_literal = locate(c, text, needle, &line, &col);

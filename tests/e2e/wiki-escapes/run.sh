@@ -15,3 +15,20 @@ expect_status 0
 contains site/e.html '<p>Escaped [[not a link]] and [[also not]] and <a href="e.html">E</a> and array[[0] ok.</p>'
 contains site/e.html '<p><code>[[code]]</code> and a stray [[ stay text.</p>'
 contains site/e.html '[[in a code block]]'
+
+# Bracket constructs of the CommonMark spec that are not wiki links (examples 555, 567) and an
+# embed-like "![[…]]", which handbook does not support: all render as cmark-gfm renders them.
+page content/spec.md "Spec" <<'MD'
+[[[foo]]]
+
+[[bar [foo]
+
+![[e]]
+
+[foo]: /url
+MD
+hb build --content content --theme "$ROOT/themes/default" --out site
+expect_status 0
+contains site/spec.html '<p>[[[foo]]]</p>'
+contains site/spec.html '<p>[[bar <a href="/url">foo</a></p>'
+contains site/spec.html '<p>![[e]]</p>'
