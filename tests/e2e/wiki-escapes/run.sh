@@ -29,6 +29,6 @@ page content/spec.md "Spec" <<'MD'
 MD
 hb build --content content --theme "$ROOT/themes/default" --out site
 expect_status 0
-contains site/spec.html '<p>[[[foo]]]</p>'
+contains site/spec.html '<p>[[<a href="/url">foo</a>]]</p>'
 contains site/spec.html '<p>[[bar <a href="/url">foo</a></p>'
 contains site/spec.html '<p>![[e]]</p>'
