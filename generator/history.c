@@ -146,9 +146,12 @@ walk_commit(struct walk *w, git_commit *commit, const struct hb_commit *c, struc
 		opts.pathspec.count = 1;
 	}
 	find.flags = GIT_DIFF_FIND_RENAMES;
+	if (git_commit_parentcount(commit) > 0 && git_commit_parent(&parent, commit, 0) != 0) {
+		rc = 0;		/* the edge of a shallow clone: what it changed is unknown */
+		goto out;
+	}
 	if (git_commit_tree(&tree, commit) != 0 ||
-	    (git_commit_parentcount(commit) > 0 && (git_commit_parent(&parent, commit, 0) != 0 ||
-	    git_commit_tree(&parent_tree, parent) != 0)) ||
+	    (parent != NULL && git_commit_tree(&parent_tree, parent) != 0) ||
 	    git_diff_tree_to_tree(&diff, w->repo, parent_tree, tree, &opts) != 0 ||
 	    git_diff_find_similar(diff, &find) != 0) {
 		set_git_err(err, "cannot read the history");
@@ -190,36 +193,34 @@ describe_commit(struct hb_commit *c, git_commit *commit, struct hb_arena *a)
 	c->subject = hb_arena_strdup(a, summary ? summary : "");
 }
 
+/*
+ * Follows first parents from start, newest first. A parent the object database lacks ends the
+ * walk quietly: that is where a shallow clone's history stops (libgit2 1.5.1's revwalk would
+ * walk no commit at all there). Sets *is_cut when that happened.
+ */
 static int
-walk_history(struct walk *w, const git_oid *start, struct hb_err *err)
+walk_history(struct walk *w, const git_oid *start, int *is_cut, struct hb_err *err)
 {
-	git_revwalk *rw = NULL;
-	git_oid oid;
+	git_commit *commit = NULL;
 	size_t n_alloc = 0;
-	int rc = -1;
 
-	if (git_revwalk_new(&rw, w->repo) != 0 || git_revwalk_push(rw, start) != 0) {
-		set_git_err(err, "cannot walk the history");
-		goto out;
+	*is_cut = 0;
+	if (git_commit_lookup(&commit, w->repo, start) != 0) {
+		set_git_err(err, "cannot read a commit");
+		return -1;
 	}
-	git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-	git_revwalk_simplify_first_parent(rw);
-	while (git_revwalk_next(&oid, rw) == 0) {
-		git_commit *commit = NULL;
+	while (commit != NULL) {
 		struct hb_history *h = w->h;
+		git_commit *parent = NULL;
 
-		if (git_commit_lookup(&commit, w->repo, &oid) != 0) {
-			set_git_err(err, "cannot read a commit");
-			goto out;
-		}
 		h->commits = hb_xgrow(h->commits, &n_alloc, h->n_commits + 1, sizeof(*h->commits));
 		describe_commit(&h->commits[h->n_commits++], commit, w->a);
+		if (git_commit_parentcount(commit) > 0 && git_commit_parent(&parent, commit, 0) != 0)
+			*is_cut = 1;
 		git_commit_free(commit);
+		commit = parent;
 	}
-	rc = 0;
-out:
-	git_revwalk_free(rw);
-	return rc;
+	return 0;
 }
 
 /* SOURCE_DATE_EPOCH, when set to a number, fixes the build date (reproducible builds). */
@@ -249,14 +250,10 @@ read_repository(struct walk *w, const char *content_dir, const char *rev, struct
 	git_object *obj = NULL, *commit_obj = NULL;
 	char *prefix = NULL;
 	size_t i;
-	int rc = 1;
+	int rc = 1, is_cut = 0;
 
 	if (git_repository_open_ext(&w->repo, content_dir, 0, NULL) != 0) {
 		hb_diag(d, HB_WARNING, loc, "not in a git repository: pages are built without history");
-		return 1;
-	}
-	if (git_repository_is_shallow(w->repo) == 1) {
-		hb_diag(d, HB_WARNING, loc, "shallow clone: pages are built without history");
 		return 1;
 	}
 	if ((prefix = content_prefix(w->repo, content_dir)) == NULL) {
@@ -275,7 +272,12 @@ read_repository(struct walk *w, const char *content_dir, const char *rev, struct
 	}
 	rc = -1;
 	if (git_object_peel(&commit_obj, obj, GIT_OBJECT_COMMIT) == 0 &&
-	    walk_history(w, git_object_id(commit_obj), err) == 0) {
+	    walk_history(w, git_object_id(commit_obj), &is_cut, err) == 0) {
+		if (is_cut)
+			hb_diag(d, HB_WARNING, loc, "shallow clone: history before %s (%s) is missing, "
+			    "so pages may look newer than they are",
+			    w->h->commits[w->h->n_commits - 1].short_id,
+			    w->h->commits[w->h->n_commits - 1].date);
 		rc = 0;
 		for (i = 0; rc == 0 && i < w->h->n_commits; i++) {
 			git_commit *commit = NULL;

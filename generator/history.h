@@ -8,8 +8,9 @@
  * to the file's older names), so its creation and last-update dates. The build date is the
  * newest commit's time, or SOURCE_DATE_EPOCH when set; never the wall clock. Dates are UTC.
  *
- * Outside git, or in a shallow clone, the history is unavailable: a warning, and the build goes
- * on without dates. An unknown revision is an environment failure (-1, err set).
+ * Outside git the history is unavailable: a warning, and the build goes on without dates. In a
+ * shallow clone the walk stops where the object database does, with a warning: pages get the
+ * history that exists (what the oldest available commit changed is unknown). An unknown revision is an environment failure (-1, err set).
  * Single-threaded (owns a git_repository while it runs); the result is read-only afterwards.
  */
 #ifndef HB_HISTORY_H

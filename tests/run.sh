@@ -4,7 +4,7 @@
 #     sh tests/run.sh HANDBOOK UNIT_DIR [HANDBOOK UNIT_DIR ...]
 #
 # For each pair: every unit test binary in UNIT_DIR (cmocka, TAP output), every end-to-end case
-# in tests/e2e/*/run.sh, every error case in tests/errors/*/ and the content invariants of the
+# in tests/e2e/*/run.sh and tests/git/*/run.sh (git repositories made by the test), every error case in tests/errors/*/ and the content invariants of the
 # real handbook (tests/content/run.sh). HB_WRAP (e.g. "valgrind -q") prefixes each handbook run.
 # Once, for the first pair only, the real-browser tests (tests/browser/run.sh: Chromium opens the
 # built handbook from file://), with that handbook unwrapped; HB_BROWSER=0 skips them.
@@ -106,7 +106,7 @@ while [ $# -ge 2 ]; do
 	for bin in "$UNIT_DIR"/test_*; do
 		[ -x "$bin" ] && run_unit "$bin"
 	done
-	for c in "$ROOT"/tests/e2e/*/; do
+	for c in "$ROOT"/tests/e2e/*/ "$ROOT"/tests/git/*/; do
 		[ -f "$c/run.sh" ] && run_e2e "${c%/}"
 	done
 	for c in "$ROOT"/tests/errors/*/; do
