@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "scaffold.h"
 #include "diag.h"
 
 #define HB_VERSION "0.1.0"
@@ -16,6 +17,8 @@
 static const char usage[] =
     "usage: handbook build [options]   build the site into --out\n"
     "       handbook check [options]   build in memory and report every problem\n"
+    "       handbook new TYPE \"Title\" [--content DIR] [--theme DIR]\n"
+    "                                  start a page from the theme's archetype\n"
     "       handbook --version | --help\n"
     "\n"
     "options:\n"
@@ -161,6 +164,29 @@ run_build(int argc, char **argv, int is_check)
 	return rc < 0 ? 2 : rc;
 }
 
+/* handbook new TYPE "Title": prints the new file's path. */
+static int
+run_new(int argc, char **argv)
+{
+	struct cli c;
+	struct hb_err err = { "" };
+	char *path = NULL;
+	int rc;
+
+	if (argc < 3)
+		return usage_error("usage: handbook new TYPE \"Title\"", NULL);
+	memset(&c, 0, sizeof(c));
+	if ((rc = parse_options(&c, argc - 2, argv + 2)) != 0)
+		return rc;
+	if (hb_scaffold_new(&path, c.o.content_dir, c.o.theme_dir, argv[1], argv[2], &err) != 0) {
+		fprintf(stderr, "handbook: %s\n", err.msg);
+		return 2;
+	}
+	printf("%s\n", path);
+	free(path);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -176,6 +202,8 @@ main(int argc, char **argv)
 		printf("handbook %s\n", HB_VERSION);
 		return 0;
 	}
+	if (strcmp(cmd, "new") == 0)
+		return run_new(argc - 1, argv + 1);
 	if (strcmp(cmd, "build") == 0 || strcmp(cmd, "check") == 0)
 		return run_build(argc - 1, argv + 1, cmd[0] == 'c');
 	return usage_error("unknown command", cmd);
