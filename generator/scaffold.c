@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "buf.h"
+#include "markdown.h"
 #include "path.h"
 #include "xalloc.h"
 
@@ -29,23 +31,28 @@ section_of(const char *type)
 	return NULL;
 }
 
-/* "8th ASEAN-Japan Meeting (2023)" -> "8th-asean-japan-meeting-2023"; non-ASCII is kept. */
+/*
+ * "8th ASEAN-Japan Meeting (2023)" -> "8th-asean-japan-meeting-2023": the heading anchor of the
+ * title (lower case, punctuation dropped, non-ASCII letters kept) with runs of '-' collapsed.
+ */
 static char *
 slugify(const char *title)
 {
+	struct hb_arena a;
 	struct hb_buf b = HB_BUF_INIT;
-	const unsigned char *p;
+	const char *p;
 
-	for (p = (const unsigned char *)title; *p && b.len < 80; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80)
+	hb_arena_init(&a);
+	for (p = hb_markdown_anchor(&a, title); *p && (b.len < 80 || ((unsigned char)*p & 0xC0) == 0x80);
+	    p++) {
+		if (*p != '-' || (b.len > 0 && b.buf[b.len - 1] != '-'))
 			hb_buf_putc(&b, *p);
-		else if (*p >= 'A' && *p <= 'Z')
-			hb_buf_putc(&b, *p - 'A' + 'a');
-		else if (b.len > 0 && b.buf[b.len - 1] != '-')
-			hb_buf_putc(&b, '-');
 	}
 	while (b.len > 0 && b.buf[b.len - 1] == '-')
 		b.buf[--b.len] = '\0';
+	hb_arena_free(&a);
+	if (strcmp(b.buf, "section") == 0)	/* the anchor of a title with no letter */
+		hb_buf_reset(&b);
 	return hb_buf_detach(&b, NULL);
 }
 
