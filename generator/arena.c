@@ -57,7 +57,7 @@ hb_arena_alloc(struct hb_arena *a, size_t len)
 		len = SIZE_MAX;	/* hb_xmalloc fails below */
 	len = (len + align - 1) / align * align;
 	if (len > BLOCK_SIZE / 4) {
-		/* Large allocations get their own block behind the head, keeping the head's room. */
+		/* A large allocation gets a block of its own, behind the head. */
 		b = new_block(len);
 		b->used = len;
 		if (a->head == NULL) {

@@ -21,6 +21,7 @@ void hb_arena_free(struct hb_arena *a);
 void *hb_arena_alloc(struct hb_arena *a, size_t len);
 char *hb_arena_strdup(struct hb_arena *a, const char *s);
 char *hb_arena_strndup(struct hb_arena *a, const char *s, size_t len);
-char *hb_arena_printf(struct hb_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *hb_arena_printf(struct hb_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -56,8 +56,8 @@ index_pages(struct gctx *c)
 			if (prev != NULL && prev != node && prev != AMBIGUOUS) {
 				/* Only a link that uses it is an error (report_unresolved). */
 				hb_diag(c->d, HB_WARNING, ref_loc(node, r->line, r->col),
-				    "alias '%s' is also an alias of '%s' (%s); links must use an id",
-				    r->id, prev->page->id, prev->page->src_path);
+				    "alias '%s' is also an alias of '%s' (%s); links must use "
+				    "an id", r->id, prev->page->id, prev->page->src_path);
 				hb_map_put(&g->by_alias, r->id, AMBIGUOUS);
 			} else if (prev == NULL) {
 				hb_map_put(&g->by_alias, r->id, node);
@@ -305,8 +305,8 @@ check_refs(struct gctx *c, const struct hb_node *from, const struct hb_reflist *
 			continue;
 		}
 		if (want_type && (to->page->type == NULL || strcmp(to->page->type, want_type) != 0))
-			hb_diag(c->d, HB_ERROR, loc, "'%s' in '%s' is not a page of type '%s'", r->id,
-			    key, want_type);
+			hb_diag(c->d, HB_ERROR, loc, "'%s' in '%s' is not a page of type '%s'",
+			    r->id, key, want_type);
 	}
 }
 
@@ -507,8 +507,8 @@ build_backlinks(struct gctx *c)
 			const struct hb_page *to = from->doc.links[j].page;
 
 			if (to != NULL)
-				add_edge(&edges, &n, &n_alloc, from, hb_map_get(&c->g->by_path, to->path),
-				    &from->doc.links[j]);
+				add_edge(&edges, &n, &n_alloc, from,
+				    hb_map_get(&c->g->by_path, to->path), &from->doc.links[j]);
 		}
 		add_ref_edges(c, &edges, &n, &n_alloc, from, &p->sources);
 		add_ref_edges(c, &edges, &n, &n_alloc, from, &p->participants);

@@ -215,7 +215,8 @@ walk_history(struct walk *w, const git_oid *start, int *is_cut, struct hb_err *e
 
 		h->commits = hb_xgrow(h->commits, &n_alloc, h->n_commits + 1, sizeof(*h->commits));
 		describe_commit(&h->commits[h->n_commits++], commit, w->a);
-		if (git_commit_parentcount(commit) > 0 && git_commit_parent(&parent, commit, 0) != 0)
+		if (git_commit_parentcount(commit) > 0 &&
+		    git_commit_parent(&parent, commit, 0) != 0)
 			*is_cut = 1;
 		git_commit_free(commit);
 		commit = parent;
@@ -253,7 +254,8 @@ read_repository(struct walk *w, const char *content_dir, const char *rev, struct
 	int rc = 1, is_cut = 0;
 
 	if (git_repository_open_ext(&w->repo, content_dir, 0, NULL) != 0) {
-		hb_diag(d, HB_WARNING, loc, "not in a git repository: pages are built without history");
+		hb_diag(d, HB_WARNING, loc,
+		    "not in a git repository: pages are built without history");
 		return 1;
 	}
 	if ((prefix = content_prefix(w->repo, content_dir)) == NULL) {
@@ -274,8 +276,8 @@ read_repository(struct walk *w, const char *content_dir, const char *rev, struct
 	if (git_object_peel(&commit_obj, obj, GIT_OBJECT_COMMIT) == 0 &&
 	    walk_history(w, git_object_id(commit_obj), &is_cut, err) == 0) {
 		if (is_cut)
-			hb_diag(d, HB_WARNING, loc, "shallow clone: history before %s (%s) is missing, "
-			    "so pages may look newer than they are",
+			hb_diag(d, HB_WARNING, loc, "shallow clone: history before %s (%s) is "
+			    "missing, so pages may look newer than they are",
 			    w->h->commits[w->h->n_commits - 1].short_id,
 			    w->h->commits[w->h->n_commits - 1].date);
 		rc = 0;

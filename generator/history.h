@@ -10,7 +10,8 @@
  *
  * Outside git the history is unavailable: a warning, and the build goes on without dates. In a
  * shallow clone the walk stops where the object database does, with a warning: pages get the
- * history that exists (what the oldest available commit changed is unknown). An unknown revision is an environment failure (-1, err set).
+ * history that exists (what the oldest available commit changed is unknown). An unknown
+ * revision is an environment failure (-1, err set).
  * Single-threaded (owns a git_repository while it runs); the result is read-only afterwards.
  */
 #ifndef HB_HISTORY_H

@@ -415,8 +415,10 @@ push_library(lua_State *L, const char *lib, const char *const *without)
 		const char *const *w;
 		int skip = 0;
 
-		for (w = without; *w; w++)
-			skip |= lua_type(L, -2) == LUA_TSTRING && strcmp(lua_tostring(L, -2), *w) == 0;
+		for (w = without; *w; w++) {
+			skip |= lua_type(L, -2) == LUA_TSTRING &&
+			    strcmp(lua_tostring(L, -2), *w) == 0;
+		}
 		if (skip) {
 			lua_pop(L, 1);
 			continue;

@@ -126,8 +126,8 @@ print_summary(const struct cli *c, const struct hb_diag *d, const struct hb_stat
 		    d->n_errors == 1 ? "" : "s", d->n_warnings, d->n_warnings == 1 ? "" : "s");
 	if (c->is_verbose)
 		fprintf(stderr, "stages: read %.3f s, parse %.3f s, graph %.3f s, history %.3f s, "
-		    "render and write %.3f s\n", st->t_read, st->t_parse, st->t_graph, st->t_history,
-		    st->t_render);
+		    "render and write %.3f s\n", st->t_read, st->t_parse, st->t_graph,
+		    st->t_history, st->t_render);
 	if (c->is_quiet || rc != 0)
 		return;
 	if (c->o.is_check)

@@ -82,9 +82,13 @@ to_lower(unsigned cp)
 	if (cp >= 0x400 && cp <= 0x40F)
 		return cp + 0x50;
 	if (cp >= 0x100 && cp <= 0x17F && cp != 0x130 && cp != 0x138 && cp != 0x149 &&
-	    cp != 0x178 && cp != 0x17F && ((cp >= 0x139 && cp <= 0x148) || cp >= 0x179 ? cp % 2 == 1 :
-	    cp % 2 == 0))
-		return cp + 1;
+	    cp != 0x178 && cp != 0x17F) {
+		/* Capitals are even, but odd in U+0139-U+0148 and from U+0179 on. */
+		int odd_capitals = (cp >= 0x139 && cp <= 0x148) || cp >= 0x179;
+
+		if ((cp % 2 == 1) == odd_capitals)
+			return cp + 1;
+	}
 	return cp;
 }
 
@@ -388,11 +392,14 @@ split_wiki_links(struct mctx *c, cmark_node *text)
 
 			/* Escaped brackets ("\\[[") are text, and so is "[[" before a Markdown link
 			 * ("[[a [b](u)"); any other literal "[[" must be closed. */
-			if (!starts_markdown_link(text) && locate(c, text, "[[", &loc.line, &loc.col))
-				hb_diag(c->d, HB_ERROR, loc, "unclosed wiki link: '[[' without ']]'");
+			if (!starts_markdown_link(text) &&
+			    locate(c, text, "[[", &loc.line, &loc.col))
+				hb_diag(c->d, HB_ERROR, loc,
+				    "unclosed wiki link: '[[' without ']]'");
 			break;
 		}
-		if ((open > lit && open[-1] == '!') || memchr(open + 2, '[', (size_t)(close - open - 2))) {
+		if ((open > lit && open[-1] == '!') ||
+		    memchr(open + 2, '[', (size_t)(close - open - 2)) != NULL) {
 			from = open + 2;	/* "![[" (an embed) and "[[[" are not wiki links */
 			continue;
 		}

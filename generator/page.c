@@ -41,7 +41,8 @@ next_event(struct yctx *c, yaml_event_t *ev)
 
 		hb_diag(c->d, HB_ERROR, mark_loc(c, p->problem_mark),
 		    "invalid YAML: %s %s that starts at line %d, column %d",
-		    p->problem ? p->problem : "syntax error", p->context, started.line, started.col);
+		    p->problem ? p->problem : "syntax error", p->context, started.line,
+		    started.col);
 	} else {
 		hb_diag(c->d, HB_ERROR, mark_loc(c, p->problem_mark), "invalid YAML: %s",
 		    p->problem ? p->problem : "syntax error");

@@ -57,7 +57,8 @@ struct hb_page {
 	const char *oid;	/* blob id of the file */
 	const char *section;	/* first folder, or "" for the root */
 	const char *slug;	/* file stem: "x", or "_index" */
-	const char *id;		/* `id`, else the stem; an _index page's id is its section, or "index" */
+	const char *id;		/* `id`, else the stem; an _index page's id is its folder's
+				 * name, or "index" for the home page */
 	const char *out_path;	/* "meetings/x.html", "meetings/index.html", "index.html" */
 	int is_index;		/* an _index.md page */
 

@@ -10,7 +10,7 @@
 
 #include "diag.h"
 
-/* Returns 1 when p is relative, non-empty, with no "", "." or ".." component and no NUL/backslash. */
+/* Returns 1 when p is relative, non-empty, without "", "." or ".." components or backslashes. */
 int hb_path_is_safe(const char *p);
 char *hb_path_join(const char *a, const char *b);
 /* The directory part of p ("a/b/c.html" -> "a/b", "c.html" -> ""). */

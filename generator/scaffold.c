@@ -43,8 +43,9 @@ slugify(const char *title)
 	const char *p;
 
 	hb_arena_init(&a);
-	for (p = hb_markdown_anchor(&a, title); *p && (b.len < 80 || ((unsigned char)*p & 0xC0) == 0x80);
-	    p++) {
+	/* At most 80 bytes, never cutting a UTF-8 character. */
+	for (p = hb_markdown_anchor(&a, title);
+	    *p && (b.len < 80 || ((unsigned char)*p & 0xC0) == 0x80); p++) {
 		if (*p != '-' || (b.len > 0 && b.buf[b.len - 1] != '-'))
 			hb_buf_putc(&b, *p);
 	}

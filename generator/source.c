@@ -196,7 +196,8 @@ tree_cb(const char *root, const git_tree_entry *entry, void *payload)
 	} else if (git_blob_rawsize(blob) > HB_SOURCE_MAX_FILE) {
 		struct hb_loc loc = { rel, 0, 0 };
 
-		hb_diag(tw->w->d, HB_ERROR, loc, "file is larger than %u bytes", HB_SOURCE_MAX_FILE);
+		hb_diag(tw->w->d, HB_ERROR, loc, "file is larger than %u bytes",
+		    HB_SOURCE_MAX_FILE);
 	} else {
 		/* git_blob_rawcontent is borrowed from the blob: copy it now. */
 		size_t len = (size_t)git_blob_rawsize(blob);

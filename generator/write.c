@@ -277,7 +277,8 @@ hb_write_commit(struct hb_writer *w, struct hb_err *err)
 		goto fail;
 	if (!w->has_previous || access(w->out_dir, F_OK) != 0) {
 		if (rename(w->staging, w->out_dir) != 0) {
-			hb_err_set(err, "cannot move the site into %s: %s", w->out_dir, strerror(errno));
+			hb_err_set(err, "cannot move the site into %s: %s", w->out_dir,
+			    strerror(errno));
 			goto fail;
 		}
 	} else if (renameat2(AT_FDCWD, w->staging, AT_FDCWD, w->out_dir, RENAME_EXCHANGE) != 0) {
