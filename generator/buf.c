@@ -28,7 +28,8 @@ void
 hb_buf_reset(struct hb_buf *b)
 {
 	b->len = 0;
-	b->buf[0] = '\0';
+	if (b->alloc)
+		b->buf[0] = '\0';	/* never write to the shared hb_buf_empty */
 }
 
 void

@@ -318,6 +318,49 @@ out:
 	return NULL;
 }
 
+static void
+claim_output(struct hb_map *taken, const char *out_path, const char *by, struct hb_diag *d)
+{
+	const char *prev = hb_map_get(taken, out_path);
+	struct hb_loc loc = { by, 0, 0 };
+
+	if (prev == NULL) {
+		hb_map_put(taken, out_path, (void *)by);
+		return;
+	}
+	hb_diag(d, HB_ERROR, loc, "writes %s, which %s writes too", out_path, prev);
+}
+
+/*
+ * Two inputs may not make one output file: pages (landing pages and generated views included),
+ * the content folder's other files and the theme's assets each claim their path.
+ */
+static void
+check_outputs(struct build *b, struct hb_diag *d)
+{
+	struct hb_map taken;
+	size_t i;
+
+	hb_map_init(&taken, HB_MAP_EXACT);
+	for (i = 0; i < b->n_nodes; i++)
+		claim_output(&taken, b->nodes[i].page->out_path, b->nodes[i].page->src_path, d);
+	for (i = 0; i < b->content.n_files; i++) {
+		const struct hb_file *f = &b->content.files[i];
+
+		if (!is_markdown(f->path))
+			claim_output(&taken, f->path, hb_arena_printf(&b->arena, "%s/%s",
+			    b->o->content_dir, f->path), d);
+	}
+	for (i = 0; i < b->theme.n_files; i++) {
+		const struct hb_file *f = &b->theme.files[i];
+
+		if (strncmp(f->path, "assets/", 7) == 0)
+			claim_output(&taken, f->path, hb_arena_printf(&b->arena, "%s/%s",
+			    b->o->theme_dir, f->path), d);
+	}
+	hb_map_free(&taken);
+}
+
 /* Copies theme assets to assets/ and the content folder's other files to their own paths. */
 static int
 write_static(struct build *b, size_t *n_files, struct hb_err *err)
@@ -348,8 +391,8 @@ write_static(struct build *b, size_t *n_files, struct hb_err *err)
 static int
 read_sources(struct build *b, struct hb_diag *d, struct hb_err *err)
 {
-	struct hb_source_spec content = { b->o->content_dir, b->o->rev };
-	struct hb_source_spec theme = { b->o->theme_dir, b->o->rev };
+	struct hb_source_spec content = { b->o->content_dir, b->o->rev, NULL };
+	struct hb_source_spec theme = { b->o->theme_dir, b->o->rev, b->o->content_dir };
 	size_t i;
 
 	if (hb_source_read(&b->content, &content, d, err) != 0 ||
@@ -435,6 +478,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	int rc = -1, w;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err->msg[0] = '\0';
 	memset(&b, 0, sizeof(b));
 	memset(stats, 0, sizeof(*stats));
 	b.o = o;
@@ -457,6 +501,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	run_phase(workers, b.jobs, parse_pages);
 	merge_workers(workers, b.jobs, d);
 	complete_pages(&b, d);
+	check_outputs(&b, d);
 	stats->t_parse = seconds_since(&t0) - stats->t_read;
 	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, &b.arena, d);
 	stats->n_pages = b.graph.n_nodes;
@@ -474,7 +519,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	stats->t_render = seconds_since(&t0) - stats->t_read - stats->t_parse - stats->t_graph -
 	    stats->t_history;
 out:
-	if (rc == -1 && d->n_errors > errors_before)
+	if (rc == -1 && err->msg[0] == '\0' && d->n_errors > errors_before)
 		rc = 1;		/* the configuration's YAML was bad: a content error */
 	hb_write_abort(b.writer);
 	for (i = 0; i < b.n_nodes; i++)

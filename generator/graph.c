@@ -18,6 +18,7 @@ struct gctx {
 	size_t n;
 	struct hb_arena *a;
 	struct hb_diag *d;
+	size_t n_suggested;
 };
 
 static struct hb_loc
@@ -176,7 +177,8 @@ report_unresolved(struct gctx *c, struct hb_loc loc, const char *what, const cha
 	}
 	hb_diag(c->d, HB_ERROR, loc, "unresolved %s '%s': no page has this id, alias or title",
 	    what, name);
-	if ((s = suggest(c, name)) != NULL)
+	/* Each suggestion compares with every name: a few hundred are plenty for one build. */
+	if (c->n_suggested++ < 200 && (s = suggest(c, name)) != NULL)
 		hb_diag_note(c->d, "did you mean '%s'?", s);
 }
 
@@ -678,7 +680,7 @@ size_t
 hb_graph_build(struct hb_graph *g, struct hb_node *nodes, size_t n,
     const char *const *section_order, struct hb_arena *a, struct hb_diag *d)
 {
-	struct gctx c = { g, nodes, n, a, d };
+	struct gctx c = { g, nodes, n, a, d, 0 };
 	size_t before = d->n_errors, i, j;
 
 	memset(g, 0, sizeof(*g));

@@ -28,13 +28,18 @@ struct list {
 const char *
 hb_history_date(struct hb_arena *a, long long t)
 {
-	time_t tt = (time_t)t;
+	time_t tt;
 	struct tm tm;
 	char buf[16];
 
-	if (gmtime_r(&tt, &tm) == NULL)
-		return "";
-	strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+	/* Keep dates within years 1970..9999, which every template and format can show. */
+	if (t < 0)
+		t = 0;
+	if (t > 253402300799LL)
+		t = 253402300799LL;
+	tt = (time_t)t;
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, sizeof(buf), "%Y-%m-%d", &tm) == 0)
+		return "1970-01-01";
 	return hb_arena_strdup(a, buf);
 }
 

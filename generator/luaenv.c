@@ -56,7 +56,7 @@ static const char prelude[] =
     "    i = i + 1\n"
     "    local k = keys[i]\n"
     "    if k ~= nil then return k, data[k] end\n"
-    "  end, data, nil\n"
+    "  end, nil, nil\n"
     "end\n"
     "local function deny(_, k)\n"
     "  error(\"attempt to modify read-only field '\" .. tostring(k) .. \"'\", 2)\n"
@@ -149,6 +149,9 @@ l_put(lua_State *L)
 	size_t len;
 	const char *s = to_output(L, 1, &len);
 
+	if (e->out->len + len > e->mem_quota)
+		return luaL_error(L, "the page is larger than the %d MiB a render may write",
+		    (int)(e->mem_quota >> 20));
 	hb_buf_put(e->out, s, len);
 	return 0;
 }

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "markdown.h"
 
 #include <cmark-gfm.h>
@@ -44,6 +45,10 @@ struct mctx {
 	struct growable headings;
 	cmark_node *cursor_block;	/* where the last link of a block was found */
 	size_t cursor;
+	size_t span_pos;		/* code-span state of the block, up to span_pos */
+	size_t span_open;
+	char miss[128];			/* the last needle not found, and from where */
+	size_t miss_at;
 };
 
 /* Decodes one UTF-8 sequence at s; returns its length (1 for a stray byte, taken as is). */
@@ -190,14 +195,14 @@ offset_to_loc(const struct mctx *c, size_t off, int *line, int *col)
 }
 
 /*
- * Returns 1 when `at` lies inside a code span that opens after `from` (CommonMark: a run of N
- * backticks opens a span that the next run of exactly N backticks closes).
+ * Advances the code-span state (CommonMark: a run of N backticks opens a span that the next run
+ * of exactly N closes) from c->span_pos to `at`; returns 1 when `at` lies inside a span.
+ * Searches only move forward within a block, so the whole block is scanned once.
  */
 static int
-in_code_span(const char *from, const char *at)
+in_code_span(struct mctx *c, const char *at)
 {
-	size_t open = 0;
-	const char *p = from;
+	const char *p = c->page->body + c->span_pos;
 
 	while (p < at) {
 		size_t run = 0;
@@ -208,13 +213,14 @@ in_code_span(const char *from, const char *at)
 		}
 		while (p + run < at && p[run] == '`')
 			run++;
-		if (open == 0)
-			open = run;
-		else if (run == open)
-			open = 0;
+		if (c->span_open == 0)
+			c->span_open = run;
+		else if (run == c->span_open)
+			c->span_open = 0;
 		p += run;
 	}
-	return open != 0;
+	c->span_pos = (size_t)(p - c->page->body);
+	return c->span_open != 0;
 }
 
 /* Returns 1 when the character at p is escaped by an odd run of backslashes before it. */
@@ -239,22 +245,37 @@ static int
 locate(struct mctx *c, cmark_node *node, const char *needle, int *line, int *col)
 {
 	cmark_node *block = enclosing_block(node);
-	const char *hit;
+	const char *body = c->page->body, *hit = NULL;
 	int start_line = block ? cmark_node_get_start_line(block) : 1;
+	int end_line = block ? cmark_node_get_end_line(block) : 0;
+	size_t len = strlen(needle), end;
 
 	if (block != c->cursor_block) {
 		c->cursor_block = block;
 		c->cursor = c->line_starts[(size_t)start_line - 1 < c->n_lines ?
 		    (size_t)start_line - 1 : 0];
+		c->span_pos = c->cursor;
+		c->span_open = 0;
+		c->miss[0] = '\0';
 	}
-	hit = c->cursor < c->page->body_len ? strstr(c->page->body + c->cursor, needle) : NULL;
-	while (hit != NULL && in_code_span(c->page->body + c->cursor, hit))
-		hit = strstr(hit + 1, needle);
+	/* Search only the block's own lines. */
+	end = end_line >= start_line && (size_t)end_line < c->n_lines ?
+	    c->line_starts[end_line] : c->page->body_len;
+	/* The same needle missed from the same place: it misses again (no quadratic rescans). */
+	if (c->miss_at == c->cursor && strcmp(c->miss, needle) == 0)
+		goto not_found;
+	if (c->cursor < end)
+		hit = memmem(body + c->cursor, end - c->cursor, needle, len);
+	while (hit != NULL && in_code_span(c, hit))
+		hit = memmem(hit + 1, end - (size_t)(hit + 1 - body), needle, len);
 	if (hit != NULL) {
-		c->cursor = (size_t)(hit - c->page->body) + 1;
-		offset_to_loc(c, (size_t)(hit - c->page->body), line, col);
-		return !is_escaped(c->page->body, hit);
+		c->cursor = (size_t)(hit - body) + 1;
+		offset_to_loc(c, (size_t)(hit - body), line, col);
+		return !is_escaped(body, hit);
 	}
+	c->miss_at = c->cursor;
+	snprintf(c->miss, sizeof(c->miss), "%s", needle);
+not_found:
 	*line = c->page->body_line + start_line - 1;
 	*col = block ? cmark_node_get_start_column(block) : 1;
 	return 0;
@@ -378,10 +399,12 @@ static void
 split_wiki_links(struct mctx *c, cmark_node *text)
 {
 	char *lit = hb_xstrdup(cmark_node_get_literal(text));
-	const char *p = lit, *from = lit, *open;
+	const char *p = lit, *from = lit, *open, *close = NULL;
 
 	while ((open = strstr(from, "[[")) != NULL) {
-		const char *close = strstr(open + 2, "]]");
+		/* The next "]]", found again only once passed: one scan, however many "[[". */
+		if (close == NULL || close < open + 2)
+			close = strstr(open + 2, "]]");
 		struct hb_link *link;
 		cmark_node *node;
 		char *needle;
@@ -703,6 +726,7 @@ hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_aren
 		cmark_node_free(((cmark_node **)absorbed.v)[i]);
 	free(absorbed.v);
 	hb_map_init(&used, HB_MAP_EXACT);
+	c.cursor_block = NULL;	/* the .md-link pass searches each block afresh */
 	for (i = 0; i < others.n; i++) {
 		cmark_node *node = ((cmark_node **)others.v)[i];
 

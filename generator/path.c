@@ -73,7 +73,17 @@ hb_path_relurl(const char *from, const char *to)
 		if (from[i] == '/')
 			hb_buf_puts(&buf, "../");
 	}
-	hb_buf_puts(&buf, to + common);
+	/* File names become URL path segments: anything but unreserved characters and '/' is
+	 * percent-encoded, so "a#b.md" or "javascript:x.md" can only ever name a file. */
+	for (i = common; to[i]; i++) {
+		unsigned char c = (unsigned char)to[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
+			hb_buf_putc(&buf, c);
+		else
+			hb_buf_printf(&buf, "%%%02X", c);
+	}
 	return hb_buf_detach(&buf, NULL);
 }
 

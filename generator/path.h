@@ -17,7 +17,8 @@ char *hb_path_join(const char *a, const char *b);
 char *hb_path_dirname(const char *p);
 /*
  * The relative URL from the page at output path `from` to output path `to`, both relative to the
- * site root: ("meetings/a.html", "people/b.html") -> "../people/b.html".
+ * site root: ("meetings/a.html", "people/b.html") -> "../people/b.html". Bytes of `to` other than
+ * letters, digits, "-._~" and '/' are percent-encoded ("ö" -> "%C3%B6", ":" -> "%3A").
  */
 char *hb_path_relurl(const char *from, const char *to);
 /* mkdir -p; returns 0, or -1 with err set. */

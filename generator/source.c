@@ -245,7 +245,8 @@ read_rev(struct walk *w)
 	char *rel = NULL;
 	int rc = -1;
 
-	if (git_repository_open_ext(&repo, w->spec->dir, 0, NULL) != 0) {
+	if (git_repository_open_ext(&repo, w->spec->repo_dir ? w->spec->repo_dir : w->spec->dir, 0,
+	    NULL) != 0) {
 		set_git_err(w->err, w->spec->dir);
 		goto out;
 	}

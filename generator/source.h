@@ -39,6 +39,8 @@ struct hb_source {
 struct hb_source_spec {
 	const char *dir;	/* as the user gave it; also the prefix of diagnostics */
 	const char *rev;	/* NULL: the working tree */
+	const char *repo_dir;	/* with rev: find the repository from here (NULL: from dir); the
+				 * theme is read from the content's repository */
 };
 
 int hb_source_read(struct hb_source *out, const struct hb_source_spec *spec, struct hb_diag *d,

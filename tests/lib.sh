@@ -44,6 +44,9 @@ links_resolve() {
 			http:* | https:* | mailto:* | \#* | "") continue ;;
 			esac
 			target=${u%%#*}
+			case $target in
+			*%*) target=$(python3 -c 'import sys, urllib.parse as u; print(u.unquote(sys.argv[1]))' "$target") ;;
+			esac
 			[ -e "$(dirname "$f")/$target" ] || { echo "$f: broken link $u" >&2; return 1; }
 		done || return 1
 	done

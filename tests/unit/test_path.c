@@ -106,6 +106,23 @@ check_relurl(const char *from, const char *to, const char *want)
 }
 
 static void
+test_path__relurl_percent_encodes_file_names(void **state)
+{
+	char *u;
+
+	(void)state;
+	u = hb_path_relurl("notes/a.html", "notes/javascript:alert(1).html");
+	assert_string_equal(u, "javascript%3Aalert%281%29.html");
+	free(u);
+	u = hb_path_relurl("index.html", "people/minister-\xc3\xb6lund.html");
+	assert_string_equal(u, "people/minister-%C3%B6lund.html");
+	free(u);
+	u = hb_path_relurl("a/b.html", "a/c# d?.html");
+	assert_string_equal(u, "c%23%20d%3F.html");
+	free(u);
+}
+
+static void
 test_path__relurl_across_folders(void **state)
 {
 	(void)state;
@@ -269,6 +286,7 @@ main(void)
 		cmocka_unit_test(test_path__unsafe_paths_are_refused),
 		cmocka_unit_test(test_path__join),
 		cmocka_unit_test(test_path__dirname),
+		cmocka_unit_test(test_path__relurl_percent_encodes_file_names),
 		cmocka_unit_test(test_path__relurl_across_folders),
 		cmocka_unit_test(test_path__relurl_same_folder_and_root),
 		cmocka_unit_test(test_path__relurl_folder_names_sharing_a_prefix),

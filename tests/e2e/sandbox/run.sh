@@ -20,6 +20,12 @@ try_template '<% dofile("/etc/passwd") %>' "undefined global 'dofile'"
 try_template '<% string.dump(function() end) %>' "attempt to call a nil value (field 'dump')"
 try_template '<% local f = ("x").dump; f(function() end) %>' "attempt to call a nil value (local 'f')"
 try_template '<% page.title = "x" %>' "attempt to modify read-only field 'title'"
+# pairs() over a read-only view must not hand out the table behind it.
+try_template '<% local _, d = pairs(page); d.title = "X" %>' "attempt to index a nil value (local 'd')"
+try_template '<% local _, d = pairs(string); d.upper = nil %>' "attempt to index a nil value (local 'd')"
+# What a render writes counts against its memory quota.
+try_template '<% local s = string.rep("x", 8 * 1024 * 1024) for i = 1, 20 do %><%- s %><% end %>' \
+	"the page is larger than the 64 MiB a render may write"
 try_template '<% site.title = "x" %>' "attempt to modify read-only field 'title'"
 try_template '<% getmetatable("").__index.upper = nil %>' "undefined global 'getmetatable'"
 try_template "$(printf 'line one\n<%% while true do end %%>')" "theme/layouts/page.html:2: error: template exceeded its budget"

@@ -32,3 +32,14 @@ expect_status 0
 contains site/spec.html '<p>[[<a href="/url">foo</a>]]</p>'
 contains site/spec.html '<p>[[bar <a href="/url">foo</a></p>'
 contains site/spec.html '<p>![[e]]</p>'
+
+# Brackets written as an entity stay text even when a later block has a real link to the page.
+page content/entity.md "Entity" <<'MD'
+&#91;[e]] stays text.
+
+Literal: [[e]].
+MD
+hb build --content content --theme "$ROOT/themes/default" --out site
+expect_status 0
+contains site/entity.html '<p>[[e]] stays text.</p>'
+contains site/entity.html '<p>Literal: <a href="e.html">E</a>.</p>'

@@ -57,6 +57,12 @@ hb build --rev HEAD~3 --content content --theme theme --out ../older
 expect_status 0
 contains ../older/notes/old-name.html "First text."
 
+# With --rev, the theme comes from the content's repository too, never from another one.
+hb build --rev edition-1 --content content --theme "$ROOT/themes/default" --out ../elsewhere
+expect_status 2
+contains "$WORK/err" "not inside the repository"
+absent ../elsewhere
+
 # An unknown revision: exit 2, one line naming it, nothing written.
 hb build --rev no-such-tag --content content --theme theme --out ../none
 expect_status 2

@@ -1,0 +1,32 @@
+# File names become safe URLs; pathological Markdown finishes in bounded time; dates stay in range.
+. "$ROOT/tests/lib.sh"
+cd "$WORK"
+page content/_index.md "Home" <<'MD'
+See [[evil]] and [[hash]].
+MD
+page 'content/notes/javascript:alert(1).md' "Evil" "id: evil" <<'MD'
+Text.
+MD
+page 'content/notes/c#.md' "Hash" "id: hash" <<'MD'
+Text.
+MD
+hb build --content content --theme "$ROOT/themes/default" --out site
+expect_status 0
+contains site/index.html 'href="notes/javascript%3Aalert%281%29.html"'
+contains site/index.html 'href="notes/c%23.html"'
+lacks site/notes/index.html 'href="javascript:'
+links_resolve site || die "broken links"
+
+# Many "[[" on one line, and many entity-written brackets: linear work, done in seconds.
+mkdir -p big
+python3 -c "print('---\ntitle: B\n---\n' + '[[a ' * 320000 + ']]')" >big/b.md
+timeout 20 $HB check --content big --theme "$ROOT/themes/default" >/dev/null 2>&1
+[ $? -ne 124 ] || die "320,000 '[[' took more than 20 s"
+python3 -c "print('---\ntitle: B\n---\n' + '&#91;[a]] ' * 100000)" >big/b.md
+timeout 20 $HB check --content big --theme "$ROOT/themes/default" >/dev/null 2>&1
+[ $? -ne 124 ] || die "100,000 entity brackets took more than 20 s"
+
+# A build date past year 9999 is held at its end instead of producing garbage.
+SOURCE_DATE_EPOCH=31556889832780800 $HB build --content content --theme "$ROOT/themes/default" \
+	--out dated >/dev/null 2>&1 || die "SOURCE_DATE_EPOCH far in the future failed the build"
+contains dated/index.html 'Edition of <time datetime="9999-12-31">31 December 9999</time>'
