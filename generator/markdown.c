@@ -241,6 +241,22 @@ is_escaped(const char *start, const char *p)
  * same block, and sets line/col. Returns 1 when found; 0 otherwise, with line/col at the block's
  * start (the text came from escapes or entities, such as `\[[`, not from a literal "[[").
  */
+/*
+ * memmem by hand: sanitizer builds check the whole haystack on every libc search call, which
+ * turns a linear scan of a long paragraph into a quadratic one.
+ */
+static const char *
+find(const char *hay, size_t hay_len, const char *needle, size_t len)
+{
+	size_t i;
+
+	for (i = 0; len > 0 && i + len <= hay_len; i++) {
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, len) == 0)
+			return hay + i;
+	}
+	return NULL;
+}
+
 static int
 locate(struct mctx *c, cmark_node *node, const char *needle, int *line, int *col)
 {
@@ -265,9 +281,9 @@ locate(struct mctx *c, cmark_node *node, const char *needle, int *line, int *col
 	if (c->miss_at == c->cursor && strcmp(c->miss, needle) == 0)
 		goto not_found;
 	if (c->cursor < end)
-		hit = memmem(body + c->cursor, end - c->cursor, needle, len);
+		hit = find(body + c->cursor, end - c->cursor, needle, len);
 	while (hit != NULL && in_code_span(c, hit))
-		hit = memmem(hit + 1, end - (size_t)(hit + 1 - body), needle, len);
+		hit = find(hit + 1, end - (size_t)(hit + 1 - body), needle, len);
 	if (hit != NULL) {
 		c->cursor = (size_t)(hit - body) + 1;
 		offset_to_loc(c, (size_t)(hit - body), line, col);
@@ -348,11 +364,11 @@ inside_link(cmark_node *node)
 static int
 has_unclosed_wiki(const char *s)
 {
-	const char *open = NULL, *p;
+	const char *open = NULL, *end = s + strlen(s), *p;
 
-	for (p = s; (p = strstr(p, "[[")) != NULL; p += 2)
+	for (p = s; (p = find(p, (size_t)(end - p), "[[", 2)) != NULL; p += 2)
 		open = p;
-	return open != NULL && strstr(open, "]]") == NULL;
+	return open != NULL && find(open, (size_t)(end - open), "]]", 2) == NULL;
 }
 
 /*
@@ -399,18 +415,18 @@ static void
 split_wiki_links(struct mctx *c, cmark_node *text)
 {
 	char *lit = hb_xstrdup(cmark_node_get_literal(text));
-	const char *p = lit, *from = lit, *open, *close = NULL;
+	const char *p = lit, *from = lit, *open, *close = NULL, *end = lit + strlen(lit);
 
-	while ((open = strstr(from, "[[")) != NULL) {
+	while ((open = find(from, (size_t)(end - from), "[[", 2)) != NULL) {
 		/* The next "]]", found again only once passed: one scan, however many "[[". */
 		if (close == NULL || close < open + 2)
-			close = strstr(open + 2, "]]");
+			close = find(open + 2, (size_t)(end - open - 2), "]]", 2);
 		struct hb_link *link;
 		cmark_node *node;
 		char *needle;
 		int line, col, is_literal;
 
-		if (close == NULL || memchr(open + 2, '\n', (size_t)(close - open - 2)) != NULL) {
+		if (close == NULL) {	/* (text nodes hold no newline: soft breaks are nodes) */
 			struct hb_loc loc = { c->page->src_path, 0, 0 };
 
 			/* Escaped brackets ("\\[[") are text, and so is "[[" before a Markdown link
