@@ -14,19 +14,9 @@ command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 
 if [ -n "$PACKAGES" ]; then
 	echo "handbook: installing browser test dependencies:$PACKAGES" >&2
-	if [ "$(id -u)" -eq 0 ]; then
-		SUDO=
-	elif command -v sudo >/dev/null 2>&1; then
-		SUDO=sudo
-	else
-		echo "handbook: missing packages and not root; install as root: apt-get install$PACKAGES" >&2
-		exit 2
-	fi
-	export DEBIAN_FRONTEND=noninteractive
-	$SUDO apt-get update -qq
 	# Recommends are wanted for chromium (fonts); they are few.
 	# shellcheck disable=SC2086
-	$SUDO apt-get install -y -qq $PACKAGES >/dev/null
+	sh "$ROOT/scripts/apt-install.sh" $PACKAGES
 	[ -x /usr/bin/chromium ] || { echo "handbook: /usr/bin/chromium still missing" >&2; exit 2; }
 	command -v node >/dev/null 2>&1 || { echo "handbook: node still missing" >&2; exit 2; }
 fi

@@ -20,16 +20,6 @@ have_all() {
 have_all && exit 0
 
 echo "handbook: installing build dependencies: $PACKAGES" >&2
-if [ "$(id -u)" -eq 0 ]; then
-	SUDO=
-elif command -v sudo >/dev/null 2>&1; then
-	SUDO=sudo
-else
-	echo "handbook: missing packages and not root; install as root: apt-get install $PACKAGES" >&2
-	exit 2
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
+sh "$(dirname "$0")/apt-install.sh" --no-install-recommends $PACKAGES
 have_all || { echo "handbook: dependencies still missing after apt-get" >&2; exit 2; }
