@@ -84,4 +84,4 @@ bench: handbook
 clean:
 	rm -rf build handbook
 
--include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) build/obj/main.d build/asan/main.d

@@ -9,7 +9,10 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "changes.h"
 #include "config.h"
+#include "editions.h"
+#include "feed.h"
 #include "graph.h"
 #include "history.h"
 #include "luaenv.h"
@@ -17,12 +20,31 @@
 #include "markdown.h"
 #include "page.h"
 #include "render.h"
+#include "reuse.h"
 #include "source.h"
 #include "write.h"
 #include "xalloc.h"
 
+/*
+ * One invocation: a plain build, or every edition and then the newest again at the root, into
+ * one output directory. Each build leaves a record per page for the next one to reuse from.
+ */
+struct run {
+	const struct hb_options *o;
+	struct hb_writer *writer;		/* NULL for `check` */
+	const struct hb_editions *editions;	/* NULL for a plain build */
+	struct hb_map prev;			/* output path -> the previous build's record */
+	const char *prev_prefix;		/* where the previous build wrote */
+	struct hb_arena *prev_arenas;		/* its records, one arena per worker */
+	int prev_jobs;
+};
+
 struct build {
 	const struct hb_options *o;
+	struct run *run;
+	const char *rev;		/* NULL: the working tree */
+	const char *prefix;		/* "" or "editions/<tag>/" */
+	size_t edition;			/* index in run->editions */
 	struct hb_config cfg;
 	struct hb_arena arena;		/* build lifetime: synthesized pages, graph */
 	struct hb_source content;
@@ -33,6 +55,9 @@ struct build {
 	size_t n_nodes;
 	struct hb_graph graph;
 	struct hb_history history;
+	struct hb_reuse reuse;
+	struct hb_reuse_record *records;	/* by reading order; key all zero: none */
+	struct hb_arena *record_arenas;		/* one per worker, handed to the run */
 	struct hb_writer *writer;	/* NULL for `check` */
 	int jobs;
 };
@@ -45,6 +70,7 @@ struct worker {
 	struct hb_err err;
 	int has_failed;			/* environment failure, in err */
 	size_t n_files;
+	size_t n_reused;
 };
 
 typedef void *(*phase_fn)(void *);
@@ -203,6 +229,8 @@ add_generated_pages(struct build *b, size_t n_content, struct hb_diag *d)
 
 	if (theme_has(b, "timeline.html"))
 		add_generated(b, "timeline", "timeline.html", "Timeline", "timeline.html", NULL, d);
+	if (b->run->editions != NULL && theme_has(b, "changes.html"))
+		add_generated(b, "changes", "changes.html", "What changed", "changes.html", NULL, d);
 	if (!theme_has(b, "type-index.html"))
 		return;
 	for (i = 0; i < sizeof(type_plurals) / sizeof(type_plurals[0]); i++) {
@@ -234,9 +262,9 @@ complete_pages(struct build *b, struct hb_diag *d)
 			b->nodes[k++] = b->nodes[i];
 	}
 	b->n_nodes = k;
-	/* Room for one landing page per page in the worst case, the home page, the timeline
-	 * and one index per type. */
-	b->nodes = hb_xrealloc(b->nodes, (2 * k + 12) * sizeof(*b->nodes));
+	/* Room for one landing page per page in the worst case, the home page, the timeline,
+	 * the changes page and one index per type. */
+	b->nodes = hb_xrealloc(b->nodes, (2 * k + 13) * sizeof(*b->nodes));
 	hb_map_init(&with_index, HB_MAP_EXACT);
 	find_indexes(b, &with_index);
 	for (i = 0; i < k; i++) {
@@ -276,6 +304,81 @@ choose_layout(const struct hb_luaenv *lua, const struct hb_page *p)
 	return "page.html";
 }
 
+static const char *
+out_file(struct hb_arena *a, const struct build *b, const char *path)
+{
+	return b->prefix[0] ? hb_arena_printf(a, "%s%s", b->prefix, path) : path;
+}
+
+static int
+is_changes_page(const struct hb_page *p)
+{
+	return p->layout != NULL && strcmp(p->layout, "changes.html") == 0;
+}
+
+/*
+ * The previous build's output for this page when nothing it depends on changed (reuse.h): its
+ * bytes with the edition slot rendered again. Returns 1 and fills page_out, or 0.
+ */
+static int
+reuse_previous(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
+    struct hb_buf *page_out)
+{
+	struct build *b = w->b;
+	const struct hb_reuse_record *prev;
+	struct hb_reuse_record *rec = &b->records[node->order];
+	struct hb_buf old = HB_BUF_INIT, slot = HB_BUF_INIT;
+	size_t i;
+	int ok = 0;
+
+	if (b->writer == NULL || b->o->no_reuse || is_changes_page(node->page) ||
+	    (prev = hb_map_get(&b->run->prev, node->page->out_path)) == NULL ||
+	    !hb_reuse_matches(&b->reuse, node, prev))
+		return 0;
+	if (hb_write_read(b->writer, hb_arena_printf(&w->arena, "%s%s", b->run->prev_prefix,
+	    node->page->out_path), &old) != 0 || prev->slot_start + prev->slot_len > old.len)
+		goto out;
+	if (prev->has_slot && hb_luaenv_render(&slot, lua, node, NULL, HB_SLOT_PARTIAL,
+	    &w->diag) != 0)
+		goto out;
+	hb_buf_put(page_out, old.buf, prev->slot_start);
+	hb_buf_put(page_out, slot.buf, slot.len);
+	hb_buf_put(page_out, old.buf + prev->slot_start + prev->slot_len,
+	    old.len - prev->slot_start - prev->slot_len);
+	*rec = *prev;
+	rec->slot_len = slot.len;
+	rec->dep_ids = hb_arena_alloc(&b->record_arenas[w->index], (prev->n_deps + 1) *
+	    sizeof(*rec->dep_ids));
+	for (i = 0; i < prev->n_deps; i++)
+		rec->dep_ids[i] = hb_arena_strdup(&b->record_arenas[w->index], prev->dep_ids[i]);
+	ok = 1;
+out:
+	hb_buf_free(&old);
+	hb_buf_free(&slot);
+	return ok;
+}
+
+/* Keeps what the render read, so the next build of the run can reuse its output. */
+static void
+record_render(struct worker *w, struct hb_luaenv *lua, struct hb_node *node)
+{
+	struct build *b = w->b;
+	struct hb_reuse_record *rec = &b->records[node->order];
+	struct hb_render_info info;
+
+	if (b->writer == NULL)
+		return;
+	hb_luaenv_render_info(lua, &info);
+	if (!info.uses_edition && !is_changes_page(node->page)) {
+		hb_reuse_record(&b->reuse, node, info.deps, info.n_deps,
+		    &b->record_arenas[w->index], rec);
+		rec->has_slot = info.has_slot;
+		rec->slot_start = info.slot_start;
+		rec->slot_len = info.slot_end - info.slot_start;
+	}
+	free(info.deps);
+}
+
 static void
 render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct hb_buf *html,
     struct hb_buf *page_out)
@@ -284,13 +387,21 @@ render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct
 
 	hb_buf_reset(html);
 	hb_buf_reset(page_out);
-	hb_render_body(html, node, &b->graph);
-	hb_doc_free(&node->doc);
-	if (hb_luaenv_render(page_out, lua, node, html->buf, choose_layout(lua, node->page),
-	    &w->diag) != 0 || b->writer == NULL || w->has_failed)
+	if (reuse_previous(w, lua, node, page_out)) {
+		w->n_reused++;
+		hb_doc_free(&node->doc);
+	} else {
+		hb_render_body(html, node, &b->graph);
+		hb_doc_free(&node->doc);
+		if (hb_luaenv_render(page_out, lua, node, html->buf, choose_layout(lua, node->page),
+		    &w->diag) != 0)
+			return;
+		record_render(w, lua, node);
+	}
+	if (b->writer == NULL || w->has_failed)
 		return;
-	if (hb_write_file(b->writer, node->page->out_path, page_out->buf, page_out->len,
-	    &w->err) != 0)
+	if (hb_write_file(b->writer, out_file(&w->arena, b, node->page->out_path), page_out->buf,
+	    page_out->len, &w->err) != 0)
 		w->has_failed = 1;
 	else
 		w->n_files++;
@@ -302,12 +413,14 @@ render_pages(void *arg)
 	struct worker *w = arg;
 	struct build *b = w->b;
 	struct hb_luaenv_config lc = { &b->theme, b->o->theme_dir, 0, 0 };
+	struct hb_luaenv_edition le = { b->run->editions, b->edition, b->prefix };
 	struct hb_luaenv *lua = NULL;
 	struct hb_buf html = HB_BUF_INIT, page_out = HB_BUF_INIT;
 	size_t i;
 
 	if (hb_luaenv_new(&lua, &lc, &w->diag) != 0)
 		goto out;
+	hb_luaenv_set_edition(lua, &le);
 	hb_luaenv_set_site(lua, &b->graph, &b->cfg, &b->history);
 	for (i = (size_t)w->index; i < b->graph.n_nodes; i += (size_t)b->jobs)
 		render_one(w, lua, b->graph.order[i], &html, &page_out);
@@ -372,7 +485,8 @@ write_static(struct build *b, size_t *n_files, struct hb_err *err)
 
 		if (strncmp(f->path, "assets/", 7) != 0)
 			continue;
-		if (hb_write_file(b->writer, f->path, f->data, f->len, err) != 0)
+		if (hb_write_file(b->writer, out_file(&b->arena, b, f->path), f->data, f->len,
+		    err) != 0)
 			return -1;
 		(*n_files)++;
 	}
@@ -381,7 +495,8 @@ write_static(struct build *b, size_t *n_files, struct hb_err *err)
 
 		if (is_markdown(f->path))
 			continue;
-		if (hb_write_file(b->writer, f->path, f->data, f->len, err) != 0)
+		if (hb_write_file(b->writer, out_file(&b->arena, b, f->path), f->data, f->len,
+		    err) != 0)
 			return -1;
 		(*n_files)++;
 	}
@@ -391,8 +506,8 @@ write_static(struct build *b, size_t *n_files, struct hb_err *err)
 static int
 read_sources(struct build *b, struct hb_diag *d, struct hb_err *err)
 {
-	struct hb_source_spec content = { b->o->content_dir, b->o->rev, NULL };
-	struct hb_source_spec theme = { b->o->theme_dir, b->o->rev, b->o->content_dir };
+	struct hb_source_spec content = { b->o->content_dir, b->rev, NULL };
+	struct hb_source_spec theme = { b->o->theme_dir, b->rev, b->o->content_dir };
 	size_t i;
 
 	if (hb_source_read(&b->content, &content, d, err) != 0 ||
@@ -425,20 +540,51 @@ merge_workers(struct worker *workers, int jobs, struct hb_diag *d)
 		hb_diag_merge(d, &workers[i].diag);
 }
 
+/* The changes page's data, once the graph knows this edition's pages. */
+static void
+fill_changes_page(struct build *b)
+{
+	const struct hb_node *n = hb_map_get(&b->graph.by_id, "changes");
+
+	if (n == NULL || !is_changes_page(n->page))
+		return;
+	n->page->data = hb_changes_view(&b->arena, &b->graph, b->run->editions, b->edition,
+	    b->prefix, out_file(&b->arena, b, n->page->out_path));
+}
+
+static int
+write_feed(struct build *b, size_t *n_files, struct hb_err *err)
+{
+	struct hb_feed feed = { &b->cfg, &b->graph, &b->history, b->run->editions, b->edition,
+		b->prefix };
+	struct hb_buf xml = HB_BUF_INIT;
+	int rc;
+
+	hb_feed_atom(&xml, &feed);
+	rc = hb_write_file(b->writer, out_file(&b->arena, b, "feed.xml"), xml.buf, xml.len, err);
+	hb_buf_free(&xml);
+	*n_files += rc == 0;
+	return rc;
+}
+
 /* The render phase and the write stage; returns as hb_build does. */
 static int
 render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
     struct hb_stats *stats, struct hb_err *err)
 {
-	const char *protect[] = { b->o->content_dir, b->o->theme_dir, NULL };
 	int i;
 
-	if (!b->o->is_check && hb_write_begin(&b->writer, b->o->out_dir, protect, err) != 0)
-		return -1;
+	b->writer = b->run->writer;
+	b->records = hb_xcalloc(b->graph.n_nodes + 1, sizeof(*b->records));
+	b->record_arenas = hb_xcalloc((size_t)b->jobs, sizeof(*b->record_arenas));
+	for (i = 0; i < b->jobs; i++)
+		hb_arena_init(&b->record_arenas[i]);
+	hb_reuse_prepare(&b->reuse, &b->graph, &b->cfg, &b->theme, &b->history);
 	run_phase(workers, b->jobs, render_pages);
 	merge_workers(workers, b->jobs, d);
 	for (i = 0; i < b->jobs; i++) {
 		stats->n_files += workers[i].n_files;
+		stats->n_reused += workers[i].n_reused;
 		if (workers[i].has_failed) {
 			*err = workers[i].err;
 			return -1;
@@ -448,13 +594,8 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 		return 1;
 	if (b->writer == NULL)
 		return 0;
-	if (write_static(b, &stats->n_files, err) != 0)
+	if (write_static(b, &stats->n_files, err) != 0 || write_feed(b, &stats->n_files, err) != 0)
 		return -1;
-	if (hb_write_commit(b->writer, err) != 0) {
-		b->writer = NULL;	/* commit aborted and freed it */
-		return -1;
-	}
-	b->writer = NULL;
 	return 0;
 }
 
@@ -467,10 +608,58 @@ seconds_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-int
-hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
-    struct hb_err *err)
+static int
+has_key(const struct hb_reuse_record *r)
 {
+	static const unsigned char zero[HB_REUSE_KEY_SIZE];
+
+	return memcmp(r->key, zero, sizeof(zero)) != 0;
+}
+
+static void
+drop_previous(struct run *run)
+{
+	int i;
+
+	for (i = 0; i < run->prev_jobs; i++)
+		hb_arena_free(&run->prev_arenas[i]);
+	free(run->prev_arenas);
+	run->prev_arenas = NULL;
+	run->prev_jobs = 0;
+	hb_map_free(&run->prev);
+	hb_map_init(&run->prev, HB_MAP_EXACT);
+}
+
+/* Hands this build's records to the run, for the next build to reuse from. */
+static void
+keep_records(struct build *b)
+{
+	struct run *run = b->run;
+	struct hb_reuse_record *kept;
+	size_t i;
+
+	drop_previous(run);
+	if (b->records == NULL)
+		return;
+	/* The records move into the first record arena, which the run owns from now on. */
+	kept = hb_arena_alloc(&b->record_arenas[0], (b->graph.n_nodes + 1) * sizeof(*kept));
+	memcpy(kept, b->records, (b->graph.n_nodes + 1) * sizeof(*kept));
+	for (i = 0; i < b->graph.n_nodes; i++) {
+		if (has_key(&kept[i]))
+			hb_map_put(&run->prev, b->graph.order[i]->page->out_path, &kept[i]);
+	}
+	run->prev_arenas = b->record_arenas;
+	run->prev_jobs = b->jobs;
+	run->prev_prefix = b->prefix;
+	b->record_arenas = NULL;
+}
+
+/* One build of the run: rev (NULL: the working tree) into prefix. Returns as hb_build does. */
+static int
+build_one(struct run *run, const char *rev, const char *prefix, size_t edition,
+    struct hb_diag *d, struct hb_stats *stats, struct hb_err *err)
+{
+	const struct hb_options *o = run->o;
 	struct build b;
 	struct worker *workers = NULL;
 	struct timespec t0;
@@ -480,8 +669,11 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	err->msg[0] = '\0';
 	memset(&b, 0, sizeof(b));
-	memset(stats, 0, sizeof(*stats));
 	b.o = o;
+	b.run = run;
+	b.rev = rev;
+	b.prefix = prefix;
+	b.edition = edition;
 	b.jobs = count_jobs(o);
 	hb_arena_init(&b.arena);
 	if (hb_config_load(&b.cfg, o->config_path, !o->is_config_explicit, &b.arena, d, err) != 0)
@@ -490,7 +682,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 		b.cfg.base_url = o->base_url;
 	if (read_sources(&b, d, err) != 0)
 		goto out;
-	stats->t_read = seconds_since(&t0);
+	stats->t_read += seconds_since(&t0);
 	workers = hb_xcalloc((size_t)b.jobs, sizeof(*workers));
 	for (w = 0; w < b.jobs; w++) {
 		workers[w].b = &b;
@@ -502,33 +694,40 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	merge_workers(workers, b.jobs, d);
 	complete_pages(&b, d);
 	check_outputs(&b, d);
-	stats->t_parse = seconds_since(&t0) - stats->t_read;
+	stats->t_parse += seconds_since(&t0);
 	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, &b.arena, d);
-	stats->n_pages = b.graph.n_nodes;
+	stats->n_pages += b.graph.n_nodes;
 	for (i = 0; i < b.n_nodes; i++)
 		hb_markdown_finish(&b.nodes[i].doc, &b.arena);
-	stats->t_graph = seconds_since(&t0) - stats->t_read - stats->t_parse;
+	stats->t_graph += seconds_since(&t0);
 	if (d->n_errors > errors_before) {
 		rc = 1;
 		goto out;
 	}
-	if (hb_history_read(&b.history, o->content_dir, o->rev, &b.arena, d, err) != 0)
+	if (hb_history_read(&b.history, o->content_dir, rev, &b.arena, d, err) != 0)
 		goto out;
-	stats->t_history = seconds_since(&t0) - stats->t_read - stats->t_parse - stats->t_graph;
+	if (run->editions != NULL)
+		fill_changes_page(&b);
+	stats->t_history += seconds_since(&t0);
 	rc = render_and_write(&b, workers, d, stats, err);
-	stats->t_render = seconds_since(&t0) - stats->t_read - stats->t_parse - stats->t_graph -
-	    stats->t_history;
+	stats->t_render += seconds_since(&t0);
+	if (rc == 0)
+		keep_records(&b);
 out:
 	if (rc == -1 && err->msg[0] == '\0' && d->n_errors > errors_before)
 		rc = 1;		/* the configuration's YAML was bad: a content error */
-	hb_write_abort(b.writer);
 	for (i = 0; i < b.n_nodes; i++)
 		hb_doc_free(&b.nodes[i].doc);
 	for (w = 0; workers && w < b.jobs; w++) {
 		hb_arena_free(&workers[w].arena);
 		hb_diag_free(&workers[w].diag);
 	}
+	for (w = 0; b.record_arenas && w < b.jobs; w++)
+		hb_arena_free(&b.record_arenas[w]);
+	free(b.record_arenas);
+	free(b.records);
 	free(workers);
+	hb_reuse_free(&b.reuse);
 	hb_graph_free(&b.graph);
 	hb_history_free(&b.history);
 	free(b.nodes);
@@ -536,7 +735,116 @@ out:
 	hb_source_free(&b.content);
 	hb_source_free(&b.theme);
 	hb_arena_free(&b.arena);
-	stats->seconds = seconds_since(&t0);
+	return rc;
+}
+
+/* Stage times were summed as "seconds since the build began": make them per stage. */
+static void
+stage_times(struct hb_stats *stats, const struct timespec *t0)
+{
+	stats->t_render -= stats->t_history;
+	stats->t_history -= stats->t_graph;
+	stats->t_graph -= stats->t_parse;
+	stats->t_parse -= stats->t_read;
+	stats->seconds = seconds_since(t0);
+}
+
+static int
+begin_run(struct run *run, const struct hb_options *o, struct hb_stats *stats,
+    struct hb_err *err)
+{
+	const char *protect[] = { o->content_dir, o->theme_dir, NULL };
+
+	memset(run, 0, sizeof(*run));
+	memset(stats, 0, sizeof(*stats));
+	run->o = o;
+	hb_map_init(&run->prev, HB_MAP_EXACT);
+	err->msg[0] = '\0';
+	if (!o->is_check && hb_write_begin(&run->writer, o->out_dir, protect, err) != 0)
+		return -1;
+	return 0;
+}
+
+/* Commits the output when every build succeeded, else leaves the previous site as it was. */
+static int
+end_run(struct run *run, int rc, struct hb_err *err)
+{
+	if (rc == 0 && run->writer != NULL && hb_write_commit(run->writer, err) != 0)
+		rc = -1;	/* commit aborted and freed the writer */
+	else if (run->writer != NULL && rc != 0)
+		hb_write_abort(run->writer);
+	run->writer = NULL;
+	drop_previous(run);
+	hb_map_free(&run->prev);
+	return rc;
+}
+
+int
+hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
+    struct hb_err *err)
+{
+	struct run run;
+	struct timespec t0;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (begin_run(&run, o, stats, err) != 0)
+		return -1;
+	rc = build_one(&run, o->rev, "", 0, d, stats, err);
+	rc = end_run(&run, rc, err);
+	stage_times(stats, &t0);
+	return rc;
+}
+
+static int
+read_editions(struct hb_editions *e, const struct hb_options *o, struct hb_diag *d,
+    struct hb_err *err)
+{
+	struct hb_arena a;
+	struct hb_config cfg;
+	int rc = -1;
+
+	hb_arena_init(&a);
+	if (hb_config_load(&cfg, o->config_path, !o->is_config_explicit, &a, d, err) == 0 &&
+	    hb_editions_read(e, o->content_dir, cfg.edition_patterns, d, err) == 0)
+		rc = 0;
+	if (rc == 0 && e->n == 0) {
+		hb_err_set(err, "no tag names an edition (patterns: '%s'%s)",
+		    cfg.edition_patterns[0] ? cfg.edition_patterns[0] : "",
+		    cfg.edition_patterns[0] && cfg.edition_patterns[1] ? ", ..." : "");
+		rc = -1;
+	}
+	hb_arena_free(&a);
+	return rc;
+}
+
+int
+hb_build_editions(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
+    struct hb_err *err)
+{
+	struct hb_editions e;
+	struct run run;
+	struct timespec t0;
+	size_t i;
+	int rc = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&e, 0, sizeof(e));
+	if (read_editions(&e, o, d, err) != 0 || begin_run(&run, o, stats, err) != 0) {
+		hb_editions_free(&e);
+		return err->msg[0] ? -1 : 1;
+	}
+	run.editions = &e;
+	/* Oldest first, each reusing what it can from the one before; then the newest again at
+	 * the root, which reuses every page but the slot (the same pages, one folder up). */
+	for (i = 0; rc == 0 && i < e.n; i++)
+		rc = build_one(&run, e.v[i].commit, e.v[i].prefix, i, d, stats, err);
+	if (rc == 0)
+		rc = build_one(&run, e.v[e.n - 1].commit, "", e.n - 1, d, stats, err);
+	stats->n_editions = e.n;
+	rc = end_run(&run, rc, err);
+	hb_editions_free(&e);
+	stage_times(stats, &t0);
 	return rc;
 }
 

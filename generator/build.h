@@ -32,11 +32,14 @@ struct hb_options {
 	int jobs;			/* 0: the number of online processors */
 	int include_drafts;
 	int is_check;			/* build in memory, write nothing */
+	int no_reuse;			/* render every page, even when its output could be reused */
 };
 
 struct hb_stats {
 	size_t n_pages;
 	size_t n_files;		/* files written, pages included */
+	size_t n_reused;	/* pages whose output was reused from the build before */
+	size_t n_editions;
 	double seconds;
 	/* Wall time of each stage, for --verbose: read, parse (front matter and Markdown), graph
 	 * (links, backlinks, glossary, order), history (git), render (templates) and write. */
@@ -47,6 +50,14 @@ struct hb_stats {
 void hb_build_init(void);
 void hb_build_shutdown(void);
 int hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
+    struct hb_err *err);
+/*
+ * `handbook editions`: every edition (editions.h) into editions/<tag>/, oldest first, then the
+ * newest again at the root of the output, all committed at once. Each build reuses the output of
+ * pages that nothing changed for since the build before it (reuse.h), rendering only their
+ * edition slot again. No edition: an environment failure naming the patterns.
+ */
+int hb_build_editions(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
     struct hb_err *err);
 
 #endif

@@ -7,6 +7,8 @@
 #include "buf.h"
 #include "source.h"
 
+static const char *default_edition_patterns[] = { "edition-*", "v*", NULL };
+
 static void
 set_defaults(struct hb_config *c, struct hb_arena *a)
 {
@@ -16,6 +18,7 @@ set_defaults(struct hb_config *c, struct hb_arena *a)
 	c->language = "en";
 	c->base_url = "";
 	c->sections = hb_arena_alloc(a, sizeof(*c->sections));
+	c->edition_patterns = default_edition_patterns;
 }
 
 static const char *
@@ -35,32 +38,46 @@ config_string(const struct hb_value *root, const char *key, const char *dflt, co
 	return v->str;
 }
 
+/*
+ * A list of strings under key into a NULL-terminated array (with allow_one, a single string is
+ * a list of one); `what` names the items in the error message. Leaves *out alone when the key
+ * is absent.
+ */
 static void
-config_sections(struct hb_config *c, const char *path, struct hb_arena *a, struct hb_diag *d)
+config_strings(const char ***out, const struct hb_value *root, const char *key, const char *what,
+    int allow_one, const char *path, struct hb_arena *a, struct hb_diag *d)
 {
-	const struct hb_value *v = hb_value_get(c->raw, "sections");
+	const struct hb_value *v = hb_value_get(root, key);
+	const char **list;
 	size_t i, k = 0;
 
 	if (v == NULL)
 		return;
+	if (allow_one && v->kind == HB_VALUE_STRING) {
+		list = hb_arena_alloc(a, 2 * sizeof(*list));
+		list[0] = v->str;
+		*out = list;
+		return;
+	}
 	if (v->kind != HB_VALUE_LIST) {
 		struct hb_loc loc = { path, v->line, v->col };
 
-		hb_diag(d, HB_ERROR, loc, "'sections' must be a list of section names");
+		hb_diag(d, HB_ERROR, loc, "'%s' must be a list of %s", key, what);
 		return;
 	}
-	c->sections = hb_arena_alloc(a, (v->n + 1) * sizeof(*c->sections));
+	list = hb_arena_alloc(a, (v->n + 1) * sizeof(*list));
 	for (i = 0; i < v->n; i++) {
 		const struct hb_value *item = &v->items[i];
 
 		if (item->kind == HB_VALUE_STRING) {
-			c->sections[k++] = item->str;
+			list[k++] = item->str;
 		} else {
 			struct hb_loc loc = { path, item->line, item->col };
 
-			hb_diag(d, HB_ERROR, loc, "'sections' must list section names (strings)");
+			hb_diag(d, HB_ERROR, loc, "'%s' must list %s (strings)", key, what);
 		}
 	}
+	*out = list;
 }
 
 int
@@ -102,6 +119,8 @@ hb_config_load(struct hb_config *out, const char *path, int is_optional, struct 
 	out->description = config_string(out->raw, "description", out->description, path, d);
 	out->language = config_string(out->raw, "language", out->language, path, d);
 	out->base_url = config_string(out->raw, "base_url", out->base_url, path, d);
-	config_sections(out, path, a, d);
+	config_strings(&out->sections, out->raw, "sections", "section names", 0, path, a, d);
+	config_strings(&out->edition_patterns, out->raw, "editions", "tag patterns", 1,
+	    path, a, d);
 	return 0;
 }

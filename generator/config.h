@@ -2,7 +2,8 @@
  * config: handbook.yaml -> struct hb_config.
  *
  * Keys: title, description, language, base_url (absolute URL used only where one is required:
- * sitemap, feed), sections (list: the order of sections), editions (tag pattern). A missing file
+ * sitemap, feed), sections (list: the order of sections), editions (a glob pattern or a list of
+ * them: the tags that are published editions; default "edition-*" and "v*"). A missing file
  * gives the defaults; unknown keys are kept in `raw` for templates; a wrong type is a located
  * error. Strings live in the arena given.
  */
@@ -19,6 +20,7 @@ struct hb_config {
 	const char *language;
 	const char *base_url;
 	const char **sections;		/* NULL-terminated */
+	const char **edition_patterns;	/* NULL-terminated fnmatch(3) patterns */
 	const struct hb_value *raw;	/* the whole file, or NULL */
 };
 

@@ -63,9 +63,8 @@ with_slash(const char *s)
 	return p;
 }
 
-/* The content directory relative to the repository's working directory, with a trailing '/'. */
-static char *
-content_prefix(git_repository *repo, const char *content_dir)
+char *
+hb_history_content_prefix(git_repository *repo, const char *content_dir)
 {
 	const char *workdir = git_repository_workdir(repo);
 	char *real = realpath(content_dir, NULL), *rwork = workdir ? realpath(workdir, NULL) : NULL;
@@ -263,7 +262,7 @@ read_repository(struct walk *w, const char *content_dir, const char *rev, struct
 		    "not in a git repository: pages are built without history");
 		return 1;
 	}
-	if ((prefix = content_prefix(w->repo, content_dir)) == NULL) {
+	if ((prefix = hb_history_content_prefix(w->repo, content_dir)) == NULL) {
 		hb_diag(d, HB_WARNING, loc, "outside the repository's working tree: no history");
 		return 1;
 	}

@@ -50,6 +50,12 @@ int hb_history_read(struct hb_history *out, const char *content_dir, const char 
 /* The history of one content file, or NULL when git has none (new, or no repository). */
 const struct hb_file_history *hb_history_get(const struct hb_history *h, const char *path);
 void hb_history_free(struct hb_history *h);
+/*
+ * The content directory relative to the working directory of repo (a git_repository *), with a
+ * trailing '/' ("" at the top); NULL when it lies outside. The caller frees it.
+ */
+struct git_repository;
+char *hb_history_content_prefix(struct git_repository *repo, const char *content_dir);
 /* Formats seconds since the epoch as YYYY-MM-DD in UTC into a. */
 const char *hb_history_date(struct hb_arena *a, long long t);
 

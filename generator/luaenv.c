@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "editions.h"
 #include "path.h"
 #include "template.h"
 #include "xalloc.h"
@@ -35,6 +36,23 @@ struct hb_luaenv {
 	int ref_ids;		/* id -> page proxy */
 	int ref_current;	/* the page proxy being rendered */
 	int ref_memo;		/* memo(): key -> value, for this worker's whole build */
+	int ref_memo_deps;	/* memo(): key -> the dependencies its value has (packed) */
+	const struct hb_graph *g;
+	struct hb_luaenv_edition edition;
+
+	/* Dependency recording (see hb_luaenv_render_info): which pages' deep fields a render
+	 * read. Index n_nodes stands for the edition's own data. */
+	size_t n_nodes;
+	uint32_t *stamp, serial;	/* stamp[i] == serial: i is in deps */
+	uint32_t *deps;
+	size_t n_deps, deps_alloc;
+	uint32_t *memo_stamp, memo_serial;	/* the same for the memo being computed */
+	uint32_t *memo_deps;
+	size_t n_memo_deps, memo_deps_alloc;
+	int memo_depth;
+	int slot_depth;
+	int has_slot;
+	size_t slot_start, slot_end;
 };
 
 /* Trusted setup code, run before the sandbox exists: read-only views with sorted pairs. */
@@ -110,6 +128,64 @@ count_hook(lua_State *L, lua_Debug *ar)
 		    ar->short_src, ar->currentline, (lua_Integer)e->budget);
 		lua_error(L);
 	}
+}
+
+/* Records that the render (and the memo being computed) read dependency idx. */
+static void
+touch(struct hb_luaenv *e, size_t idx)
+{
+	if (e->slot_depth > 0 || e->stamp == NULL || idx > e->n_nodes)
+		return;
+	if (e->memo_depth > 0 && e->memo_stamp[idx] != e->memo_serial) {
+		e->memo_stamp[idx] = e->memo_serial;
+		e->memo_deps = hb_xgrow(e->memo_deps, &e->memo_deps_alloc, e->n_memo_deps + 1,
+		    sizeof(*e->memo_deps));
+		e->memo_deps[e->n_memo_deps++] = (uint32_t)idx;
+	}
+	if (e->stamp[idx] != e->serial) {
+		e->stamp[idx] = e->serial;
+		e->deps = hb_xgrow(e->deps, &e->deps_alloc, e->n_deps + 1, sizeof(*e->deps));
+		e->deps[e->n_deps++] = (uint32_t)idx;
+	}
+}
+
+static void push_editions(struct hb_luaenv *e, const struct hb_node *node);
+
+/*
+ * __index of a page's (or the site's) data table for the keys it does not hold: the "deep"
+ * fields, kept apart so that reading them is recorded. Upvalues: the deep table, and the page's
+ * order (-1 for the site, whose deep fields are the edition's).
+ */
+static int
+l_deep_index(lua_State *L)
+{
+	struct hb_luaenv *e = env_of(L);
+	lua_Integer order = lua_tointeger(L, lua_upvalueindex(2));
+	size_t idx = order < 0 ? e->n_nodes : (size_t)order;
+
+	if (lua_type(L, 2) != LUA_TSTRING)
+		return 0;
+	if (order >= 0 && strcmp(lua_tostring(L, 2), "editions") == 0) {
+		touch(e, e->n_nodes);
+		push_editions(e, e->g->order[order]);
+		return 1;
+	}
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+		touch(e, idx);
+	return 1;
+}
+
+/* Gives the data table below the top the deep table on top (popped) as its fallback. */
+static void
+attach_deep(lua_State *L, lua_Integer order)
+{
+	lua_createtable(L, 0, 1);
+	lua_insert(L, -2);
+	lua_pushinteger(L, order);
+	lua_pushcclosure(L, l_deep_index, 2);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
 }
 
 /* Replaces the table on top of the stack by its read-only proxy. */
@@ -257,6 +333,7 @@ l_include(lua_State *L)
 {
 	struct hb_luaenv *e = env_of(L);
 	const char *name = luaL_checkstring(L, 1);
+	int is_slot;
 
 	lua_settop(L, 2);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_templates);
@@ -264,12 +341,26 @@ l_include(lua_State *L)
 		lua_pushfstring(L, "partials/%s.html", name);
 	else
 		lua_pushstring(L, name);
+	is_slot = strcmp(lua_tostring(L, -1), HB_SLOT_PARTIAL) == 0 && e->slot_depth == 0 &&
+	    e->memo_depth == 0 && !e->has_slot && e->out != NULL;
 	if (lua_rawget(L, -2) != LUA_TFUNCTION)
 		return luaL_error(L, "include: no template '%s'", name);
 	if (lua_gettop(L) > 40)
 		return luaL_error(L, "include: partials nested too deeply");
 	luaL_checkstack(L, 8, "include");
+	if (!is_slot) {
+		call_template(L, -1, 2);
+		return 0;
+	}
+	/* The edition slot: re-rendered alone when the rest of the page is reused. */
+	lua_pushnil(L);
+	lua_replace(L, 2);
+	e->slot_start = e->out->len;
+	e->slot_depth++;
 	call_template(L, -1, 2);
+	e->slot_depth--;
+	e->slot_end = e->out->len;
+	e->has_slot = 1;
 	return 0;
 }
 
@@ -294,11 +385,27 @@ freeze_memo_value(lua_State *L)
 	make_readonly(L);
 }
 
+/* Records again the dependencies a memo value was computed with (a packed string on top). */
+static void
+replay_deps(struct hb_luaenv *e, lua_State *L)
+{
+	size_t len, i;
+	const char *packed = lua_tolstring(L, -1, &len);
+	uint32_t dep;
+
+	for (i = 0; packed && i + sizeof(dep) <= len; i += sizeof(dep)) {
+		memcpy(&dep, packed + i, sizeof(dep));
+		touch(e, dep);
+	}
+	lua_pop(L, 1);
+}
+
 /*
  * memo(key, fn): fn() on first use of key, then the same value for the rest of the build (in
  * this worker). The value is a string or a read-only list of strings. Only for values that
  * depend on nothing but the key, such as a section's navigation seen from one folder: output
- * must not depend on which worker rendered what first.
+ * must not depend on which worker rendered what first. The pages whose deep fields fn read are
+ * kept with the value and count as read by every render that uses it.
  */
 static int
 l_memo(lua_State *L)
@@ -310,15 +417,32 @@ l_memo(lua_State *L)
 	lua_settop(L, 2);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_memo);
 	lua_pushvalue(L, 1);
-	if (lua_rawget(L, 3) != LUA_TNIL)
+	if (lua_rawget(L, 3) != LUA_TNIL) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_memo_deps);
+		lua_pushvalue(L, 1);
+		lua_rawget(L, -2);
+		lua_remove(L, -2);
+		replay_deps(e, L);
 		return 1;
+	}
 	lua_pop(L, 1);
+	if (e->memo_depth++ == 0) {
+		e->memo_serial++;
+		e->n_memo_deps = 0;
+	}
 	lua_pushvalue(L, 2);
 	lua_call(L, 0, 1);
+	e->memo_depth--;
 	freeze_memo_value(L);
 	lua_pushvalue(L, 1);
 	lua_pushvalue(L, -2);
 	lua_rawset(L, 3);
+	/* A nested memo keeps the outer one's dependencies so far too: more, never fewer. */
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_memo_deps);
+	lua_pushvalue(L, 1);
+	lua_pushlstring(L, (const char *)e->memo_deps, e->n_memo_deps * sizeof(*e->memo_deps));
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
 	return 1;
 }
 
@@ -576,6 +700,8 @@ hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct
 	e->ref_readonly = new_ref(L);
 	lua_newtable(L);
 	e->ref_memo = new_ref(L);
+	lua_newtable(L);
+	e->ref_memo_deps = new_ref(L);
 	build_base(e);
 	return compile_templates(e, cfg->theme, d);
 }
@@ -589,6 +715,10 @@ hb_luaenv_free(struct hb_luaenv *e)
 		return;
 	if (e->L)
 		lua_close(e->L);
+	free(e->stamp);
+	free(e->memo_stamp);
+	free(e->deps);
+	free(e->memo_deps);
 	for (i = 0; i < e->n_names; i++)
 		free(e->names[i]);
 	free(e->names);
@@ -697,7 +827,6 @@ static void
 set_neighbours(struct hb_luaenv *e, const struct hb_node *node)
 {
 	lua_State *L = e->L;
-	size_t i;
 
 	if (node->prev) {
 		push_proxy(e, node->prev);
@@ -707,6 +836,14 @@ set_neighbours(struct hb_luaenv *e, const struct hb_node *node)
 		push_proxy(e, node->next);
 		lua_setfield(L, -2, "next");
 	}
+}
+
+static void
+set_backlinks(struct hb_luaenv *e, const struct hb_node *node)
+{
+	lua_State *L = e->L;
+	size_t i;
+
 	lua_createtable(L, (int)node->n_backlinks, 0);
 	for (i = 0; i < node->n_backlinks; i++) {
 		const struct hb_link *link = node->backlinks[i].link;
@@ -799,11 +936,19 @@ fill_page(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_history
 	set_refs(e, g, "sources", &p->sources);
 	set_refs(e, g, "participants", &p->participants);
 	set_refs(e, g, "related", &p->related);
-	set_headings(L, &node->doc);
 	set_neighbours(e, node);
-	set_history(L, h ? hb_history_get(h, p->path) : NULL);
 	push_value(L, p->front);
 	lua_setfield(L, -2, "params");
+	if (p->data != NULL) {
+		push_value(L, p->data);
+		lua_setfield(L, -2, "data");
+	}
+	/* The deep fields: what other pages' text and git say about this one (recorded). */
+	lua_newtable(L);
+	set_headings(L, &node->doc);
+	set_backlinks(e, node);
+	set_history(L, h ? hb_history_get(h, p->path) : NULL);
+	attach_deep(L, (lua_Integer)node->order);
 }
 
 static const char *
@@ -876,6 +1021,91 @@ set_generated(struct hb_luaenv *e, const struct hb_graph *g)
 	lua_setfield(L, -2, "indexes");
 }
 
+static void
+push_edition(lua_State *L, const struct hb_edition *ed)
+{
+	lua_createtable(L, 0, 3);
+	set_string(L, "name", ed->tag);
+	set_string(L, "date", ed->date);
+	lua_pushfstring(L, "%sindex.html", ed->prefix);
+	lua_setfield(L, -2, "path");
+	make_readonly(L);
+}
+
+/* site.edition (the one being built) and site.editions (all, oldest first) into the table on
+ * top; neither when the build is not of editions. */
+static void
+set_edition_fields(struct hb_luaenv *e)
+{
+	const struct hb_editions *set = e->edition.editions;
+	lua_State *L = e->L;
+	size_t i;
+
+	if (set == NULL)
+		return;
+	push_edition(L, &set->v[e->edition.current]);
+	lua_setfield(L, -2, "edition");
+	lua_createtable(L, (int)set->n, 0);
+	for (i = 0; i < set->n; i++) {
+		push_edition(L, &set->v[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	make_readonly(L);
+	lua_setfield(L, -2, "editions");
+}
+
+/*
+ * page.editions: for every edition, oldest first, {name, date, url, current, exists}: url leads
+ * to the same page in that edition (renames followed), or to its home page when it has none.
+ */
+static void
+push_editions(struct hb_luaenv *e, const struct hb_node *node)
+{
+	const struct hb_editions *set = e->edition.editions;
+	const char *out_path = node->page->out_path;
+	lua_State *L = e->L;
+	char *self = NULL;
+	size_t i;
+
+	lua_createtable(L, set ? (int)set->n : 0, 0);
+	if (set == NULL) {
+		make_readonly(L);
+		return;
+	}
+	self = hb_xmalloc(strlen(e->edition.prefix) + strlen(e->cur_path) + 1);
+	strcpy(self, e->edition.prefix);
+	strcat(self, e->cur_path);
+	for (i = 0; i < set->n; i++) {
+		const char *there = hb_editions_follow(set, e->edition.current, out_path, i);
+		int is_current = i == e->edition.current;
+		struct hb_buf target = HB_BUF_INIT;
+		char *url;
+
+		/* Pages the build makes without a file (landing pages, generated views) exist in
+		 * every edition that has their section; keep their own path. */
+		if (there == NULL && node->page->oid[0] == '\0')
+			there = out_path;
+		/* The edition being built may sit at the site's root (the newest one does). */
+		hb_buf_printf(&target, "%s%s", is_current ? e->edition.prefix : set->v[i].prefix,
+		    there ? there : "index.html");
+		url = hb_path_relurl(self, target.buf);
+		lua_createtable(L, 0, 5);
+		set_string(L, "name", set->v[i].tag);
+		set_string(L, "date", set->v[i].date);
+		set_string(L, "url", url);
+		lua_pushboolean(L, is_current);
+		lua_setfield(L, -2, "current");
+		lua_pushboolean(L, there != NULL);
+		lua_setfield(L, -2, "exists");
+		make_readonly(L);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+		free(url);
+		hb_buf_free(&target);
+	}
+	free(self);
+	make_readonly(L);
+}
+
 /* site.page(id): the page with that id, or nil. */
 static int
 l_site_page(lua_State *L)
@@ -897,7 +1127,6 @@ set_site_fields(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_c
 	size_t i;
 
 	lua_newtable(L);
-	set_string(L, "build_date", h ? h->build_date : NULL);
 	set_string(L, "title", cfg->title);
 	set_string(L, "description", cfg->description);
 	set_string(L, "language", cfg->language);
@@ -917,6 +1146,10 @@ set_site_fields(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_c
 	set_sections(e, g);
 	lua_pushcfunction(L, l_site_page);
 	lua_setfield(L, -2, "page");
+	lua_newtable(L);
+	set_string(L, "build_date", h ? h->build_date : NULL);
+	set_edition_fields(e);
+	attach_deep(L, -1);
 	make_readonly(L);
 }
 
@@ -946,6 +1179,10 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	lua_State *L = e->L;
 	size_t i;
 
+	e->g = g;
+	e->n_nodes = g->n_nodes;
+	e->stamp = hb_xcalloc(g->n_nodes + 1, sizeof(*e->stamp));
+	e->memo_stamp = hb_xcalloc(g->n_nodes + 1, sizeof(*e->memo_stamp));
 	/* Every page gets its data table and proxy first, so pages can refer to each other. */
 	lua_createtable(L, (int)g->n_nodes, 0);
 	lua_createtable(L, (int)g->n_nodes, 0);
@@ -1077,6 +1314,11 @@ hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *
 	lua_pushnil(L);
 	e->used = 0;
 	e->tripped = 0;
+	e->serial++;
+	e->n_deps = 0;
+	e->memo_depth = 0;
+	e->slot_depth = 0;
+	e->has_slot = 0;
 	e->mem_limit = e->mem_used + e->mem_quota;
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
 	status = lua_pcall(L, 2, 0, top + 3);
@@ -1100,4 +1342,29 @@ hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *
 	lua_settop(L, top);
 	e->out = NULL;
 	return status == LUA_OK ? 0 : -1;
+}
+
+void
+hb_luaenv_set_edition(struct hb_luaenv *e, const struct hb_luaenv_edition *edition)
+{
+	e->edition = *edition;
+}
+
+void
+hb_luaenv_render_info(const struct hb_luaenv *e, struct hb_render_info *out)
+{
+	size_t i, k = 0;
+
+	out->uses_edition = 0;
+	out->deps = hb_xcalloc(e->n_deps + 1, sizeof(*out->deps));
+	for (i = 0; i < e->n_deps; i++) {
+		if (e->deps[i] == e->n_nodes)
+			out->uses_edition = 1;
+		else
+			out->deps[k++] = e->g->order[e->deps[i]];
+	}
+	out->n_deps = k;
+	out->has_slot = e->has_slot;
+	out->slot_start = e->slot_start;
+	out->slot_end = e->slot_end;
 }

@@ -32,6 +32,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "editions.h"
 #include "diag.h"
 #include "graph.h"
 #include "history.h"
@@ -49,6 +50,34 @@ struct hb_luaenv_config {
 	long instruction_budget;	/* per render; 0: HB_LUA_INSTRUCTION_BUDGET */
 };
 
+/*
+ * What one render read beyond its own page, so that its output can be reused when none of that
+ * changed (see build.c). The deep fields of a page are those other pages' text or git decide:
+ * headings, backlinks, participated, history, created, updated, editions; of the site:
+ * build_date, edition, editions. Reading them is recorded (memo values carry what they read);
+ * everything else a template can see comes from front matter, configuration and theme.
+ *
+ * The partial HB_SLOT_PARTIAL, when the layout includes it (once, outside memo), is the edition
+ * slot: it gets no ctx, what it reads is not recorded, and the bytes it wrote are given here, so
+ * a reused page can have its slot rendered again alone (hb_luaenv_render() of that partial).
+ */
+#define HB_SLOT_PARTIAL "partials/editions.html"
+
+struct hb_render_info {
+	const struct hb_node **deps;	/* pages whose deep fields were read (caller frees) */
+	size_t n_deps;
+	int uses_edition;		/* read the edition's data outside the slot */
+	int has_slot;
+	size_t slot_start, slot_end;	/* bytes of the output the slot wrote */
+};
+
+/* The edition a build makes (editions NULL when it is a plain build). */
+struct hb_luaenv_edition {
+	const struct hb_editions *editions;
+	size_t current;			/* index in editions */
+	const char *prefix;		/* where this build's pages go: "" or "editions/<tag>/" */
+};
+
 /* Returns 0, or -1 with template syntax errors in d. The caller frees *out with hb_luaenv_free. */
 int hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct hb_diag *d);
 void hb_luaenv_free(struct hb_luaenv *env);
@@ -57,11 +86,15 @@ int hb_luaenv_has(const struct hb_luaenv *env, const char *name);
 /* history may be unavailable (no dates then); graph, config and history must outlive env. */
 void hb_luaenv_set_site(struct hb_luaenv *env, const struct hb_graph *g,
     const struct hb_config *cfg, const struct hb_history *history);
+/* Before hb_luaenv_set_site(). */
+void hb_luaenv_set_edition(struct hb_luaenv *env, const struct hb_luaenv_edition *edition);
 /*
  * Renders node with template `layout`, the page's HTML body in content_html. Appends to out.
  * Returns 0, or -1 with the template error in d.
  */
 int hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *env, const struct hb_node *node,
     const char *content_html, const char *layout, struct hb_diag *d);
+/* What the last render read (see struct hb_render_info). */
+void hb_luaenv_render_info(const struct hb_luaenv *env, struct hb_render_info *out);
 
 #endif

@@ -526,6 +526,8 @@ hb_page_parse(struct hb_page *out, struct hb_arena *a, const struct hb_file *fil
 		hb_diag(d, HB_ERROR, loc, "front matter must be a mapping of keys to values");
 		return -1;
 	}
+	out->front_text = hb_arena_strndup(a, yaml, yaml_len);
+	out->front_len = yaml_len;
 	out->body = hb_arena_strndup(a, body, (size_t)(file->data + file->len - body));
 	out->body_len = (size_t)(file->data + file->len - body);
 	set_identity(&c, file->path);

@@ -81,6 +81,8 @@ struct hb_page {
 	int is_draft;
 
 	const struct hb_value *front;	/* the whole front matter (a MAP) */
+	const char *front_text;		/* and its YAML text, for the render keys */
+	size_t front_len;
 	const char *body;
 	size_t body_len;
 	int body_line;		/* the file line on which the body starts */
@@ -89,6 +91,7 @@ struct hb_page {
 	 * the type it lists. NULL for pages from content files. */
 	const char *layout;
 	const char *index_type;
+	const struct hb_value *data;	/* what the generator computed for it (page.data) */
 };
 
 /* Parses YAML text into a value tree; line_offset is added to every line. Returns NULL on error. */

@@ -149,32 +149,50 @@ fail:
 	return -1;
 }
 
+/* Reads a regular file (never through a symlink) into out; returns 0, or -1. */
+static int
+read_regular(const char *path, struct hb_buf *out)
+{
+	char chunk[65536];
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0)
+		hb_buf_put(out, chunk, (size_t)r);
+	close(fd);
+	return r < 0 ? -1 : 0;
+}
+
 /* Returns 1 when the previous site holds path with exactly these bytes. */
 static int
 same_as_previous(const struct hb_writer *w, const char *prev, const void *data, size_t len)
 {
+	struct hb_buf old = HB_BUF_INIT;
 	struct stat st;
-	char *old = NULL;
-	size_t old_len = 0;
-	int same = 0, fd;
+	int same;
 
 	if (!w->has_previous || lstat(prev, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (size_t)st.st_size != len)
 		return 0;
-	if ((fd = open(prev, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return 0;
-	old = hb_xmalloc(len ? len : 1);
-	while (old_len < len) {
-		ssize_t r = read(fd, old + old_len, len - old_len);
-
-		if (r <= 0)
-			break;
-		old_len += (size_t)r;
-	}
-	close(fd);
-	same = old_len == len && memcmp(old, data, len) == 0;
-	free(old);
+	same = read_regular(prev, &old) == 0 && old.len == len && memcmp(old.buf, data, len) == 0;
+	hb_buf_free(&old);
 	return same;
+}
+
+int
+hb_write_read(struct hb_writer *w, const char *path, struct hb_buf *out)
+{
+	char *src;
+	int rc;
+
+	if (!hb_path_is_safe(path))
+		return -1;
+	src = hb_path_join(w->staging, path);
+	rc = read_regular(src, out);
+	free(src);
+	return rc;
 }
 
 static int

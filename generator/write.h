@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "diag.h"
 
 #define HB_WRITE_MARKER ".handbook-site"
@@ -30,6 +31,8 @@ int hb_write_begin(struct hb_writer **out, const char *out_dir, const char *cons
     struct hb_err *err);
 int hb_write_file(struct hb_writer *w, const char *path, const void *data, size_t len,
     struct hb_err *err);
+/* Appends the bytes this build already wrote to path; returns 0, or -1 when there are none. */
+int hb_write_read(struct hb_writer *w, const char *path, struct hb_buf *out);
 int hb_write_commit(struct hb_writer *w, struct hb_err *err);
 void hb_write_abort(struct hb_writer *w);
 /* Test hook (fault injection): fail the Nth and every later hb_write_file call; 0 disables. */
