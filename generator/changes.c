@@ -106,8 +106,9 @@ hb_changes_view(struct hb_arena *a, const struct hb_graph *g, const struct hb_ed
 		add_string(a, view, "since_date", prev->date);
 		add_string(a, view, "since_url", url_to(a, self, prev->prefix, "index.html"));
 	}
+	/* The lists are filled apart and added last: adding to a value moves its items. */
 	for (i = 0; i < 4; i++)
-		lists[i] = add(a, view, names[i], HB_VALUE_LIST);
+		lists[i] = new_value(a, HB_VALUE_LIST);
 	for (i = 0; i < ed->n_changes; i++) {
 		const struct hb_change *c = &ed->changes[i];
 		struct hb_value *item = add(a, lists[c->kind], NULL, HB_VALUE_MAP);
@@ -131,5 +132,7 @@ hb_changes_view(struct hb_arena *a, const struct hb_graph *g, const struct hb_ed
 		if (c->kind != HB_CHANGE_ADDED)
 			add_diff(a, item, c);
 	}
+	for (i = 0; i < 4; i++)
+		*add(a, view, names[i], HB_VALUE_LIST) = *lists[i];
 	return view;
 }

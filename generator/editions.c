@@ -196,18 +196,13 @@ blob_text(struct reader *r, const git_oid *id, size_t *len)
 	return text;
 }
 
-static const char *
-content_path(struct reader *r, const char *repo_path)
-{
-	return hb_arena_strdup(&r->e->arena, repo_path + strlen(r->prefix));
-}
-
 static void
 add_change(struct reader *r, struct hb_edition *ed, const git_diff_delta *delta, size_t *alloc)
 {
 	struct hb_change *c;
-	const char *old_path = content_path(r, delta->old_file.path);
-	const char *new_path = content_path(r, delta->new_file.path);
+	/* The trees compared are the content directory's own: paths are content paths. */
+	const char *old_path = hb_arena_strdup(&r->e->arena, delta->old_file.path);
+	const char *new_path = hb_arena_strdup(&r->e->arena, delta->new_file.path);
 
 	if (!is_markdown(delta->old_file.path) && !is_markdown(delta->new_file.path))
 		return;
@@ -269,7 +264,6 @@ diff_editions(struct reader *r, struct hb_edition *ed, git_tree *old, git_tree *
 		set_git_err(r->err, "cannot compare editions");
 		return -1;
 	}
-	/* The trees are the content directory's own, so paths come without the prefix. */
 	for (i = 0; i < git_diff_num_deltas(diff); i++) {
 		const git_diff_delta *delta = git_diff_get_delta(diff, i);
 

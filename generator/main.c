@@ -1,5 +1,6 @@
 /*
- * main: argv -> struct hb_options -> hb_build(); prints diagnostics and the summary.
+ * main: argv -> struct hb_options -> hb_build() or hb_build_editions(); prints diagnostics and
+ * the summary.
  * Exit status: 0 success, 1 content or template errors, 2 usage or environment errors.
  */
 #include <getopt.h>
@@ -17,6 +18,10 @@
 static const char usage[] =
     "usage: handbook build [options]   build the site into --out\n"
     "       handbook check [options]   build in memory and report every problem\n"
+    "       handbook editions [options]\n"
+    "                                  build every edition (tags matching handbook.yaml's\n"
+    "                                  'editions', default edition-* and v*) into\n"
+    "                                  editions/<tag>/, and the newest at the root\n"
     "       handbook new TYPE \"Title\" [--content DIR] [--theme DIR]\n"
     "                                  start a page from the theme's archetype\n"
     "       handbook --version | --help\n"
@@ -33,12 +38,13 @@ static const char usage[] =
     "  --strict          treat warnings as errors\n"
     "  --quiet           print only diagnostics\n"
     "  --verbose         also print the time each stage took\n"
+    "  --no-reuse        render every page of every edition, reusing none\n"
     "\n"
     "Diagnostics are 'path:line:col: error: message'. Exit status: 0 success,\n"
     "1 errors in content or templates, 2 usage or environment errors.\n";
 
 enum { OPT_CONTENT = 256, OPT_THEME, OPT_OUT, OPT_CONFIG, OPT_REV, OPT_JOBS, OPT_DRAFTS,
-    OPT_BASE_URL, OPT_STRICT, OPT_QUIET, OPT_VERBOSE };
+    OPT_BASE_URL, OPT_STRICT, OPT_QUIET, OPT_VERBOSE, OPT_NO_REUSE };
 
 static const struct option long_options[] = {
 	{ "content", required_argument, NULL, OPT_CONTENT },
@@ -52,6 +58,7 @@ static const struct option long_options[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "no-reuse", no_argument, NULL, OPT_NO_REUSE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -105,6 +112,7 @@ parse_options(struct cli *c, int argc, char **argv)
 		case OPT_STRICT: c->is_strict = 1; break;
 		case OPT_QUIET: c->is_quiet = 1; break;
 		case OPT_VERBOSE: c->is_verbose = 1; break;
+		case OPT_NO_REUSE: c->o.no_reuse = 1; break;
 		case OPT_JOBS:
 			if (parse_jobs(optarg, &c->o.jobs) != 0)
 				return usage_error("--jobs needs a number from 1 to 256", optarg);
@@ -132,12 +140,16 @@ print_summary(const struct cli *c, const struct hb_diag *d, const struct hb_stat
 		return;
 	if (c->o.is_check)
 		fprintf(stderr, "checked %zu pages in %.2f s\n", st->n_pages, st->seconds);
+	else if (st->n_editions > 0)
+		fprintf(stderr, "built %zu edition%s and the newest at the root: %zu pages "
+		    "(%zu reused) in %.2f s\n", st->n_editions, st->n_editions == 1 ? "" : "s",
+		    st->n_pages, st->n_reused, st->seconds);
 	else
 		fprintf(stderr, "built %zu pages in %.2f s\n", st->n_pages, st->seconds);
 }
 
 static int
-run_build(int argc, char **argv, int is_check)
+run_build(int argc, char **argv, int is_check, int is_editions)
 {
 	struct cli c;
 	struct hb_diag d;
@@ -152,7 +164,8 @@ run_build(int argc, char **argv, int is_check)
 	hb_diag_init(&d);
 	d.warnings_are_errors = c.is_strict;
 	hb_build_init();
-	rc = hb_build(&c.o, &d, &stats, &err);
+	rc = is_editions ? hb_build_editions(&c.o, &d, &stats, &err) :
+	    hb_build(&c.o, &d, &stats, &err);
 	hb_diag_sort(&d);
 	hb_diag_print(&d, stderr, use_color);
 	if (rc < 0)
@@ -205,6 +218,8 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "new") == 0)
 		return run_new(argc - 1, argv + 1);
 	if (strcmp(cmd, "build") == 0 || strcmp(cmd, "check") == 0)
-		return run_build(argc - 1, argv + 1, cmd[0] == 'c');
+		return run_build(argc - 1, argv + 1, cmd[0] == 'c', 0);
+	if (strcmp(cmd, "editions") == 0)
+		return run_build(argc - 1, argv + 1, 0, 1);
 	return usage_error("unknown command", cmd);
 }

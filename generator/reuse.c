@@ -159,18 +159,11 @@ void
 hb_reuse_record(const struct hb_reuse *r, const struct hb_node *node,
     const struct hb_node *const *deps, size_t n, struct hb_arena *a, struct hb_reuse_record *rec)
 {
-	const struct hb_node **all = hb_xcalloc(n + node->doc.n_links + 1, sizeof(*all));
+	const struct hb_node **all = hb_xcalloc(n + 1, sizeof(*all));
 	size_t i, k = 0, m = 0;
 
 	for (i = 0; i < n; i++)
 		all[k++] = deps[i];
-	for (i = 0; i < node->doc.n_links; i++) {
-		const struct hb_page *to = node->doc.links[i].page;
-		const struct hb_node *tn = to ? hb_map_get(&r->g->by_id, to->id) : NULL;
-
-		if (tn != NULL)
-			all[k++] = tn;
-	}
 	if (k > 1)
 		qsort(all, k, sizeof(*all), cmp_by_id);
 	for (i = 0; i < k; i++) {

@@ -6,8 +6,9 @@
  *   (b) what front matter, the configuration and the theme decide for the whole site: titles,
  *       paths, reading order, sections, the glossary, how every link resolves;
  *   (c) its own deep fields (headings, backlinks with their sentences, participated, history);
- *   (d) the deep fields of the pages it links to (a link may show a heading) and of the pages
- *       whose deep fields its templates read (recorded by luaenv, memo values included).
+ *   (d) the deep fields of the pages whose deep fields its templates read (recorded by
+ *       luaenv, memo values included). A link in the body shows its target's title and path,
+ *       which are (b); a link to a missing heading is an error, so there is no output to reuse.
  * hb_reuse_prepare() hashes (b) once per build into the site signature, and (c) once per page.
  * hb_reuse_key() hashes (a) to (d) for a page and a list of dependencies into a render key. A
  * render reads the same things whenever what it read is the same, so an earlier render with an
@@ -47,8 +48,8 @@ void hb_reuse_prepare(struct hb_reuse *r, const struct hb_graph *g, const struct
     const struct hb_source *theme, const struct hb_history *h);
 void hb_reuse_free(struct hb_reuse *r);
 /*
- * Fills rec (key and dependencies, in a) for node after a render that read deps[0..n): the
- * pages the node links to are added to them. Thread-safe for distinct arenas.
+ * Fills rec (key and dependencies, in a) for node after a render that read deps[0..n).
+ * Thread-safe for distinct arenas.
  */
 void hb_reuse_record(const struct hb_reuse *r, const struct hb_node *node,
     const struct hb_node *const *deps, size_t n, struct hb_arena *a, struct hb_reuse_record *rec);

@@ -182,7 +182,8 @@ put_same(struct hb_buf *out, const struct edit *v, size_t from, size_t to, int i
 	size_t head = is_first ? from : from + k < to ? from + k : to;
 	size_t tail = is_last ? to : to - from > k ? to - k : from;
 
-	if (head >= tail || (is_first && is_last)) {
+	/* Elide only what is worth it: at least a context's worth of words. */
+	if (tail < head + k || (is_first && is_last)) {
 		put_tokens(out, v, from, to);
 		return;
 	}
