@@ -34,8 +34,9 @@ struct run {
 	struct hb_writer *writer;		/* NULL for `check` */
 	const struct hb_editions *editions;	/* NULL for a plain build */
 	struct hb_map prev;			/* output path -> the previous build's record */
+	struct hb_map prev_groups;		/* memo key -> its struct hb_reuse_group */
 	const char *prev_prefix;		/* where the previous build wrote */
-	struct hb_arena *prev_arenas;		/* its records, one arena per worker */
+	struct hb_arena *prev_arenas;		/* its records and groups, one arena per worker */
 	int prev_jobs;
 };
 
@@ -45,6 +46,7 @@ struct build {
 	const char *rev;		/* NULL: the working tree */
 	const char *prefix;		/* "" or "editions/<tag>/" */
 	size_t edition;			/* index in run->editions */
+	int keep_docs;			/* parse trees are needed for a second rendering */
 	struct hb_config cfg;
 	struct hb_arena arena;		/* build lifetime: synthesized pages, graph */
 	struct hb_source content;
@@ -56,8 +58,10 @@ struct build {
 	struct hb_graph graph;
 	struct hb_history history;
 	struct hb_reuse reuse;
-	struct hb_reuse_record *records;	/* by reading order; key all zero: none */
+	struct hb_reuse_record *records;	/* by reading order */
 	struct hb_arena *record_arenas;		/* one per worker, handed to the run */
+	struct hb_map groups;			/* memo key -> group, of this build */
+	struct hb_map prev_digests;		/* the previous build's groups, digested now */
 	struct hb_writer *writer;	/* NULL for `check` */
 	int jobs;
 };
@@ -71,6 +75,7 @@ struct worker {
 	int has_failed;			/* environment failure, in err */
 	size_t n_files;
 	size_t n_reused;
+	struct hb_map groups;		/* memo key -> group, as this worker first saw it */
 };
 
 typedef void *(*phase_fn)(void *);
@@ -316,6 +321,17 @@ is_changes_page(const struct hb_page *p)
 	return p->layout != NULL && strcmp(p->layout, "changes.html") == 0;
 }
 
+static const char **
+copy_names(struct hb_arena *a, const char *const *names, size_t n)
+{
+	const char **v = hb_arena_alloc(a, (n + 1) * sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v[i] = hb_arena_strdup(a, names[i]);
+	return v;
+}
+
 /*
  * The previous build's output for this page when nothing it depends on changed (reuse.h): its
  * bytes with the edition slot rendered again. Returns 1 and fills page_out, or 0.
@@ -325,15 +341,15 @@ reuse_previous(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
     struct hb_buf *page_out)
 {
 	struct build *b = w->b;
+	struct hb_arena *a = &b->record_arenas[w->index];
 	const struct hb_reuse_record *prev;
 	struct hb_reuse_record *rec = &b->records[node->order];
 	struct hb_buf old = HB_BUF_INIT, slot = HB_BUF_INIT;
-	size_t i;
 	int ok = 0;
 
 	if (b->writer == NULL || b->o->no_reuse || is_changes_page(node->page) ||
 	    (prev = hb_map_get(&b->run->prev, node->page->out_path)) == NULL ||
-	    !hb_reuse_matches(&b->reuse, node, prev))
+	    !hb_reuse_matches(&b->reuse, node, prev, &b->prev_digests))
 		return 0;
 	if (hb_write_read(b->writer, hb_arena_printf(&w->arena, "%s%s", b->run->prev_prefix,
 	    node->page->out_path), &old) != 0 || prev->slot_start + prev->slot_len > old.len)
@@ -345,12 +361,11 @@ reuse_previous(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
 	hb_buf_put(page_out, slot.buf, slot.len);
 	hb_buf_put(page_out, old.buf + prev->slot_start + prev->slot_len,
 	    old.len - prev->slot_start - prev->slot_len);
+	/* The same record, in this build's arenas; its key is computed again with the rest. */
 	*rec = *prev;
 	rec->slot_len = slot.len;
-	rec->dep_ids = hb_arena_alloc(&b->record_arenas[w->index], (prev->n_deps + 1) *
-	    sizeof(*rec->dep_ids));
-	for (i = 0; i < prev->n_deps; i++)
-		rec->dep_ids[i] = hb_arena_strdup(&b->record_arenas[w->index], prev->dep_ids[i]);
+	rec->deps = copy_names(a, prev->deps, prev->n_deps);
+	rec->groups = copy_names(a, prev->groups, prev->n_groups);
 	ok = 1;
 out:
 	hb_buf_free(&old);
@@ -358,25 +373,52 @@ out:
 	return ok;
 }
 
+/* The group of a memo value this worker used, as the record of it; NULL when it is not
+ * reusable (it read the edition's own data). */
+static const struct hb_reuse_group *
+note_group(struct worker *w, struct hb_luaenv *lua, const struct hb_node *node,
+    const char *key)
+{
+	struct hb_arena *a = &w->b->record_arenas[w->index];
+	struct hb_reuse_group *grp = hb_map_get(&w->groups, key);
+	struct hb_render_info gi;
+
+	if (grp != NULL)
+		return grp->deps ? grp : NULL;
+	grp = hb_arena_alloc(a, sizeof(*grp));
+	memset(grp, 0, sizeof(*grp));
+	if (hb_luaenv_memo_info(lua, key, &gi) == 0 && !gi.uses_edition)
+		hb_reuse_names(node, &gi, a, &grp->deps, &grp->n_deps);
+	hb_render_info_free(&gi);
+	hb_map_put(&w->groups, key, grp);
+	return grp->deps ? grp : NULL;
+}
+
 /* Keeps what the render read, so the next build of the run can reuse its output. */
 static void
 record_render(struct worker *w, struct hb_luaenv *lua, struct hb_node *node)
 {
 	struct build *b = w->b;
+	struct hb_arena *a = &b->record_arenas[w->index];
 	struct hb_reuse_record *rec = &b->records[node->order];
 	struct hb_render_info info;
+	size_t i;
 
 	if (b->writer == NULL)
 		return;
 	hb_luaenv_render_info(lua, &info);
-	if (!info.uses_edition && !is_changes_page(node->page)) {
-		hb_reuse_record(&b->reuse, node, info.deps, info.n_deps,
-		    &b->record_arenas[w->index], rec);
+	rec->has_key = !info.uses_edition && !is_changes_page(node->page);
+	for (i = 0; rec->has_key && i < info.n_groups; i++)
+		rec->has_key = note_group(w, lua, node, info.groups[i]) != NULL;
+	if (rec->has_key) {
+		hb_reuse_names(node, &info, a, &rec->deps, &rec->n_deps);
+		rec->groups = copy_names(a, info.groups, info.n_groups);
+		rec->n_groups = info.n_groups;
 		rec->has_slot = info.has_slot;
 		rec->slot_start = info.slot_start;
 		rec->slot_len = info.slot_end - info.slot_start;
 	}
-	free(info.deps);
+	hb_render_info_free(&info);
 }
 
 static void
@@ -389,10 +431,10 @@ render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct
 	hb_buf_reset(page_out);
 	if (reuse_previous(w, lua, node, page_out)) {
 		w->n_reused++;
-		hb_doc_free(&node->doc);
 	} else {
 		hb_render_body(html, node, &b->graph);
-		hb_doc_free(&node->doc);
+		if (!b->keep_docs)
+			hb_doc_free(&node->doc);	/* the parse trees are most of the memory */
 		if (hb_luaenv_render(page_out, lua, node, html->buf, choose_layout(lua, node->page),
 		    &w->diag) != 0)
 			return;
@@ -567,21 +609,97 @@ write_feed(struct build *b, size_t *n_files, struct hb_err *err)
 	return rc;
 }
 
+/* A group under its key in this build's table, copied into this build's arena. */
+static void
+add_group(struct build *b, const char *key, const struct hb_reuse_group *grp)
+{
+	struct hb_reuse_group *copy;
+
+	if (hb_map_get(&b->groups, key) != NULL)
+		return;
+	copy = hb_arena_alloc(&b->record_arenas[0], sizeof(*copy));
+	copy->deps = copy_names(&b->record_arenas[0], grp->deps, grp->n_deps);
+	copy->n_deps = grp->n_deps;
+	hb_map_put(&b->groups, key, copy);
+}
+
+/*
+ * After the render phase: this build's groups (the workers' and those of reused pages, kept
+ * from the build before), digested once each, then every record's key.
+ */
+static void
+key_records(struct build *b, struct worker *workers)
+{
+	struct hb_map digests;
+	size_t i, j;
+	int w;
+
+	if (b->writer == NULL)
+		return;
+	for (w = 0; w < b->jobs; w++) {
+		const struct hb_map *m = &workers[w].groups;
+
+		for (i = 0; i < m->cap; i++) {
+			const struct hb_reuse_group *grp = m->slots[i].value;
+
+			if (m->slots[i].key != NULL && grp != NULL && grp->deps != NULL)
+				add_group(b, m->slots[i].key, grp);
+		}
+	}
+	for (i = 0; i < b->graph.n_nodes; i++) {
+		const struct hb_reuse_record *rec = &b->records[i];
+
+		for (j = 0; rec->has_key && j < rec->n_groups; j++) {
+			const struct hb_reuse_group *grp = hb_map_get(&b->groups, rec->groups[j]);
+
+			if (grp == NULL)
+				grp = hb_map_get(&b->run->prev_groups, rec->groups[j]);
+			if (grp != NULL)
+				add_group(b, rec->groups[j], grp);
+		}
+	}
+	hb_map_init(&digests, HB_MAP_EXACT);
+	hb_reuse_digest_groups(&b->reuse, &b->groups, &digests, &b->arena);
+	for (i = 0; i < b->graph.n_nodes; i++) {
+		struct hb_reuse_record *rec = &b->records[i];
+
+		if (rec->has_key && hb_reuse_key(&b->reuse, b->graph.order[i], rec, &digests,
+		    rec->key) != 0)
+			rec->has_key = 0;
+	}
+	hb_map_free(&digests);
+}
+
 /* The render phase and the write stage; returns as hb_build does. */
 static int
 render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
     struct hb_stats *stats, struct hb_err *err)
 {
+	const char *protect[] = { b->o->content_dir, b->o->theme_dir, NULL };
 	int i;
 
+	/* The output directory is checked once the input is known to be good. */
+	if (!b->o->is_check && b->run->writer == NULL &&
+	    hb_write_begin(&b->run->writer, b->o->out_dir, protect, err) != 0)
+		return -1;
 	b->writer = b->run->writer;
+	free(b->records);
 	b->records = hb_xcalloc(b->graph.n_nodes + 1, sizeof(*b->records));
 	b->record_arenas = hb_xcalloc((size_t)b->jobs, sizeof(*b->record_arenas));
-	for (i = 0; i < b->jobs; i++)
+	for (i = 0; i < b->jobs; i++) {
 		hb_arena_init(&b->record_arenas[i]);
+		hb_map_free(&workers[i].groups);
+		hb_map_init(&workers[i].groups, HB_MAP_EXACT);
+		workers[i].n_files = workers[i].n_reused = 0;
+	}
+	hb_map_free(&b->prev_digests);
+	hb_map_init(&b->prev_digests, HB_MAP_EXACT);
+	hb_reuse_free(&b->reuse);
 	hb_reuse_prepare(&b->reuse, &b->graph, &b->cfg, &b->theme, &b->history);
+	hb_reuse_digest_groups(&b->reuse, &b->run->prev_groups, &b->prev_digests, &b->arena);
 	run_phase(workers, b->jobs, render_pages);
 	merge_workers(workers, b->jobs, d);
+	key_records(b, workers);
 	for (i = 0; i < b->jobs; i++) {
 		stats->n_files += workers[i].n_files;
 		stats->n_reused += workers[i].n_reused;
@@ -608,14 +726,6 @@ seconds_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static int
-has_key(const struct hb_reuse_record *r)
-{
-	static const unsigned char zero[HB_REUSE_KEY_SIZE];
-
-	return memcmp(r->key, zero, sizeof(zero)) != 0;
-}
-
 static void
 drop_previous(struct run *run)
 {
@@ -628,6 +738,8 @@ drop_previous(struct run *run)
 	run->prev_jobs = 0;
 	hb_map_free(&run->prev);
 	hb_map_init(&run->prev, HB_MAP_EXACT);
+	hb_map_free(&run->prev_groups);
+	hb_map_init(&run->prev_groups, HB_MAP_EXACT);
 }
 
 /* Hands this build's records to the run, for the next build to reuse from. */
@@ -645,18 +757,24 @@ keep_records(struct build *b)
 	kept = hb_arena_alloc(&b->record_arenas[0], (b->graph.n_nodes + 1) * sizeof(*kept));
 	memcpy(kept, b->records, (b->graph.n_nodes + 1) * sizeof(*kept));
 	for (i = 0; i < b->graph.n_nodes; i++) {
-		if (has_key(&kept[i]))
+		if (kept[i].has_key)
 			hb_map_put(&run->prev, b->graph.order[i]->page->out_path, &kept[i]);
 	}
+	run->prev_groups = b->groups;
+	hb_map_init(&b->groups, HB_MAP_EXACT);
 	run->prev_arenas = b->record_arenas;
 	run->prev_jobs = b->jobs;
 	run->prev_prefix = b->prefix;
 	b->record_arenas = NULL;
 }
 
-/* One build of the run: rev (NULL: the working tree) into prefix. Returns as hb_build does. */
+/*
+ * One build of the run: rev (NULL: the working tree) into prefix, and with also_root into the
+ * root of the output too (the newest edition: read, parsed and linked once, rendered twice,
+ * the second time reusing the first). Returns as hb_build does.
+ */
 static int
-build_one(struct run *run, const char *rev, const char *prefix, size_t edition,
+build_one(struct run *run, const char *rev, const char *prefix, size_t edition, int also_root,
     struct hb_diag *d, struct hb_stats *stats, struct hb_err *err)
 {
 	const struct hb_options *o = run->o;
@@ -674,8 +792,11 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition,
 	b.rev = rev;
 	b.prefix = prefix;
 	b.edition = edition;
+	b.keep_docs = also_root;
 	b.jobs = count_jobs(o);
 	hb_arena_init(&b.arena);
+	hb_map_init(&b.groups, HB_MAP_EXACT);
+	hb_map_init(&b.prev_digests, HB_MAP_EXACT);
 	if (hb_config_load(&b.cfg, o->config_path, !o->is_config_explicit, &b.arena, d, err) != 0)
 		goto out;
 	if (o->base_url)
@@ -689,6 +810,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition,
 		workers[w].index = w;
 		hb_arena_init(&workers[w].arena);
 		hb_diag_init(&workers[w].diag);
+		hb_map_init(&workers[w].groups, HB_MAP_EXACT);
 	}
 	run_phase(workers, b.jobs, parse_pages);
 	merge_workers(workers, b.jobs, d);
@@ -710,9 +832,17 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition,
 		fill_changes_page(&b);
 	stats->t_history += seconds_since(&t0);
 	rc = render_and_write(&b, workers, d, stats, err);
-	stats->t_render += seconds_since(&t0);
 	if (rc == 0)
 		keep_records(&b);
+	if (rc == 0 && also_root) {
+		b.prefix = "";
+		fill_changes_page(&b);
+		stats->n_pages += b.graph.n_nodes;
+		rc = render_and_write(&b, workers, d, stats, err);
+		if (rc == 0)
+			keep_records(&b);
+	}
+	stats->t_render += seconds_since(&t0);
 out:
 	if (rc == -1 && err->msg[0] == '\0' && d->n_errors > errors_before)
 		rc = 1;		/* the configuration's YAML was bad: a content error */
@@ -721,7 +851,10 @@ out:
 	for (w = 0; workers && w < b.jobs; w++) {
 		hb_arena_free(&workers[w].arena);
 		hb_diag_free(&workers[w].diag);
+		hb_map_free(&workers[w].groups);
 	}
+	hb_map_free(&b.groups);
+	hb_map_free(&b.prev_digests);
 	for (w = 0; b.record_arenas && w < b.jobs; w++)
 		hb_arena_free(&b.record_arenas[w]);
 	free(b.record_arenas);
@@ -749,20 +882,16 @@ stage_times(struct hb_stats *stats, const struct timespec *t0)
 	stats->seconds = seconds_since(t0);
 }
 
-static int
+static void
 begin_run(struct run *run, const struct hb_options *o, struct hb_stats *stats,
     struct hb_err *err)
 {
-	const char *protect[] = { o->content_dir, o->theme_dir, NULL };
-
 	memset(run, 0, sizeof(*run));
 	memset(stats, 0, sizeof(*stats));
 	run->o = o;
 	hb_map_init(&run->prev, HB_MAP_EXACT);
+	hb_map_init(&run->prev_groups, HB_MAP_EXACT);
 	err->msg[0] = '\0';
-	if (!o->is_check && hb_write_begin(&run->writer, o->out_dir, protect, err) != 0)
-		return -1;
-	return 0;
 }
 
 /* Commits the output when every build succeeded, else leaves the previous site as it was. */
@@ -776,6 +905,7 @@ end_run(struct run *run, int rc, struct hb_err *err)
 	run->writer = NULL;
 	drop_previous(run);
 	hb_map_free(&run->prev);
+	hb_map_free(&run->prev_groups);
 	return rc;
 }
 
@@ -788,9 +918,8 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (begin_run(&run, o, stats, err) != 0)
-		return -1;
-	rc = build_one(&run, o->rev, "", 0, d, stats, err);
+	begin_run(&run, o, stats, err);
+	rc = build_one(&run, o->rev, "", 0, 0, d, stats, err);
 	rc = end_run(&run, rc, err);
 	stage_times(stats, &t0);
 	return rc;
@@ -830,17 +959,16 @@ hb_build_editions(const struct hb_options *o, struct hb_diag *d, struct hb_stats
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&e, 0, sizeof(e));
-	if (read_editions(&e, o, d, err) != 0 || begin_run(&run, o, stats, err) != 0) {
+	begin_run(&run, o, stats, err);
+	if (read_editions(&e, o, d, err) != 0) {
 		hb_editions_free(&e);
 		return err->msg[0] ? -1 : 1;
 	}
 	run.editions = &e;
-	/* Oldest first, each reusing what it can from the one before; then the newest again at
-	 * the root, which reuses every page but the slot (the same pages, one folder up). */
+	/* Oldest first, each reusing what it can from the one before; the newest also at the
+	 * root, reusing every page of itself but the slot (the same pages, one folder up). */
 	for (i = 0; rc == 0 && i < e.n; i++)
-		rc = build_one(&run, e.v[i].commit, e.v[i].prefix, i, d, stats, err);
-	if (rc == 0)
-		rc = build_one(&run, e.v[e.n - 1].commit, "", e.n - 1, d, stats, err);
+		rc = build_one(&run, e.v[i].commit, e.v[i].prefix, i, i == e.n - 1, d, stats, err);
 	stats->n_editions = e.n;
 	rc = end_run(&run, rc, err);
 	hb_editions_free(&e);

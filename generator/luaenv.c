@@ -28,6 +28,7 @@ struct hb_luaenv {
 	char **names;		/* template names, sorted */
 	size_t n_names;
 	int ref_readonly;	/* registry refs */
+	int ref_deny;		/* __newindex of read-only views */
 	int ref_templates;
 	int ref_base;		/* the allow-listed globals */
 	int ref_envmeta;	/* metatable of every environment */
@@ -40,15 +41,21 @@ struct hb_luaenv {
 	const struct hb_graph *g;
 	struct hb_luaenv_edition edition;
 
-	/* Dependency recording (see hb_luaenv_render_info): which pages' deep fields a render
-	 * read. Index n_nodes stands for the edition's own data. */
+	/* Dependency recording (see hb_luaenv_render_info): what a render read, as indexes:
+	 * pages' plain fields [0, n), their deep fields [n, 2n), sections' page lists
+	 * [2n, 2n + n_sections), then the DEP_* lists counted from dep_base. */
 	size_t n_nodes;
+	size_t n_sections;
+	size_t dep_base;
+	int ref_sorted_pairs;
 	uint32_t *stamp, serial;	/* stamp[i] == serial: i is in deps */
 	uint32_t *deps;
 	size_t n_deps, deps_alloc;
 	uint32_t *memo_stamp, memo_serial;	/* the same for the memo being computed */
 	uint32_t *memo_deps;
 	size_t n_memo_deps, memo_deps_alloc;
+	char **groups;			/* memo keys whose values the render used */
+	size_t n_groups, groups_alloc;
 	int memo_depth;
 	int slot_depth;
 	int has_slot;
@@ -83,7 +90,7 @@ static const char prelude[] =
     "  return setmetatable({}, { __index = data, __newindex = deny, __metatable = false,\n"
     "    __pairs = function() return sorted_pairs(data) end,\n"
     "    __len = function() return #data end })\n"
-    "end\n";
+    "end, sorted_pairs, deny\n";
 
 static struct hb_luaenv *
 env_of(lua_State *L)
@@ -130,17 +137,26 @@ count_hook(lua_State *L, lua_Debug *ar)
 	}
 }
 
-/* Records that the render (and the memo being computed) read dependency idx. */
+enum { DEP_ALL, DEP_SECTIONS, DEP_INDEXES, DEP_EDITION, N_DEP_LISTS };
+enum view_kind { VIEW_PAGE, VIEW_SECTION, VIEW_SITE };
+
+/*
+ * Records that the render read dependency idx; while a memo value is being computed, that
+ * value (and so every render using it) read it instead.
+ */
 static void
 touch(struct hb_luaenv *e, size_t idx)
 {
-	if (e->slot_depth > 0 || e->stamp == NULL || idx > e->n_nodes)
+	if (e->slot_depth > 0 || e->stamp == NULL || idx >= e->dep_base + N_DEP_LISTS)
 		return;
-	if (e->memo_depth > 0 && e->memo_stamp[idx] != e->memo_serial) {
-		e->memo_stamp[idx] = e->memo_serial;
-		e->memo_deps = hb_xgrow(e->memo_deps, &e->memo_deps_alloc, e->n_memo_deps + 1,
-		    sizeof(*e->memo_deps));
-		e->memo_deps[e->n_memo_deps++] = (uint32_t)idx;
+	if (e->memo_depth > 0) {
+		if (e->memo_stamp[idx] != e->memo_serial) {
+			e->memo_stamp[idx] = e->memo_serial;
+			e->memo_deps = hb_xgrow(e->memo_deps, &e->memo_deps_alloc,
+			    e->n_memo_deps + 1, sizeof(*e->memo_deps));
+			e->memo_deps[e->n_memo_deps++] = (uint32_t)idx;
+		}
+		return;
 	}
 	if (e->stamp[idx] != e->serial) {
 		e->stamp[idx] = e->serial;
@@ -149,43 +165,111 @@ touch(struct hb_luaenv *e, size_t idx)
 	}
 }
 
+/* What reading key of a view depends on. */
+static size_t
+dep_of(const struct hb_luaenv *e, enum view_kind kind, size_t index, const char *key)
+{
+	static const char *const deep[] = {
+		"backlinks", "created", "data", "headings", "history", "participated", "updated",
+	};
+	size_t i;
+
+	switch (kind) {
+	case VIEW_PAGE:
+		for (i = 0; i < sizeof(deep) / sizeof(deep[0]); i++) {
+			if (strcmp(key, deep[i]) == 0)
+				return e->n_nodes + index;
+		}
+		return index;
+	case VIEW_SECTION:
+		return strcmp(key, "pages") == 0 ? 2 * e->n_nodes + index :
+		    e->dep_base + DEP_SECTIONS;
+	default:
+		if (strcmp(key, "pages") == 0)
+			return e->dep_base + DEP_ALL;
+		if (strcmp(key, "indexes") == 0)
+			return e->dep_base + DEP_INDEXES;
+		if (strcmp(key, "sections") == 0)
+			return e->dep_base + DEP_SECTIONS;
+		if (strcmp(key, "build_date") == 0 || strcmp(key, "edition") == 0 ||
+		    strcmp(key, "editions") == 0)
+			return e->dep_base + DEP_EDITION;
+		return SIZE_MAX;	/* configuration: the same for every page */
+	}
+}
+
 static void push_editions(struct hb_luaenv *e, const struct hb_node *node);
 
 /*
- * __index of a page's (or the site's) data table for the keys it does not hold: the "deep"
- * fields, kept apart so that reading them is recorded. Upvalues: the deep table, and the page's
- * order (-1 for the site, whose deep fields are the edition's).
+ * __index of a tracked view (a page, a section or the site): the field from the view's store,
+ * and a record of what it depends on. Upvalues: the store, the kind, the index.
  */
 static int
-l_deep_index(lua_State *L)
+l_view_index(lua_State *L)
 {
 	struct hb_luaenv *e = env_of(L);
-	lua_Integer order = lua_tointeger(L, lua_upvalueindex(2));
-	size_t idx = order < 0 ? e->n_nodes : (size_t)order;
+	enum view_kind kind = (enum view_kind)lua_tointeger(L, lua_upvalueindex(2));
+	size_t index = (size_t)lua_tointeger(L, lua_upvalueindex(3));
+	const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
 
-	if (lua_type(L, 2) != LUA_TSTRING)
-		return 0;
-	if (order >= 0 && strcmp(lua_tostring(L, 2), "editions") == 0) {
-		touch(e, e->n_nodes);
-		push_editions(e, e->g->order[order]);
+	if (kind == VIEW_PAGE && strcmp(key, "editions") == 0) {
+		touch(e, e->dep_base + DEP_EDITION);
+		push_editions(e, e->g->order[index]);
 		return 1;
 	}
+	touch(e, dep_of(e, kind, index, key));
 	lua_pushvalue(L, 2);
-	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
-		touch(e, idx);
+	lua_rawget(L, lua_upvalueindex(1));
 	return 1;
 }
 
-/* Gives the data table below the top the deep table on top (popped) as its fallback. */
-static void
-attach_deep(lua_State *L, lua_Integer order)
+/* __pairs of a tracked view: reads everything in it. */
+static int
+l_view_pairs(lua_State *L)
 {
-	lua_createtable(L, 0, 1);
-	lua_insert(L, -2);
-	lua_pushinteger(L, order);
-	lua_pushcclosure(L, l_deep_index, 2);
-	lua_setfield(L, -2, "__index");
+	struct hb_luaenv *e = env_of(L);
+	enum view_kind kind = (enum view_kind)lua_tointeger(L, lua_upvalueindex(2));
+	size_t index = (size_t)lua_tointeger(L, lua_upvalueindex(3));
+
+	if (kind == VIEW_SITE) {
+		int i;
+
+		for (i = 0; i < N_DEP_LISTS; i++)
+			touch(e, e->dep_base + (size_t)i);
+	}
+	touch(e, dep_of(e, kind, index, "pages"));
+	touch(e, dep_of(e, kind, index, "history"));
+	touch(e, dep_of(e, kind, index, ""));
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_sorted_pairs);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_call(L, 1, 3);
+	return 3;
+}
+
+/* Replaces the store on top of the stack by its tracked read-only view. */
+static void
+make_view(struct hb_luaenv *e, enum view_kind kind, size_t index)
+{
+	lua_State *L = e->L;
+	static const char *const names[] = { "__index", "__pairs" };
+	static const lua_CFunction fns[] = { l_view_index, l_view_pairs };
+	int i;
+
+	lua_newtable(L);
+	lua_createtable(L, 0, 4);
+	for (i = 0; i < 2; i++) {
+		lua_pushvalue(L, -3);
+		lua_pushinteger(L, kind);
+		lua_pushinteger(L, (lua_Integer)index);
+		lua_pushcclosure(L, fns[i], 3);
+		lua_setfield(L, -2, names[i]);
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_deny);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, -2);
+	lua_remove(L, -2);
 }
 
 /* Replaces the table on top of the stack by its read-only proxy. */
@@ -385,44 +469,79 @@ freeze_memo_value(lua_State *L)
 	make_readonly(L);
 }
 
-/* Records again the dependencies a memo value was computed with (a packed string on top). */
+/*
+ * The render uses the memo value of key (on top of the stack: its packed dependencies, popped).
+ * At the top level the value is a group the render depends on as a whole (the next build
+ * checks a group once for all the pages that use it); inside another memo's computation, its
+ * dependencies become that memo's.
+ */
 static void
-replay_deps(struct hb_luaenv *e, lua_State *L)
+use_memo(struct hb_luaenv *e, lua_State *L, const char *key)
 {
 	size_t len, i;
 	const char *packed = lua_tolstring(L, -1, &len);
 	uint32_t dep;
 
-	for (i = 0; packed && i + sizeof(dep) <= len; i += sizeof(dep)) {
-		memcpy(&dep, packed + i, sizeof(dep));
-		touch(e, dep);
+	if (e->slot_depth > 0 || e->stamp == NULL) {
+		lua_pop(L, 1);
+		return;
+	}
+	if (e->memo_depth > 0) {
+		for (i = 0; packed && i + sizeof(dep) <= len; i += sizeof(dep)) {
+			memcpy(&dep, packed + i, sizeof(dep));
+			touch(e, dep);
+		}
+		lua_pop(L, 1);
+		return;
 	}
 	lua_pop(L, 1);
+	for (i = 0; i < e->n_groups; i++) {
+		if (strcmp(e->groups[i], key) == 0)
+			return;
+	}
+	e->groups = hb_xgrow(e->groups, &e->groups_alloc, e->n_groups + 1, sizeof(*e->groups));
+	e->groups[e->n_groups++] = hb_xstrdup(key);
+}
+
+static void
+clear_groups(struct hb_luaenv *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_groups; i++)
+		free(e->groups[i]);
+	e->n_groups = 0;
+}
+
+static void
+push_memo_deps(struct hb_luaenv *e, lua_State *L, int key_idx)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_memo_deps);
+	lua_pushvalue(L, key_idx);
+	lua_rawget(L, -2);
+	lua_remove(L, -2);
 }
 
 /*
  * memo(key, fn): fn() on first use of key, then the same value for the rest of the build (in
  * this worker). The value is a string or a read-only list of strings. Only for values that
  * depend on nothing but the key, such as a section's navigation seen from one folder: output
- * must not depend on which worker rendered what first. The pages whose deep fields fn read are
- * kept with the value and count as read by every render that uses it.
+ * must not depend on which worker rendered what first. What fn read is kept with the value
+ * (see use_memo).
  */
 static int
 l_memo(lua_State *L)
 {
 	struct hb_luaenv *e = env_of(L);
+	const char *key = luaL_checkstring(L, 1);
 
-	luaL_checkstring(L, 1);
 	luaL_checktype(L, 2, LUA_TFUNCTION);
 	lua_settop(L, 2);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_memo);
 	lua_pushvalue(L, 1);
 	if (lua_rawget(L, 3) != LUA_TNIL) {
-		lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_memo_deps);
-		lua_pushvalue(L, 1);
-		lua_rawget(L, -2);
-		lua_remove(L, -2);
-		replay_deps(e, L);
+		push_memo_deps(e, L, 1);
+		use_memo(e, L, key);
 		return 1;
 	}
 	lua_pop(L, 1);
@@ -443,6 +562,10 @@ l_memo(lua_State *L)
 	lua_pushlstring(L, (const char *)e->memo_deps, e->n_memo_deps * sizeof(*e->memo_deps));
 	lua_rawset(L, -3);
 	lua_pop(L, 1);
+	if (e->memo_depth == 0) {
+		push_memo_deps(e, L, 1);
+		use_memo(e, L, key);
+	}
 	return 1;
 }
 
@@ -696,7 +819,9 @@ hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct
 	open_libraries(L);
 	if (luaL_loadbufferx(L, prelude, sizeof(prelude) - 1, "=prelude", "t") != LUA_OK)
 		return -1;
-	lua_call(L, 0, 1);
+	lua_call(L, 0, 3);
+	e->ref_deny = new_ref(L);
+	e->ref_sorted_pairs = new_ref(L);
 	e->ref_readonly = new_ref(L);
 	lua_newtable(L);
 	e->ref_memo = new_ref(L);
@@ -719,6 +844,8 @@ hb_luaenv_free(struct hb_luaenv *e)
 	free(e->memo_stamp);
 	free(e->deps);
 	free(e->memo_deps);
+	clear_groups(e);
+	free(e->groups);
 	for (i = 0; i < e->n_names; i++)
 		free(e->names[i]);
 	free(e->names);
@@ -943,12 +1070,9 @@ fill_page(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_history
 		push_value(L, p->data);
 		lua_setfield(L, -2, "data");
 	}
-	/* The deep fields: what other pages' text and git say about this one (recorded). */
-	lua_newtable(L);
 	set_headings(L, &node->doc);
 	set_backlinks(e, node);
 	set_history(L, h ? hb_history_get(h, p->path) : NULL);
-	attach_deep(L, (lua_Integer)node->order);
 }
 
 static const char *
@@ -992,7 +1116,7 @@ set_sections(struct hb_luaenv *e, const struct hb_graph *g)
 		}
 		make_readonly(L);
 		lua_setfield(L, -2, "pages");
-		make_readonly(L);
+		make_view(e, VIEW_SECTION, i);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	make_readonly(L);
@@ -1115,7 +1239,12 @@ l_site_page(lua_State *L)
 	luaL_checkstring(L, 1);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_ids);
 	lua_pushvalue(L, 1);
-	lua_rawget(L, -2);
+	if (lua_rawget(L, -2) == LUA_TNIL)
+		touch(e, e->dep_base + DEP_ALL);	/* a page with that id would change this */
+	else {
+		lua_getfield(L, -1, "id");	/* a recorded read: the page must still exist */
+		lua_pop(L, 1);
+	}
 	return 1;
 }
 
@@ -1146,11 +1275,9 @@ set_site_fields(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_c
 	set_sections(e, g);
 	lua_pushcfunction(L, l_site_page);
 	lua_setfield(L, -2, "page");
-	lua_newtable(L);
 	set_string(L, "build_date", h ? h->build_date : NULL);
 	set_edition_fields(e);
-	attach_deep(L, -1);
-	make_readonly(L);
+	make_view(e, VIEW_SITE, 0);
 }
 
 /* page.position: the page's place in its section's list (1-based), for navigation. */
@@ -1181,9 +1308,11 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 
 	e->g = g;
 	e->n_nodes = g->n_nodes;
-	e->stamp = hb_xcalloc(g->n_nodes + 1, sizeof(*e->stamp));
-	e->memo_stamp = hb_xcalloc(g->n_nodes + 1, sizeof(*e->memo_stamp));
-	/* Every page gets its data table and proxy first, so pages can refer to each other. */
+	e->n_sections = g->n_sections;
+	e->dep_base = 2 * g->n_nodes + g->n_sections;
+	e->stamp = hb_xcalloc(e->dep_base + N_DEP_LISTS, sizeof(*e->stamp));
+	e->memo_stamp = hb_xcalloc(e->dep_base + N_DEP_LISTS, sizeof(*e->memo_stamp));
+	/* Every page gets its data table and view first, so pages can refer to each other. */
 	lua_createtable(L, (int)g->n_nodes, 0);
 	lua_createtable(L, (int)g->n_nodes, 0);
 	lua_createtable(L, 0, (int)g->n_nodes);
@@ -1191,7 +1320,7 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 		lua_newtable(L);
 		lua_pushvalue(L, -1);
 		lua_rawseti(L, -5, (lua_Integer)i + 1);
-		make_readonly(L);
+		make_view(e, VIEW_PAGE, i);
 		lua_pushvalue(L, -1);
 		lua_rawseti(L, -4, (lua_Integer)i + 1);
 		lua_setfield(L, -2, g->order[i]->page->id);
@@ -1316,6 +1445,7 @@ hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *
 	e->tripped = 0;
 	e->serial++;
 	e->n_deps = 0;
+	clear_groups(e);
 	e->memo_depth = 0;
 	e->slot_depth = 0;
 	e->has_slot = 0;
@@ -1350,21 +1480,75 @@ hb_luaenv_set_edition(struct hb_luaenv *e, const struct hb_luaenv_edition *editi
 	e->edition = *edition;
 }
 
+/* Sorts dependency indexes deps[0..n) into out's lists. */
+static void
+fill_info(const struct hb_luaenv *e, const uint32_t *deps, size_t n_deps,
+    struct hb_render_info *out)
+{
+	size_t i, n = e->n_nodes;
+
+	memset(out, 0, sizeof(*out));
+	out->pages = hb_xcalloc(n_deps + 1, sizeof(*out->pages));
+	out->deep_pages = hb_xcalloc(n_deps + 1, sizeof(*out->deep_pages));
+	out->sections = hb_xcalloc(n_deps + 1, sizeof(*out->sections));
+	for (i = 0; i < n_deps; i++) {
+		size_t d = deps[i];
+
+		if (d < n)
+			out->pages[out->n_pages++] = e->g->order[d];
+		else if (d < 2 * n)
+			out->deep_pages[out->n_deep_pages++] = e->g->order[d - n];
+		else if (d < e->dep_base)
+			out->sections[out->n_sections++] = &e->g->sections[d - 2 * n];
+		else if (d == e->dep_base + DEP_ALL)
+			out->uses_all = 1;
+		else if (d == e->dep_base + DEP_SECTIONS)
+			out->uses_sections = 1;
+		else if (d == e->dep_base + DEP_INDEXES)
+			out->uses_indexes = 1;
+		else
+			out->uses_edition = 1;
+	}
+}
+
 void
 hb_luaenv_render_info(const struct hb_luaenv *e, struct hb_render_info *out)
 {
-	size_t i, k = 0;
-
-	out->uses_edition = 0;
-	out->deps = hb_xcalloc(e->n_deps + 1, sizeof(*out->deps));
-	for (i = 0; i < e->n_deps; i++) {
-		if (e->deps[i] == e->n_nodes)
-			out->uses_edition = 1;
-		else
-			out->deps[k++] = e->g->order[e->deps[i]];
-	}
-	out->n_deps = k;
+	fill_info(e, e->deps, e->n_deps, out);
+	out->groups = (const char *const *)e->groups;
+	out->n_groups = e->n_groups;
 	out->has_slot = e->has_slot;
 	out->slot_start = e->slot_start;
 	out->slot_end = e->slot_end;
+}
+
+int
+hb_luaenv_memo_info(const struct hb_luaenv *e, const char *key, struct hb_render_info *out)
+{
+	lua_State *L = e->L;
+	const char *packed;
+	uint32_t *deps;
+	size_t len;
+	int found;
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_memo_deps);
+	lua_pushstring(L, key);
+	lua_rawget(L, -2);
+	packed = lua_tolstring(L, -1, &len);
+	found = packed != NULL;
+	deps = hb_xcalloc(len / sizeof(*deps) + 1, sizeof(*deps));
+	if (found)
+		memcpy(deps, packed, len / sizeof(*deps) * sizeof(*deps));
+	fill_info(e, deps, len / sizeof(*deps), out);
+	free(deps);
+	lua_pop(L, 2);
+	return found ? 0 : -1;
+}
+
+void
+hb_render_info_free(struct hb_render_info *info)
+{
+	free(info->pages);
+	free(info->deep_pages);
+	free(info->sections);
 }

@@ -51,11 +51,16 @@ struct hb_luaenv_config {
 };
 
 /*
- * What one render read beyond its own page, so that its output can be reused when none of that
- * changed (see build.c). The deep fields of a page are those other pages' text or git decide:
- * headings, backlinks, participated, history, created, updated, editions; of the site:
- * build_date, edition, editions. Reading them is recorded (memo values carry what they read);
- * everything else a template can see comes from front matter, configuration and theme.
+ * What one render read, so that its output can be reused when none of that changed (reuse.h).
+ * Pages, sections and the site are tracked views. Reading a page's deep fields (backlinks,
+ * created, data, headings, history, participated, updated: what other pages' text and git
+ * decide) makes its deep part a dependency; reading any other field, its plain part. Reading a
+ * section's `pages` makes that section's list one. Reading the list of sections (or a
+ * section's name, title or page), the list of all pages (site.pages, or site.page(id) finding
+ * nothing), site.indexes, or the edition's data (site.build_date, site.edition, site.editions,
+ * page.editions) sets a flag. The configuration and the theme are the same for
+ * every page and not recorded. A memo value is recorded whole, by its key (a group): what it
+ * read is kept with it (hb_luaenv_memo_info), so a group shared by many pages is compared once.
  *
  * The partial HB_SLOT_PARTIAL, when the layout includes it (once, outside memo), is the edition
  * slot: it gets no ctx, what it reads is not recorded, and the bytes it wrote are given here, so
@@ -64,9 +69,20 @@ struct hb_luaenv_config {
 #define HB_SLOT_PARTIAL "partials/editions.html"
 
 struct hb_render_info {
-	const struct hb_node **deps;	/* pages whose deep fields were read (caller frees) */
-	size_t n_deps;
-	int uses_edition;		/* read the edition's data outside the slot */
+	const struct hb_node **pages;		/* pages whose plain fields were read (caller
+						 * frees the array) */
+	size_t n_pages;
+	const struct hb_node **deep_pages;	/* pages whose deep fields were read (ditto) */
+	size_t n_deep_pages;
+	const struct hb_section **sections;	/* sections whose page lists were read (ditto) */
+	size_t n_sections;
+	int uses_all;			/* the list of every page */
+	int uses_sections;		/* the list of sections, their names, titles, index pages */
+	int uses_indexes;		/* site.indexes */
+	int uses_edition;		/* the edition's data, outside the slot */
+	const char *const *groups;	/* memo keys of the values used (valid until the next
+					 * render; render info only) */
+	size_t n_groups;
 	int has_slot;
 	size_t slot_start, slot_end;	/* bytes of the output the slot wrote */
 };
@@ -94,7 +110,10 @@ void hb_luaenv_set_edition(struct hb_luaenv *env, const struct hb_luaenv_edition
  */
 int hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *env, const struct hb_node *node,
     const char *content_html, const char *layout, struct hb_diag *d);
-/* What the last render read (see struct hb_render_info). */
+/* What the last render read (see struct hb_render_info). Free with hb_render_info_free. */
 void hb_luaenv_render_info(const struct hb_luaenv *env, struct hb_render_info *out);
+/* What the memo value of key read; returns -1 when this worker has no such value. */
+int hb_luaenv_memo_info(const struct hb_luaenv *env, const char *key, struct hb_render_info *out);
+void hb_render_info_free(struct hb_render_info *info);
 
 #endif

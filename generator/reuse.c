@@ -43,8 +43,9 @@ value(struct hb_buf *b, const struct hb_value *v)
 	}
 }
 
+/* The configuration, the theme and the glossary. */
 static void
-site_signature(struct hb_reuse *r, const struct hb_config *cfg, const struct hb_source *theme)
+global_signature(struct hb_reuse *r, const struct hb_config *cfg, const struct hb_source *theme)
 {
 	const struct hb_graph *g = r->g;
 	struct hb_buf b = HB_BUF_INIT;
@@ -59,28 +60,65 @@ site_signature(struct hb_reuse *r, const struct hb_config *cfg, const struct hb_
 		field(&b, theme->files[i].path);
 		field(&b, theme->files[i].oid);
 	}
-	for (i = 0; i < g->n_nodes; i++) {
-		const struct hb_page *p = g->order[i]->page;
-
-		field(&b, p->path);
-		field(&b, p->out_path);
-		field(&b, p->id);
-		field(&b, p->title);
-		field(&b, p->layout);
-		field(&b, p->index_type);
-		hb_buf_put(&b, p->front_text ? p->front_text : "", p->front_len);
-		field(&b, "");
+	for (i = 0; i < g->n_terms; i++) {
+		field(&b, g->terms[i].abbr);
+		field(&b, g->terms[i].expansion);
+		field(&b, g->terms[i].node->page->out_path);
 	}
-	hash(&b, r->site);
+	hash(&b, r->global);
 	hb_buf_free(&b);
 }
 
 static void
-deep_fields(struct hb_buf *b, const struct hb_node *n, const struct hb_history *h)
+refs(struct hb_buf *b, const struct hb_graph *g, const char *name, const struct hb_reflist *l)
 {
-	const struct hb_file_history *fh = h ? hb_history_get(h, n->page->path) : NULL;
 	size_t i;
 
+	field(b, name);
+	for (i = 0; i < l->n; i++) {
+		const struct hb_node *to = hb_graph_lookup(g, l->v[i].id);
+
+		field(b, to ? to->page->id : "");
+	}
+}
+
+/* The plain fields a template can read of one page (luaenv.c's fill_page, set_positions). */
+static void
+page_plain(struct hb_buf *b, const struct hb_graph *g, const struct hb_node *n)
+{
+	const struct hb_page *p = n->page;
+	size_t i;
+
+	field(b, p->path);
+	field(b, p->src_path);
+	field(b, p->out_path);
+	field(b, p->id);
+	field(b, p->title);
+	field(b, p->layout);
+	field(b, p->index_type);
+	hb_buf_printf(b, "%d:%d:%ld:%zu", p->is_index, p->is_draft, p->weight, n->order);
+	hb_buf_put(b, p->front_text ? p->front_text : "", p->front_len);
+	field(b, "");
+	field(b, n->prev ? n->prev->page->id : "");
+	field(b, n->next ? n->next->page->id : "");
+	for (i = 0; n->section && i < n->section->n_pages; i++) {
+		if (n->section->pages[i] == n)
+			hb_buf_printf(b, "position %zu", i);
+	}
+	refs(b, g, "sources", &p->sources);
+	refs(b, g, "participants", &p->participants);
+	refs(b, g, "related", &p->related);
+}
+
+/* The deep fields of one page: what other pages' text, its own headings and git decide. */
+static void
+page_deep(struct hb_buf *b, const struct hb_node *n, const struct hb_history *h)
+{
+	const struct hb_page *p = n->page;
+	const struct hb_file_history *fh = h ? hb_history_get(h, p->path) : NULL;
+	size_t i;
+
+	value(b, p->data);
 	for (i = 0; i < n->doc.n_headings; i++) {
 		hb_buf_printf(b, "h%d", n->doc.headings[i].level);
 		field(b, n->doc.headings[i].text);
@@ -102,6 +140,49 @@ deep_fields(struct hb_buf *b, const struct hb_node *n, const struct hb_history *
 		field(b, fh->commits[i]->id);
 }
 
+static void
+section_head(struct hb_buf *b, const struct hb_section *s)
+{
+	field(b, s->name);
+	field(b, s->index ? s->index->page->id : "");
+	field(b, s->index ? s->index->page->title : "");
+}
+
+static void
+lists(struct hb_reuse *r)
+{
+	const struct hb_graph *g = r->g;
+	struct hb_buf all = HB_BUF_INIT, sections = HB_BUF_INIT, one = HB_BUF_INIT;
+	struct hb_buf indexes = HB_BUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < g->n_nodes; i++) {
+		const struct hb_page *p = g->order[i]->page;
+
+		field(&all, p->id);
+		if (p->layout != NULL && strcmp(p->layout, "type-index.html") == 0)
+			field(&indexes, p->id);
+	}
+	hash(&all, r->all);
+	hash(&indexes, r->indexes);
+	for (i = 0; i < g->n_sections; i++) {
+		const struct hb_section *s = &g->sections[i];
+
+		section_head(&sections, s);
+		hb_buf_reset(&one);
+		section_head(&one, s);
+		for (j = 0; j < s->n_pages; j++)
+			field(&one, s->pages[j]->page->id);
+		hash(&one, r->section + i * HB_REUSE_KEY_SIZE);
+		hb_map_put(&r->section_by_name, s->name, (void *)(i + 1));
+	}
+	hash(&sections, r->sections);
+	hb_buf_free(&all);
+	hb_buf_free(&indexes);
+	hb_buf_free(&sections);
+	hb_buf_free(&one);
+}
+
 void
 hb_reuse_prepare(struct hb_reuse *r, const struct hb_graph *g, const struct hb_config *cfg,
     const struct hb_source *theme, const struct hb_history *h)
@@ -110,89 +191,184 @@ hb_reuse_prepare(struct hb_reuse *r, const struct hb_graph *g, const struct hb_c
 	size_t i;
 
 	r->g = g;
-	r->deep = hb_xcalloc(g->n_nodes + 1, HB_REUSE_KEY_SIZE);
-	site_signature(r, cfg, theme);
+	r->pages = hb_xcalloc(2 * g->n_nodes + 1, HB_REUSE_KEY_SIZE);
+	r->section = hb_xcalloc(g->n_sections + 1, HB_REUSE_KEY_SIZE);
+	hb_map_init(&r->section_by_name, HB_MAP_EXACT);
+	global_signature(r, cfg, theme);
 	for (i = 0; i < g->n_nodes; i++) {
 		hb_buf_reset(&b);
-		deep_fields(&b, g->order[i], h);
-		hash(&b, r->deep + i * HB_REUSE_KEY_SIZE);
+		page_plain(&b, g, g->order[i]);
+		hash(&b, r->pages + 2 * i * HB_REUSE_KEY_SIZE);
+		hb_buf_reset(&b);
+		page_deep(&b, g->order[i], h);
+		hash(&b, r->pages + (2 * i + 1) * HB_REUSE_KEY_SIZE);
 	}
+	lists(r);
 	hb_buf_free(&b);
 }
 
 void
 hb_reuse_free(struct hb_reuse *r)
 {
-	free(r->deep);
+	free(r->pages);
+	free(r->section);
+	if (r->g != NULL)
+		hb_map_free(&r->section_by_name);
 	memset(r, 0, sizeof(*r));
 }
 
+/* The hash a dependency name stands for now, or NULL when it no longer exists. */
+static const unsigned char *
+dep_hash(const struct hb_reuse *r, const char *name)
+{
+	const struct hb_node *n;
+	size_t i, len = strlen(name);
+	int is_deep = len > 0 && name[len - 1] == '#';
+	char *id;
+
+	if (strcmp(name, "/all") == 0)
+		return r->all;
+	if (strcmp(name, "/indexes") == 0)
+		return r->indexes;
+	if (strcmp(name, "/sections") == 0)
+		return r->sections;
+	if (strncmp(name, "/s/", 3) == 0) {
+		i = (size_t)hb_map_get(&r->section_by_name, name + 3);
+		return i ? r->section + (i - 1) * HB_REUSE_KEY_SIZE : NULL;
+	}
+	id = hb_xstrndup(name, len - (size_t)is_deep);
+	n = hb_map_get(&r->g->by_id, id);
+	free(id);
+	return n ? r->pages + (2 * n->order + (size_t)is_deep) * HB_REUSE_KEY_SIZE : NULL;
+}
+
 static void
-key_over(const struct hb_reuse *r, const struct hb_node *node, const struct hb_node *const *deps,
-    size_t n, unsigned char out[HB_REUSE_KEY_SIZE])
+put_key(struct hb_buf *b, const struct hb_reuse *r, const struct hb_node *node)
+{
+	size_t i;
+
+	hb_buf_put(b, r->global, HB_REUSE_KEY_SIZE);
+	field(b, node->page->oid);
+	hb_buf_put(b, r->pages + 2 * node->order * HB_REUSE_KEY_SIZE, 2 * HB_REUSE_KEY_SIZE);
+	/* What the body shows of the pages it links to. */
+	for (i = 0; i < node->doc.n_links; i++) {
+		const struct hb_link *l = &node->doc.links[i];
+
+		field(b, l->page ? l->page->id : "");
+		field(b, l->page ? l->page->title : "");
+		field(b, l->href);
+	}
+}
+
+/* Appends each name and the hash it stands for; returns -1 when one no longer exists. */
+static int
+put_deps(struct hb_buf *b, const struct hb_reuse *r, const char *const *deps, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const unsigned char *h = dep_hash(r, deps[i]);
+
+		if (h == NULL)
+			return -1;
+		field(b, deps[i]);
+		hb_buf_put(b, h, HB_REUSE_KEY_SIZE);
+	}
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void
+hb_reuse_names(const struct hb_node *node, const struct hb_render_info *info,
+    struct hb_arena *a, const char ***out, size_t *n_out)
+{
+	size_t n = info->n_pages + info->n_deep_pages + info->n_sections + 3, i, k = 0;
+	const char **deps = hb_arena_alloc(a, (n + 1) * sizeof(*deps));
+
+	for (i = 0; i < info->n_pages; i++) {
+		if (info->pages[i] != node)
+			deps[k++] = hb_arena_strdup(a, info->pages[i]->page->id);
+	}
+	for (i = 0; i < info->n_deep_pages; i++) {
+		if (info->deep_pages[i] != node)
+			deps[k++] = hb_arena_printf(a, "%s#", info->deep_pages[i]->page->id);
+	}
+	for (i = 0; i < info->n_sections; i++)
+		deps[k++] = hb_arena_printf(a, "/s/%s", info->sections[i]->name);
+	if (info->uses_all)
+		deps[k++] = "/all";
+	if (info->uses_sections)
+		deps[k++] = "/sections";
+	if (info->uses_indexes)
+		deps[k++] = "/indexes";
+	if (k > 1)
+		qsort(deps, k, sizeof(*deps), cmp_str);
+	*out = deps;
+	*n_out = k;
+}
+
+void
+hb_reuse_digest_groups(const struct hb_reuse *r, const struct hb_map *groups,
+    struct hb_map *digests, struct hb_arena *a)
 {
 	struct hb_buf b = HB_BUF_INIT;
 	size_t i;
 
-	hb_buf_put(&b, r->site, HB_REUSE_KEY_SIZE);
-	field(&b, node->page->oid);
-	field(&b, node->page->out_path);
-	hb_buf_put(&b, r->deep + node->order * HB_REUSE_KEY_SIZE, HB_REUSE_KEY_SIZE);
-	for (i = 0; i < n; i++) {
-		field(&b, deps[i]->page->id);
-		hb_buf_put(&b, r->deep + deps[i]->order * HB_REUSE_KEY_SIZE, HB_REUSE_KEY_SIZE);
+	for (i = 0; i < groups->cap; i++) {
+		const struct hb_map_slot *slot = &groups->slots[i];
+		const struct hb_reuse_group *grp = slot->value;
+		unsigned char *digest;
+
+		if (slot->key == NULL || grp == NULL)
+			continue;
+		hb_buf_reset(&b);
+		if (put_deps(&b, r, grp->deps, grp->n_deps) != 0)
+			continue;
+		digest = hb_arena_alloc(a, HB_REUSE_KEY_SIZE);
+		hash(&b, digest);
+		hb_map_put(digests, slot->key, digest);
 	}
-	hash(&b, out);
 	hb_buf_free(&b);
 }
 
-static int
-cmp_by_id(const void *a, const void *b)
+int
+hb_reuse_key(const struct hb_reuse *r, const struct hb_node *node,
+    const struct hb_reuse_record *rec, const struct hb_map *digests,
+    unsigned char out[HB_REUSE_KEY_SIZE])
 {
-	const struct hb_node *x = *(const struct hb_node *const *)a;
-	const struct hb_node *y = *(const struct hb_node *const *)b;
+	struct hb_buf b = HB_BUF_INIT;
+	size_t i;
+	int rc;
 
-	return strcmp(x->page->id, y->page->id);
-}
+	put_key(&b, r, node);
+	rc = put_deps(&b, r, rec->deps, rec->n_deps);
+	for (i = 0; rc == 0 && i < rec->n_groups; i++) {
+		const unsigned char *d = hb_map_get(digests, rec->groups[i]);
 
-void
-hb_reuse_record(const struct hb_reuse *r, const struct hb_node *node,
-    const struct hb_node *const *deps, size_t n, struct hb_arena *a, struct hb_reuse_record *rec)
-{
-	const struct hb_node **all = hb_xcalloc(n + 1, sizeof(*all));
-	size_t i, k = 0, m = 0;
-
-	for (i = 0; i < n; i++)
-		all[k++] = deps[i];
-	if (k > 1)
-		qsort(all, k, sizeof(*all), cmp_by_id);
-	for (i = 0; i < k; i++) {
-		if (all[i] != node && (m == 0 || all[m - 1] != all[i]))
-			all[m++] = all[i];
+		if (d == NULL) {
+			rc = -1;
+			break;
+		}
+		field(&b, rec->groups[i]);
+		hb_buf_put(&b, d, HB_REUSE_KEY_SIZE);
 	}
-	key_over(r, node, all, m, rec->key);
-	rec->dep_ids = hb_arena_alloc(a, (m + 1) * sizeof(*rec->dep_ids));
-	for (i = 0; i < m; i++)
-		rec->dep_ids[i] = hb_arena_strdup(a, all[i]->page->id);
-	rec->n_deps = m;
-	free(all);
+	if (rc == 0)
+		hash(&b, out);
+	hb_buf_free(&b);
+	return rc;
 }
 
 int
 hb_reuse_matches(const struct hb_reuse *r, const struct hb_node *node,
-    const struct hb_reuse_record *prev)
+    const struct hb_reuse_record *prev, const struct hb_map *digests)
 {
-	const struct hb_node **deps = hb_xcalloc(prev->n_deps + 1, sizeof(*deps));
 	unsigned char key[HB_REUSE_KEY_SIZE];
-	size_t i;
-	int ok = 1;
 
-	for (i = 0; ok && i < prev->n_deps; i++)
-		ok = (deps[i] = hb_map_get(&r->g->by_id, prev->dep_ids[i])) != NULL;
-	if (ok) {
-		key_over(r, node, deps, prev->n_deps, key);
-		ok = memcmp(key, prev->key, HB_REUSE_KEY_SIZE) == 0;
-	}
-	free(deps);
-	return ok;
+	return prev->has_key && hb_reuse_key(r, node, prev, digests, key) == 0 &&
+	    memcmp(key, prev->key, HB_REUSE_KEY_SIZE) == 0;
 }
