@@ -716,6 +716,97 @@ test_luaenv__render_appends(void **state)
 	assert_string_equal(f->out.buf, "before:kishi");
 }
 
+/* Returns 1 when the list holds the page with this id. */
+static int
+has_page(const struct hb_node *const *v, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i]->page->id, id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+test_luaenv__render_info_records_plain_and_deep_reads(void **state)
+{
+	struct fx *f = *state;
+	struct hb_render_info info;
+
+	start_with(f, "<%= site.page('kishi').title %><%= #site.page('dmim-2').headings %>"
+	    "<% if site.page('nobody') then end %><%= site.title %>");
+	assert_int_equal(render(f, "index", "page.html", NULL), 0);
+	hb_luaenv_render_info(f->env, &info);
+	assert_true(has_page(info.pages, info.n_pages, "kishi"));
+	assert_false(has_page(info.deep_pages, info.n_deep_pages, "kishi"));
+	assert_true(has_page(info.deep_pages, info.n_deep_pages, "dmim-2"));
+	assert_true(info.uses_all);	/* 'nobody' might be added */
+	assert_false(info.uses_sections);
+	assert_false(info.uses_edition);
+	assert_int_equal(info.n_groups, 0);
+	hb_render_info_free(&info);
+}
+
+static void
+test_luaenv__render_info_records_lists_and_edition(void **state)
+{
+	struct fx *f = *state;
+	struct hb_render_info info;
+
+	start_with(f, "<% for _, s in ipairs(site.sections) do if s.name == 'people' then "
+	    "for _, p in ipairs(s.pages) do end end end %><%= site.build_date %>");
+	assert_int_equal(render(f, "index", "page.html", NULL), 0);
+	hb_luaenv_render_info(f->env, &info);
+	assert_true(info.uses_sections);
+	assert_int_equal(info.n_sections, 1);
+	assert_string_equal(info.sections[0]->name, "people");
+	assert_true(info.uses_edition);
+	hb_render_info_free(&info);
+}
+
+static void
+test_luaenv__memo_values_are_groups_with_their_reads(void **state)
+{
+	struct fx *f = *state;
+	struct hb_render_info info, memo;
+	int i;
+
+	start_with(f, "<%= memo('k', function() return site.page('kishi').updated or '-' end) %>");
+	for (i = 0; i < 2; i++) {	/* computed, then reused: the same record */
+		assert_int_equal(render(f, "index", "page.html", NULL), 0);
+		hb_luaenv_render_info(f->env, &info);
+		assert_int_equal(info.n_groups, 1);
+		assert_string_equal(info.groups[0], "k");
+		assert_int_equal(info.n_pages + info.n_deep_pages, 0);	/* in the group */
+		hb_render_info_free(&info);
+	}
+	assert_int_equal(hb_luaenv_memo_info(f->env, "k", &memo), 0);
+	assert_true(has_page(memo.deep_pages, memo.n_deep_pages, "kishi"));
+	hb_render_info_free(&memo);
+	assert_int_equal(hb_luaenv_memo_info(f->env, "unknown", &memo), -1);
+	hb_render_info_free(&memo);
+}
+
+static void
+test_luaenv__slot_is_located_and_not_recorded(void **state)
+{
+	struct fx *f = *state;
+	struct hb_render_info info;
+
+	theme_file(f, "layouts/partials/editions.html", "[<%= site.build_date %>]");
+	start_with(f, "ab<% include('editions') %>cd");
+	assert_int_equal(render(f, "index", "page.html", NULL), 0);
+	assert_string_equal(f->out.buf, "ab[]cd");
+	hb_luaenv_render_info(f->env, &info);
+	assert_true(info.has_slot);
+	assert_int_equal(info.slot_start, 2);
+	assert_int_equal(info.slot_end, 4);
+	assert_false(info.uses_edition);
+	hb_render_info_free(&info);
+}
+
 int
 main(void)
 {
@@ -758,6 +849,10 @@ main(void)
 		T(test_luaenv__history_fields),
 		T(test_luaenv__unavailable_history),
 		T(test_luaenv__render_appends),
+		T(test_luaenv__render_info_records_plain_and_deep_reads),
+		T(test_luaenv__render_info_records_lists_and_edition),
+		T(test_luaenv__memo_values_are_groups_with_their_reads),
+		T(test_luaenv__slot_is_located_and_not_recorded),
 	};
 #undef T
 
