@@ -19,7 +19,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 ASAN_OBJS := $(SRCS:generator/%.c=build/asan/%.o)
 
-.PHONY: all deps site test check check-asan check-valgrind bench clean
+.PHONY: all deps site test check check-asan check-valgrind bench bench-history clean
 .DEFAULT_GOAL := all
 
 all: handbook
@@ -80,6 +80,9 @@ check-valgrind: handbook $(UNIT_BINS)
 
 bench: handbook
 	sh scripts/bench.sh
+
+bench-history: handbook
+	sh scripts/bench-history.sh
 
 clean:
 	rm -rf build handbook

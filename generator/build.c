@@ -10,6 +10,7 @@
 
 #include "arena.h"
 #include "changes.h"
+#include "cite.h"
 #include "config.h"
 #include "editions.h"
 #include "feed.h"
@@ -818,6 +819,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	check_outputs(&b, d);
 	stats->t_parse += seconds_since(&t0);
 	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, &b.arena, d);
+	hb_cite_check(&b.graph, &b.arena, d);
 	stats->n_pages += b.graph.n_nodes;
 	for (i = 0; i < b.n_nodes; i++)
 		hb_markdown_finish(&b.nodes[i].doc, &b.arena);

@@ -253,7 +253,7 @@ find_target(struct gctx *c, const struct hb_node *from, const struct hb_link *li
 	struct hb_loc loc = ref_loc(from, link->line, link->col);
 	char *path;
 
-	if (link->kind == HB_LINK_WIKI) {
+	if (link->kind != HB_LINK_MD) {
 		if (link->target[0] == '\0')
 			return from;
 		if ((to = hb_graph_lookup(c->g, link->target)) == NULL)
@@ -277,6 +277,10 @@ resolve_link(struct gctx *c, struct hb_node *from, struct hb_link *link)
 
 	if (to == NULL)
 		return;
+	if (link->kind == HB_LINK_CITE || link->kind == HB_LINK_QUOTE) {
+		link->page = to->page;	/* the paragraph and URL are cite.c's */
+		return;
+	}
 	if (link->fragment != NULL && !has_anchor(to, link->fragment)) {
 		report_bad_anchor(c, ref_loc(from, link->line, link->col), to, link->fragment);
 		return;

@@ -38,6 +38,21 @@ struct hb_term {
 	const struct hb_node *node;
 };
 
+/* A citation on a page: one source paragraph (0: the source as a whole), numbered. */
+struct hb_citation {
+	int number;
+	const struct hb_node *source;
+	int paragraph;
+	const char *text;		/* the paragraph's text, or NULL */
+};
+
+/* On a source page: a page citing it. */
+struct hb_cited_by {
+	int paragraph;
+	const struct hb_node *from;
+	int number;			/* the citation's number on that page */
+};
+
 struct hb_node {
 	struct hb_page *page;
 	struct hb_doc doc;
@@ -49,6 +64,10 @@ struct hb_node {
 	size_t n_backlinks;
 	const struct hb_node **participated;	/* pages listing this one in `participants` */
 	size_t n_participated;
+	struct hb_citation *citations;	/* by number (cite.h) */
+	size_t n_citations;
+	struct hb_cited_by *cited_by;	/* sources: by paragraph, then citing page's order */
+	size_t n_cited_by;
 };
 
 struct hb_section {

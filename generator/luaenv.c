@@ -170,7 +170,8 @@ static size_t
 dep_of(const struct hb_luaenv *e, enum view_kind kind, size_t index, const char *key)
 {
 	static const char *const deep[] = {
-		"backlinks", "created", "data", "headings", "history", "participated", "updated",
+		"backlinks", "citations", "cited_by", "created", "data", "headings", "history",
+		"participated", "updated",
 	};
 	size_t i;
 
@@ -1026,6 +1027,82 @@ set_history(lua_State *L, const struct hb_file_history *fh)
 	lua_setfield(L, -2, "history");
 }
 
+/* page.citations: {number, source, paragraph, anchor, url, text}, by number. */
+static void
+set_citations(struct hb_luaenv *e, const struct hb_node *node)
+{
+	lua_State *L = e->L;
+	size_t i;
+
+	lua_createtable(L, (int)node->n_citations, 0);
+	for (i = 0; i < node->n_citations; i++) {
+		const struct hb_citation *c = &node->citations[i];
+		char *url = hb_path_relurl(node->page->out_path, c->source->page->out_path);
+
+		lua_createtable(L, 0, 6);
+		lua_pushinteger(L, c->number);
+		lua_setfield(L, -2, "number");
+		push_proxy(e, c->source);
+		lua_setfield(L, -2, "source");
+		if (c->paragraph > 0) {
+			lua_pushinteger(L, c->paragraph);
+			lua_setfield(L, -2, "paragraph");
+			lua_pushfstring(L, "p%d", c->paragraph);
+			lua_setfield(L, -2, "anchor");
+			lua_pushfstring(L, "%s#p%d", url, c->paragraph);
+		} else {
+			lua_pushstring(L, url);
+		}
+		lua_setfield(L, -2, "url");
+		set_string(L, "text", c->text);
+		make_readonly(L);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+		free(url);
+	}
+	make_readonly(L);
+	lua_setfield(L, -2, "citations");
+}
+
+/* page.cited_by (sources): {paragraph, anchor, text, pages = {{page, number}}}, by paragraph. */
+static void
+set_cited_by(struct hb_luaenv *e, const struct hb_node *node)
+{
+	lua_State *L = e->L;
+	size_t i = 0, j, k = 0;
+
+	lua_newtable(L);
+	while (i < node->n_cited_by) {
+		int para = node->cited_by[i].paragraph;
+
+		lua_createtable(L, 0, 4);
+		if (para > 0) {
+			lua_pushinteger(L, para);
+			lua_setfield(L, -2, "paragraph");
+			lua_pushfstring(L, "p%d", para);
+			lua_setfield(L, -2, "anchor");
+			if ((size_t)para <= node->doc.n_paragraphs)
+				set_string(L, "text", node->doc.paragraphs[para - 1].text);
+		}
+		lua_newtable(L);
+		for (j = i; j < node->n_cited_by && node->cited_by[j].paragraph == para; j++) {
+			lua_createtable(L, 0, 2);
+			push_proxy(e, node->cited_by[j].from);
+			lua_setfield(L, -2, "page");
+			lua_pushinteger(L, node->cited_by[j].number);
+			lua_setfield(L, -2, "number");
+			make_readonly(L);
+			lua_rawseti(L, -2, (lua_Integer)(j - i) + 1);
+		}
+		make_readonly(L);
+		lua_setfield(L, -2, "pages");
+		make_readonly(L);
+		lua_rawseti(L, -2, (lua_Integer)++k);
+		i = j;
+	}
+	make_readonly(L);
+	lua_setfield(L, -2, "cited_by");
+}
+
 /* Fills the data table (on top of the stack) of one page. */
 static void
 fill_page(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_history *h,
@@ -1073,6 +1150,8 @@ fill_page(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_history
 	set_headings(L, &node->doc);
 	set_backlinks(e, node);
 	set_history(L, h ? hb_history_get(h, p->path) : NULL);
+	set_citations(e, node);
+	set_cited_by(e, node);
 }
 
 static const char *

@@ -53,8 +53,8 @@ struct hb_luaenv_config {
 /*
  * What one render read, so that its output can be reused when none of that changed (reuse.h).
  * Pages, sections and the site are tracked views. Reading a page's deep fields (backlinks,
- * created, data, headings, history, participated, updated: what other pages' text and git
- * decide) makes its deep part a dependency; reading any other field, its plain part. Reading a
+ * citations, cited_by, created, data, headings, history, participated, updated: what other
+ * pages' text and git decide) makes its deep part a dependency; reading any other field, its plain part. Reading a
  * section's `pages` makes that section's list one. Reading the list of sections (or a
  * section's name, title or page), the list of all pages (site.pages, or site.page(id) finding
  * nothing), site.indexes, or the edition's data (site.build_date, site.edition, site.editions,

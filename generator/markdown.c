@@ -338,6 +338,21 @@ parse_wiki(struct mctx *c, struct hb_link *link, const char *inner, size_t len)
 	return link->target[0] != '\0' || (link->fragment && link->fragment[0]);
 }
 
+/* "src:x" and "quote:x" targets are citations of the source x. */
+static void
+set_citation_kind(struct hb_link *link)
+{
+	if (strncmp(link->target, "src:", 4) == 0) {
+		link->kind = HB_LINK_CITE;
+		link->target += 4;
+	} else if (strncmp(link->target, "quote:", 6) == 0) {
+		link->kind = HB_LINK_QUOTE;
+		link->target += 6;
+	}
+	while (link->kind != HB_LINK_WIKI && (*link->target == ' ' || *link->target == '\t'))
+		link->target++;
+}
+
 static cmark_node *
 text_node(const char *s, size_t len)
 {
@@ -455,6 +470,7 @@ split_wiki_links(struct mctx *c, cmark_node *text)
 		link->col = col;
 		if (!parse_wiki(c, link, open + 2, (size_t)(close - open - 2)))
 			link->target = "";
+		set_citation_kind(link);
 		if (open > p)
 			cmark_node_insert_before(text, text_node(p, (size_t)(open - p)));
 		node = cmark_node_new(CMARK_NODE_LINK);
@@ -716,6 +732,72 @@ parse_body(const struct hb_page *page)
 	return root;
 }
 
+/* The plain text of a block: text and code, line breaks as spaces. */
+static const char *
+plain_text(struct hb_arena *a, cmark_node *block)
+{
+	struct hb_buf b = HB_BUF_INIT;
+	size_t at;
+	const char *s;
+
+	block_text(block, NULL, &b, &at);
+	s = hb_arena_strndup(a, b.buf, b.len);
+	hb_buf_free(&b);
+	return s;
+}
+
+static int
+is_full_text_heading(cmark_node *node)
+{
+	cmark_node *child = cmark_node_first_child(node);
+
+	return cmark_node_get_heading_level(node) == 2 && child != NULL &&
+	    cmark_node_next(child) == NULL && cmark_node_get_type(child) == CMARK_NODE_TEXT &&
+	    strcmp(cmark_node_get_literal(child), "Full text") == 0;
+}
+
+/* Numbers the paragraphs of a source page's full text (see struct hb_paragraph). */
+static void
+number_paragraphs(struct mctx *c, cmark_node *root, struct hb_doc *out)
+{
+	cmark_node *block = cmark_node_first_child(root);
+	struct growable v = { 0 };
+	int in_text = 0;
+
+	for (; block != NULL; block = cmark_node_next(block)) {
+		cmark_iter *it;
+		cmark_event_type ev;
+
+		if (cmark_node_get_type(block) == CMARK_NODE_HEADING) {
+			if (cmark_node_get_heading_level(block) <= 2)
+				in_text = is_full_text_heading(block);
+			continue;
+		}
+		if (!in_text)
+			continue;
+		it = cmark_iter_new(block);
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *node = cmark_iter_get_node(it);
+			struct hb_paragraph *p;
+
+			if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_PARAGRAPH)
+				continue;
+			v.v = hb_xgrow(v.v, &v.n_alloc, v.n + 1, sizeof(*p));
+			p = &((struct hb_paragraph *)v.v)[v.n++];
+			p->number = (int)v.n;
+			p->text = plain_text(c->a, node);
+			p->line = c->page->body_line + cmark_node_get_start_line(node) - 1;
+			p->node = node;
+		}
+		cmark_iter_free(it);
+	}
+	out->paragraphs = hb_arena_alloc(c->a, (v.n + 1) * sizeof(struct hb_paragraph));
+	if (v.n)
+		memcpy(out->paragraphs, v.v, v.n * sizeof(struct hb_paragraph));
+	out->n_paragraphs = v.n;
+	free(v.v);
+}
+
 int
 hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_arena *a,
     struct hb_diag *d)
@@ -761,6 +843,8 @@ hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_aren
 	if (c.headings.n)
 		memcpy(out->headings, c.headings.v, c.headings.n * sizeof(struct hb_heading));
 	out->n_headings = c.headings.n;
+	if (page->type != NULL && strcmp(page->type, "source") == 0)
+		number_paragraphs(&c, root, out);
 	free(c.links.v);
 	free(c.headings.v);
 	free(texts.v);

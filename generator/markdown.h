@@ -5,7 +5,10 @@
  * tagfilter, tasklist, footnotes; never CMARK_OPT_UNSAFE). Then:
  *   - every `[[target]]`, `[[target|label]]` and `[[target#anchor]]` in text becomes a link whose
  *     URL the graph fills in later (inside tables write `\|` for the bar);
+ *   - `[[src:source#p3]]` is a citation of paragraph 3 of a source page, `[[quote:source#p3|
+ *     words]]` a quotation from it (the paragraph may be left out: the graph finds it);
  *   - every ordinary link to a relative `.md` path is recorded for the graph to resolve;
+ *   - a source page's full text (after "## Full text") has its paragraphs numbered;
  *   - every heading gets a stable anchor id (GitHub's scheme: lower case, punctuation dropped,
  *     spaces to '-', duplicates numbered -1, -2, ...).
  * Link locations are the file's line and column (in characters), found in the Markdown source,
@@ -35,6 +38,8 @@ struct hb_heading {
 enum hb_link_kind {
 	HB_LINK_WIKI,		/* [[target]] */
 	HB_LINK_MD,		/* [text](path.md) */
+	HB_LINK_CITE,		/* [[src:source#p3]]: a citation of a source's paragraph */
+	HB_LINK_QUOTE,		/* [[quote:source#p3|words]]: a quotation, checked, and its citation */
 };
 
 struct hb_link {
@@ -51,6 +56,20 @@ struct hb_link {
 	/* Filled in by the graph. */
 	const struct hb_page *page;	/* the target, or NULL when unresolved */
 	const char *href;		/* relative URL */
+	int paragraph;			/* citations: the paragraph cited (from 1), 0 for none */
+	int cite_number;		/* citations: the number on this page (from 1) */
+	const char *cited_text;		/* citations: that paragraph's text */
+};
+
+/*
+ * A numbered paragraph of a source page's full text: every paragraph (list items' included)
+ * after the level-2 heading "Full text", up to the next heading of level 2 or 1.
+ */
+struct hb_paragraph {
+	int number;		/* from 1: anchor "p<number>" */
+	const char *text;	/* plain text */
+	int line;		/* in the file */
+	void *node;		/* opaque: cmark_node * */
 };
 
 struct hb_doc {
@@ -59,6 +78,8 @@ struct hb_doc {
 	size_t n_headings;
 	struct hb_link *links;
 	size_t n_links;
+	struct hb_paragraph *paragraphs;	/* source pages (type: source) only */
+	size_t n_paragraphs;
 };
 
 /* Registers the cmark-gfm extensions; call once before threads start. */

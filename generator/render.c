@@ -5,6 +5,7 @@
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm/buffer.h>
 #include <cmark-gfm/render.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,12 +16,106 @@ static const char *const extension_names[] = {
 	"table", "strikethrough", "autolink", "tagfilter", "tasklist", NULL,
 };
 
+static cmark_node *
+raw_inline(const char *html)
+{
+	cmark_node *n = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+
+	cmark_node_set_on_enter(n, html);
+	return n;
+}
+
+/* At most max bytes of s, cut at a character boundary, "…" when cut. */
+static void
+put_excerpt(struct hb_buf *b, const char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	if (len <= max) {
+		hb_buf_put_html(b, s, len);
+		return;
+	}
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	hb_buf_put_html(b, s, max);
+	hb_buf_puts(b, "…");
+}
+
+/*
+ * A citation: the number in brackets, linked to the source paragraph, with the cited text in a
+ * span the stylesheet shows on hover and focus (and screen readers read as its description).
+ */
+static cmark_node *
+citation_node(const struct hb_link *l)
+{
+	struct hb_buf h = HB_BUF_INIT;
+	cmark_node *n;
+
+	hb_buf_printf(&h, "<sup class=\"cite\"><a href=\"");
+	hb_buf_put_html(&h, l->href, strlen(l->href));
+	hb_buf_printf(&h, "\">[%d]</a>", l->cite_number);
+	if (l->cited_text != NULL) {
+		hb_buf_printf(&h, "<span class=\"cite-text\" role=\"tooltip\">¶%d ", l->paragraph);
+		put_excerpt(&h, l->cited_text, 400);
+		hb_buf_puts(&h, "</span>");
+	}
+	hb_buf_puts(&h, "</sup>");
+	n = raw_inline(h.buf);
+	hb_buf_free(&h);
+	return n;
+}
+
+/*
+ * A citation link becomes its citation; a quotation becomes <q cite="…">words</q> and its
+ * citation. The link node is freed: nothing reads it after rendering.
+ */
+static void
+set_citation(struct hb_link *link)
+{
+	cmark_node *node = link->node;
+	struct hb_buf open = HB_BUF_INIT;
+
+	if (link->href == NULL)
+		return;		/* an error was reported; the build writes nothing */
+	if (link->kind == HB_LINK_QUOTE) {
+		cmark_node *q = cmark_node_new(CMARK_NODE_CUSTOM_INLINE), *child;
+
+		hb_buf_puts(&open, "<q cite=\"");
+		hb_buf_put_html(&open, link->href, strlen(link->href));
+		hb_buf_puts(&open, "\">");
+		cmark_node_set_on_enter(q, open.buf);
+		cmark_node_set_on_exit(q, "</q>");
+		while ((child = cmark_node_first_child(node)) != NULL)
+			cmark_node_append_child(q, child);
+		cmark_node_insert_before(node, q);
+	}
+	cmark_node_insert_before(node, citation_node(link));
+	cmark_node_free(node);
+	link->node = NULL;
+	hb_buf_free(&open);
+}
+
 static void
 set_link(struct hb_link *link)
 {
 	cmark_node *node = link->node;
 
+	if (link->kind == HB_LINK_CITE || link->kind == HB_LINK_QUOTE) {
+		set_citation(link);
+		return;
+	}
 	cmark_node_set_url(node, link->href ? link->href : "");
+}
+
+/* A source's numbered paragraph starts with its number, a link to itself. */
+static void
+number_paragraph(const struct hb_paragraph *p)
+{
+	char html[128];
+
+	snprintf(html, sizeof(html), "<a class=\"pnum\" id=\"p%d\" href=\"#p%d\" "
+	    "aria-label=\"Paragraph %d\">%d</a> ", p->number, p->number, p->number, p->number);
+	cmark_node_prepend_child(p->node, raw_inline(html));
 }
 
 /*
@@ -249,6 +344,8 @@ hb_render_body(struct hb_buf *out, struct hb_node *node, const struct hb_graph *
 	link_glossary(doc->root, node, graph);
 	for (i = 0; i < doc->n_headings; i++)
 		set_anchor(&doc->headings[i]);
+	for (i = 0; i < doc->n_paragraphs; i++)
+		number_paragraph(&doc->paragraphs[i]);
 	for (i = 0; extension_names[i]; i++)
 		extensions = cmark_llist_append(mem, extensions,
 		    cmark_find_syntax_extension(extension_names[i]));

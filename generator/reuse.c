@@ -138,6 +138,17 @@ page_deep(struct hb_buf *b, const struct hb_node *n, const struct hb_history *h)
 	field(b, "history");
 	for (i = 0; fh && i < fh->n_commits; i++)
 		field(b, fh->commits[i]->id);
+	field(b, "citations");
+	for (i = 0; i < n->n_citations; i++) {
+		hb_buf_printf(b, "%d:%d", n->citations[i].number, n->citations[i].paragraph);
+		field(b, n->citations[i].source->page->id);
+		field(b, n->citations[i].text);
+	}
+	field(b, "cited_by");
+	for (i = 0; i < n->n_cited_by; i++) {
+		hb_buf_printf(b, "%d:%d", n->cited_by[i].paragraph, n->cited_by[i].number);
+		field(b, n->cited_by[i].from->page->id);
+	}
 }
 
 static void
@@ -257,6 +268,8 @@ put_key(struct hb_buf *b, const struct hb_reuse *r, const struct hb_node *node)
 		field(b, l->page ? l->page->id : "");
 		field(b, l->page ? l->page->title : "");
 		field(b, l->href);
+		hb_buf_printf(b, "%d", l->cite_number);
+		field(b, l->cited_text);	/* a citation shows the paragraph it cites */
 	}
 }
 
