@@ -71,9 +71,11 @@ hb_cite_normalize(struct hb_buf *out, const char *text, size_t len)
 			pending_space = 0;
 			if (is_quote_char(c))
 				hb_buf_putc(out, '"');
-			else if (is_dash_char(c))
-				hb_buf_putc(out, '-');
-			else
+			else if (is_dash_char(c)) {
+				/* "--" is how a keyboard writes "—": a run of dashes is one dash */
+				if (out->len == 0 || out->buf[out->len - 1] != '-')
+					hb_buf_putc(out, '-');
+			} else
 				hb_buf_put(out, s + i, n);
 		}
 		i += n;

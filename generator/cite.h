@@ -31,7 +31,7 @@ size_t hb_cite_check(struct hb_graph *g, struct hb_arena *a, struct hb_diag *d);
 
 /*
  * Normalizes text for comparing quotations into out: white-space runs become one space (none at
- * the ends), quote marks '"', dashes '-'. Exposed for the tests.
+ * the ends), quote marks '"', a run of dashes one '-'. Exposed for the tests.
  */
 void hb_cite_normalize(struct hb_buf *out, const char *text, size_t len);
 

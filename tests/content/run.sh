@@ -5,6 +5,8 @@
 #   - every page in content/meetings/ (but its _index) has `type: meeting` and a `date`;
 #   - every page in content/glossary/ (but its _index) has `type: glossary` and an `abbr`;
 #   - every page has a one-line `summary`;
+#   - every meeting and initiative page cites source paragraphs, and no quotation of a source is
+#     left in plain quote marks (provenance.py: the quote form is verified by the generator);
 #   - the built site's relative links all resolve, as they must when opened from file://.
 set -eu
 HB=${HB:-./handbook}
@@ -38,6 +40,7 @@ done
 for f in $(find content -name '*.md' | sort); do
 	[ -n "$(front "$f" summary)" ] || problem "$f: no summary"
 done
+python3 "$(dirname "$0")/provenance.py" content >&2 || problem "provenance (citations, quotations)"
 n=$(find content -name '*.md' | wc -l)
 [ "$n" -ge 100 ] || problem "only $n pages; the handbook covers about a hundred or more"
 
