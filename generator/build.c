@@ -39,6 +39,7 @@ struct run {
 	const char *prev_prefix;		/* where the previous build wrote */
 	struct hb_arena *prev_arenas;		/* its records and groups, one arena per worker */
 	int prev_jobs;
+	int has_read_history;
 };
 
 struct build {
@@ -550,7 +551,10 @@ static int
 read_sources(struct build *b, struct hb_diag *d, struct hb_err *err)
 {
 	struct hb_source_spec content = { b->o->content_dir, b->rev, NULL };
-	struct hb_source_spec theme = { b->o->theme_dir, b->rev, b->o->content_dir };
+	/* Editions publish each tag's content with today's theme (as with the configuration): every
+	 * edition then looks alike and has the edition switcher. */
+	struct hb_source_spec theme = { b->o->theme_dir, b->run->editions ? NULL : b->rev,
+		b->o->content_dir };
 	size_t i;
 
 	if (hb_source_read(&b->content, &content, d, err) != 0 ||
@@ -769,6 +773,24 @@ keep_records(struct build *b)
 	b->record_arenas = NULL;
 }
 
+/* The git history of the build's revision. Its warnings (no repository, a shallow clone) are
+ * the same for every build of a run: only the first build reports them. */
+static int
+read_history(struct build *b, struct hb_diag *d, struct hb_err *err)
+{
+	struct hb_diag quiet;
+	int rc;
+
+	if (!b->run->has_read_history) {
+		b->run->has_read_history = 1;
+		return hb_history_read(&b->history, b->o->content_dir, b->rev, &b->arena, d, err);
+	}
+	hb_diag_init(&quiet);
+	rc = hb_history_read(&b->history, b->o->content_dir, b->rev, &b->arena, &quiet, err);
+	hb_diag_free(&quiet);
+	return rc;
+}
+
 /*
  * One build of the run: rev (NULL: the working tree) into prefix, and with also_root into the
  * root of the output too (the newest edition: read, parsed and linked once, rendered twice,
@@ -828,7 +850,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 		rc = 1;
 		goto out;
 	}
-	if (hb_history_read(&b.history, o->content_dir, rev, &b.arena, d, err) != 0)
+	if (read_history(&b, d, err) != 0)
 		goto out;
 	if (run->editions != NULL)
 		fill_changes_page(&b);

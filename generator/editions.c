@@ -106,8 +106,14 @@ list_tags(struct reader *r, const char *const *patterns)
 		ref = hb_xrealloc(ref, strlen(ref) + strlen(names.strings[i]) + 1);
 		strcat(ref, names.strings[i]);
 		if (git_revparse_single(&obj, r->repo, ref) == 0 &&
-		    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) == 0)
+		    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) == 0) {
 			add_tag(r, names.strings[i], commit);
+		} else {
+			struct hb_loc loc = { r->content_dir, 0, 0 };
+
+			hb_diag(r->d, HB_WARNING, loc, "tag '%s' names no commit this repository "
+			    "has (a shallow clone?): not an edition", names.strings[i]);
+		}
 		git_commit_free(commit);
 		git_object_free(obj);
 		free(ref);

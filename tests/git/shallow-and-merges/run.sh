@@ -19,6 +19,7 @@ page content/notes/b.md "B" <<'MD'
 One.
 MD
 commit 2020-01-01 "Start"
+git tag edition-1
 git checkout -q -b draft
 page content/notes/a.md "A" <<'MD'
 Two, on a branch.
@@ -43,6 +44,7 @@ page content/_index.md "Home" <<'MD'
 [[a]] [[b]]
 MD
 commit 2020-06-01 "Restore B"
+git tag -f edition-2 >/dev/null
 
 hb build --content content --out ../site --theme "$ROOT/themes/default"
 expect_status 0
@@ -67,3 +69,19 @@ contains "$WORK/err" "history before"
 contains ../shallow-site/notes/b.html 'Restore B'
 lacks ../shallow-site/notes/b.html 'Start'
 contains ../shallow-site/index.html 'Edition of <time datetime="2020-06-01">'
+
+# Editions in a shallow clone: a tag whose commit the clone lacks is skipped with a warning, the
+# others are built; the shallow-history warning is given once.
+cd "$WORK"
+git clone -q --depth 1 "file://$WORK/repo" shallow-tags
+cd shallow-tags
+git tag -f edition-2 >/dev/null
+git -C "$WORK/repo" rev-parse edition-1 >.git/refs/tags/edition-1
+git tag edition-3
+hb editions --content content --out ../shallow-editions --theme "$ROOT/themes/default"
+expect_status 0
+contains "$WORK/err" "tag 'edition-1' names no commit this repository has (a shallow clone?)"
+[ "$(grep -c 'warning: shallow clone' "$WORK/err")" = 1 ] || die "want one shallow-clone warning"
+exists ../shallow-editions/editions/edition-2/index.html
+exists ../shallow-editions/editions/edition-3/index.html
+absent ../shallow-editions/editions/edition-1
