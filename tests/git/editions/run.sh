@@ -134,8 +134,10 @@ expect_status 0
 contains "$WORK/err" "(0 reused)"
 same_tree $S ../full
 
-# Two runs, any --jobs: byte-identical.
+# Two runs, any --jobs, time zone or locale: byte-identical.
+export TZ=Pacific/Kiritimati LC_ALL=C.UTF-8
 hb editions --content content --theme theme --out ../again --jobs 3
+unset TZ LC_ALL
 expect_status 0
 same_tree $S ../again
 
