@@ -28,21 +28,7 @@ trap 'rm -rf "$TMP"' EXIT
 [ -f "$GEN" ] || { echo "bench-history: $GEN not found" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench-history: needs GNU time (apt-get install time)" >&2; exit 2; }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
-# measure CMD... : runs CMD RUNS times from a fresh output directory; prints "seconds MiB".
-measure() {
-	: >"$TMP/t"
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		rm -rf "$TMP/out"
-		/usr/bin/time -f '%e %M' -o "$TMP/one" "$@" >/dev/null 2>"$TMP/stderr" ||
-			{ cat "$TMP/stderr" >&2; echo "bench-history: $* failed" >&2; exit 1; }
-		cat "$TMP/one" >>"$TMP/t"
-		i=$((i + 1))
-	done
-	echo "$(cut -d' ' -f1 "$TMP/t" | median) $(($(cut -d' ' -f2 "$TMP/t" | median) / 1024))"
-}
+. "$ROOT/scripts/bench-lib.sh"
 
 echo "bench-history: making $PAGES pages and $COMMITS commits" >&2
 python3 "$GEN" --pages "$PAGES" --out "$TMP/repo" >/dev/null

@@ -24,43 +24,25 @@ trap 'rm -rf "$TMP"' EXIT
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 2; }
 HUGO=$(command -v hugo || true)
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
-# measure NAME CMD... : runs CMD RUNS times; prints "NAME seconds MiB" (medians).
-measure() {
-	name=$1
-	shift
-	: >"$TMP/t"
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		rm -rf "$TMP/out"
-		/usr/bin/time -f '%e %M' -o "$TMP/one" "$@" >/dev/null 2>"$TMP/stderr" ||
-			{ cat "$TMP/stderr" >&2; echo "bench: $name failed" >&2; exit 1; }
-		cat "$TMP/one" >>"$TMP/t"
-		i=$((i + 1))
-	done
-	s=$(cut -d' ' -f1 "$TMP/t" | median)
-	kb=$(cut -d' ' -f2 "$TMP/t" | median)
-	echo "$name $s $((kb / 1024))"
-}
+. "$ROOT/scripts/bench-lib.sh"
 
 printf '%-8s %-22s %9s %9s\n' pages what seconds "RSS MiB"
 for n in $SIZES; do
 	python3 "$GEN" --pages "$n" --out "$TMP/hb-$n" --hugo "$TMP/hugo-$n" >/dev/null
-	set -- $(measure handbook "$HB" build --content "$TMP/hb-$n/content" \
+	set -- $(measure "$HB" build --content "$TMP/hb-$n/content" \
 		--theme "$ROOT/themes/default" --out "$TMP/out" --quiet)
-	hb_s=$2 hb_m=$3
+	hb_s=$1 hb_m=$2
 	printf '%-8s %-22s %9s %9s\n' "$n" "handbook build" "$hb_s" "$hb_m"
 	# A rebuild with nothing changed: the previous site stays in place.
 	"$HB" build --content "$TMP/hb-$n/content" --theme "$ROOT/themes/default" \
 		--out "$TMP/keep" --quiet 2>/dev/null
-	set -- $(measure rebuild "$HB" build --content "$TMP/hb-$n/content" \
+	set -- $(measure "$HB" build --content "$TMP/hb-$n/content" \
 		--theme "$ROOT/themes/default" --out "$TMP/keep" --quiet)
-	printf '%-8s %-22s %9s %9s\n' "$n" "handbook rebuild" "$2" "$3"
+	printf '%-8s %-22s %9s %9s\n' "$n" "handbook rebuild" "$1" "$2"
 	if [ -n "$HUGO" ]; then
-		set -- $(measure hugo "$HUGO" --quiet --source "$TMP/hugo-$n" --destination "$TMP/out")
-		printf '%-8s %-22s %9s %9s\n' "$n" "hugo build" "$2" "$3"
-		awk -v a="$hb_s" -v b="$2" -v m="$hb_m" -v h="$3" 'BEGIN {
+		set -- $(measure "$HUGO" --quiet --source "$TMP/hugo-$n" --destination "$TMP/out")
+		printf '%-8s %-22s %9s %9s\n' "$n" "hugo build" "$1" "$2"
+		awk -v a="$hb_s" -v b="$1" -v m="$hb_m" -v h="$2" 'BEGIN {
 			printf "%-8s %-22s %9.2f %9.2f\n", "'"$n"'", "ratio handbook/hugo", a / b, m / h }'
 	fi
 done

@@ -18,6 +18,20 @@ page() {
 	} >"$file"
 }
 
+# new_repo DIR: makes a git repository with a fixed author and enters it.
+new_repo() {
+	git init -q -b main "$1"
+	cd "$1"
+	git config user.name "Editor"
+	git config user.email "editor@example.org"
+}
+
+# commit DATE MESSAGE: commits everything, authored and committed on DATE (YYYY-MM-DD) at 10:00 UTC.
+commit() {
+	git add -A
+	GIT_AUTHOR_DATE="$1T10:00:00Z" GIT_COMMITTER_DATE="$1T10:00:00Z" git commit -qm "$2"
+}
+
 # hb ARGS... : runs handbook, keeping stdout/stderr in $WORK/out, $WORK/err and status in $RC.
 hb() {
 	set +e

@@ -3,14 +3,7 @@
 # unchanged pages (identical to rendering them), reproducible output.
 . "$ROOT/tests/lib.sh"
 cd "$WORK"
-git init -q -b main repo
-cd repo
-git config user.name "Editor"
-git config user.email "editor@example.org"
-commit() { # DATE MESSAGE
-	git add -A
-	GIT_AUTHOR_DATE="$1T10:00:00Z" GIT_COMMITTER_DATE="$1T10:00:00Z" git commit -qm "$2"
-}
+new_repo repo
 cp -r "$ROOT/themes/default" theme
 page content/_index.md "Home" <<'MD'
 Read [[vision]], [[jasmine]] and [[stable]].

@@ -2,14 +2,7 @@
 # an older commit without touching the working tree, builds are reproducible.
 . "$ROOT/tests/lib.sh"
 cd "$WORK"
-git init -q repo
-cd repo
-git config user.name "Editor"
-git config user.email "editor@example.org"
-commit() { # DATE MESSAGE
-	git add -A
-	GIT_AUTHOR_DATE="$1T10:00:00Z" GIT_COMMITTER_DATE="$1T10:00:00Z" git commit -qm "$2"
-}
+new_repo repo
 cp -r "$ROOT/themes/default" theme
 page content/_index.md "Home" <<'MD'
 See [[old-name]].

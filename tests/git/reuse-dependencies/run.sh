@@ -4,14 +4,7 @@
 # reusing build equals a build that renders everything.
 . "$ROOT/tests/lib.sh"
 cd "$WORK"
-git init -q -b main repo
-cd repo
-git config user.name "Editor"
-git config user.email "editor@example.org"
-commit() { # DATE MESSAGE
-	git add -A
-	GIT_AUTHOR_DATE="$1T10:00:00Z" GIT_COMMITTER_DATE="$1T10:00:00Z" git commit -qm "$2"
-}
+new_repo repo
 cp -r "$ROOT/themes/default" theme
 # Navigation with dates, memoised per folder as the default theme's list is.
 python3 - theme/layouts/partials/nav.html <<'PY'

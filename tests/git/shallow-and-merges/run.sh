@@ -1,14 +1,7 @@
 # Merges (first-parent history), deletions and a shallow clone, on repositories made here.
 . "$ROOT/tests/lib.sh"
 cd "$WORK"
-git init -q -b main repo
-cd repo
-git config user.name "Editor"
-git config user.email "editor@example.org"
-commit() { # DATE MESSAGE
-	git add -A
-	GIT_AUTHOR_DATE="$1T10:00:00Z" GIT_COMMITTER_DATE="$1T10:00:00Z" git commit -qm "$2"
-}
+new_repo repo
 page content/_index.md "Home" <<'MD'
 [[a]] [[b]]
 MD
