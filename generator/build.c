@@ -22,6 +22,7 @@
 #include "page.h"
 #include "render.h"
 #include "reuse.h"
+#include "search.h"
 #include "source.h"
 #include "write.h"
 #include "xalloc.h"
@@ -64,6 +65,7 @@ struct build {
 	struct hb_arena *record_arenas;		/* one per worker, handed to the run */
 	struct hb_map groups;			/* memo key -> group, of this build */
 	struct hb_map prev_digests;		/* the previous build's groups, digested now */
+	const char **texts;		/* by reading order: plain text, for the search index */
 	struct hb_writer *writer;	/* NULL for `check` */
 	int jobs;
 };
@@ -238,6 +240,10 @@ add_generated_pages(struct build *b, size_t n_content, struct hb_diag *d)
 		add_generated(b, "timeline", "timeline.html", "Timeline", "timeline.html", NULL, d);
 	if (b->run->editions != NULL && theme_has(b, "changes.html"))
 		add_generated(b, "changes", "changes.html", "What changed", "changes.html", NULL, d);
+	if (theme_has(b, "search.html"))
+		add_generated(b, "search", "search.html", "Search", "search.html", NULL, d);
+	if (theme_has(b, "404.html"))
+		add_generated(b, "not-found", "404.html", "Page not found", "404.html", NULL, d);
 	if (!theme_has(b, "type-index.html"))
 		return;
 	for (i = 0; i < sizeof(type_plurals) / sizeof(type_plurals[0]); i++) {
@@ -270,8 +276,8 @@ complete_pages(struct build *b, struct hb_diag *d)
 	}
 	b->n_nodes = k;
 	/* Room for one landing page per page in the worst case, the home page, the timeline,
-	 * the changes page and one index per type. */
-	b->nodes = hb_xrealloc(b->nodes, (2 * k + 13) * sizeof(*b->nodes));
+	 * the changes, search and 404 pages, and one index per type. */
+	b->nodes = hb_xrealloc(b->nodes, (2 * k + 16) * sizeof(*b->nodes));
 	hb_map_init(&with_index, HB_MAP_EXACT);
 	find_indexes(b, &with_index);
 	for (i = 0; i < k; i++) {
@@ -434,6 +440,8 @@ render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct
 	if (reuse_previous(w, lua, node, page_out)) {
 		w->n_reused++;
 	} else {
+		if (b->texts != NULL)
+			b->texts[node->order] = hb_markdown_text(&node->doc, &w->arena);
 		hb_render_body(html, node, &b->graph);
 		if (!b->keep_docs)
 			hb_doc_free(&node->doc);	/* the parse trees are most of the memory */
@@ -614,6 +622,55 @@ write_feed(struct build *b, size_t *n_files, struct hb_err *err)
 	return rc;
 }
 
+static const char *
+section_title(const struct hb_section *s)
+{
+	return s == NULL ? "" : s->index ? s->index->page->title : s->name;
+}
+
+/*
+ * The search index of the site's pages (not of the generated views) in reading order, written
+ * as search-index.js and search-text.js (search.h). A reused page's text is read again from its
+ * document, which a second rendering keeps.
+ */
+static int
+write_search(struct build *b, size_t *n_files, struct hb_err *err)
+{
+	struct hb_search s;
+	struct hb_buf index_js = HB_BUF_INIT, text_js = HB_BUF_INIT;
+	size_t i, j;
+	int rc;
+
+	hb_search_init(&s);
+	for (i = 0; i < b->graph.n_nodes; i++) {
+		const struct hb_node *n = b->graph.order[i];
+		const char **heads = hb_arena_alloc(&b->arena, (n->doc.n_headings + 1) *
+		    sizeof(*heads));
+		struct hb_search_doc doc = { n->page->title, n->page->out_path,
+			section_title(n->section), n->page->summary, heads, n->doc.n_headings,
+			b->texts[i] };
+
+		if (n->page->layout != NULL)
+			continue;
+		for (j = 0; j < n->doc.n_headings; j++)
+			heads[j] = n->doc.headings[j].text;
+		if (doc.text == NULL)
+			doc.text = n->doc.root ? hb_markdown_text(&n->doc, &b->arena) : "";
+		hb_search_add(&s, &doc);
+	}
+	hb_search_write(&s, &index_js, &text_js);
+	rc = hb_write_file(b->writer, out_file(&b->arena, b, "search-index.js"), index_js.buf,
+	    index_js.len, err);
+	if (rc == 0)
+		rc = hb_write_file(b->writer, out_file(&b->arena, b, "search-text.js"), text_js.buf,
+		    text_js.len, err);
+	*n_files += rc == 0 ? 2 : 0;
+	hb_buf_free(&index_js);
+	hb_buf_free(&text_js);
+	hb_search_free(&s);
+	return rc;
+}
+
 /* A group under its key in this build's table, copied into this build's arena. */
 static void
 add_group(struct build *b, const char *key, const struct hb_reuse_group *grp)
@@ -690,6 +747,9 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	b->writer = b->run->writer;
 	free(b->records);
 	b->records = hb_xcalloc(b->graph.n_nodes + 1, sizeof(*b->records));
+	free(b->texts);
+	b->texts = theme_has(b, "search.html") ? hb_xcalloc(b->graph.n_nodes + 1,
+	    sizeof(*b->texts)) : NULL;
 	b->record_arenas = hb_xcalloc((size_t)b->jobs, sizeof(*b->record_arenas));
 	for (i = 0; i < b->jobs; i++) {
 		hb_arena_init(&b->record_arenas[i]);
@@ -717,7 +777,8 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 		return 1;
 	if (b->writer == NULL)
 		return 0;
-	if (write_static(b, &stats->n_files, err) != 0 || write_feed(b, &stats->n_files, err) != 0)
+	if (write_static(b, &stats->n_files, err) != 0 || write_feed(b, &stats->n_files, err) != 0 ||
+	    (b->texts != NULL && write_search(b, &stats->n_files, err) != 0))
 		return -1;
 	return 0;
 }
@@ -883,6 +944,7 @@ out:
 		hb_arena_free(&b.record_arenas[w]);
 	free(b.record_arenas);
 	free(b.records);
+	free(b.texts);
 	free(workers);
 	hb_reuse_free(&b.reuse);
 	hb_graph_free(&b.graph);

@@ -853,6 +853,38 @@ hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_aren
 	return d->n_errors > before ? -1 : 0;
 }
 
+const char *
+hb_markdown_text(const struct hb_doc *doc, struct hb_arena *a)
+{
+	struct hb_buf b = HB_BUF_INIT;
+	cmark_iter *it;
+	cmark_event_type ev;
+	const char *s;
+
+	if (doc->root == NULL)
+		return "";
+	it = cmark_iter_new(doc->root);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(node);
+
+		if (ev == CMARK_EVENT_EXIT) {
+			if ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK && b.len > 0 &&
+			    b.buf[b.len - 1] != '\n')
+				hb_buf_putc(&b, '\n');
+			continue;
+		}
+		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK)
+			hb_buf_puts(&b, cmark_node_get_literal(node));
+		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+			hb_buf_putc(&b, ' ');
+	}
+	cmark_iter_free(it);
+	s = hb_arena_strndup(a, b.buf, b.len);
+	hb_buf_free(&b);
+	return s;
+}
+
 void
 hb_doc_free(struct hb_doc *doc)
 {

@@ -92,6 +92,8 @@ int hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_
  * every link records the plain text of the sentence around it (for "Referenced by"), in a.
  */
 void hb_markdown_finish(struct hb_doc *doc, struct hb_arena *a);
+/* The plain text of the whole document, a line per block (for the search index), in a. */
+const char *hb_markdown_text(const struct hb_doc *doc, struct hb_arena *a);
 void hb_doc_free(struct hb_doc *doc);
 /* Writes the GitHub-style anchor for heading text into a (without de-duplication). */
 const char *hb_markdown_anchor(struct hb_arena *a, const char *text);

@@ -16,15 +16,6 @@ static const char *const extension_names[] = {
 	"table", "strikethrough", "autolink", "tagfilter", "tasklist", NULL,
 };
 
-static cmark_node *
-raw_inline(const char *html)
-{
-	cmark_node *n = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
-
-	cmark_node_set_on_enter(n, html);
-	return n;
-}
-
 /* At most max bytes of s, cut at a character boundary, "…" when cut. */
 static void
 put_excerpt(struct hb_buf *b, const char *s, size_t max)
@@ -43,56 +34,65 @@ put_excerpt(struct hb_buf *b, const char *s, size_t max)
 
 /*
  * A citation: the number in brackets, linked to the source paragraph, with the cited text in a
- * span the stylesheet shows on hover and focus (and screen readers read as its description).
+ * span the stylesheet shows on hover and focus.
  */
-static cmark_node *
-citation_node(const struct hb_link *l)
+static void
+put_citation(struct hb_buf *h, const struct hb_link *l)
 {
-	struct hb_buf h = HB_BUF_INIT;
-	cmark_node *n;
-
-	hb_buf_printf(&h, "<sup class=\"cite\"><a href=\"");
-	hb_buf_put_html(&h, l->href, strlen(l->href));
-	hb_buf_printf(&h, "\">[%d]</a>", l->cite_number);
+	hb_buf_puts(h, "<sup class=\"cite\"><a href=\"");
+	hb_buf_put_html(h, l->href, strlen(l->href));
+	hb_buf_printf(h, "\">[%d]</a>", l->cite_number);
 	if (l->cited_text != NULL) {
-		hb_buf_printf(&h, "<span class=\"cite-text\" role=\"tooltip\">¶%d ", l->paragraph);
-		put_excerpt(&h, l->cited_text, 400);
-		hb_buf_puts(&h, "</span>");
+		hb_buf_printf(h, "<span class=\"cite-text\" role=\"tooltip\">¶%d ", l->paragraph);
+		put_excerpt(h, l->cited_text, 400);
+		hb_buf_puts(h, "</span>");
 	}
-	hb_buf_puts(&h, "</sup>");
-	n = raw_inline(h.buf);
-	hb_buf_free(&h);
-	return n;
+	hb_buf_puts(h, "</sup>");
 }
 
 /*
- * A citation link becomes its citation; a quotation becomes <q cite="…">words</q> and its
- * citation. The link node is freed: nothing reads it after rendering.
+ * Citations and quotations stay LINK nodes, which every container (table cells included)
+ * accepts, and render through a syntax extension of our own, as headings do: a quotation as
+ * <q cite="…">words</q> and its citation, a citation alone. The hb_link is the node's user data.
  */
+static cmark_syntax_extension *citation_extension;
+
+static void
+render_citation(cmark_syntax_extension *ext, struct cmark_html_renderer *r, cmark_node *node,
+    cmark_event_type ev, int options)
+{
+	const struct hb_link *l = cmark_node_get_user_data(node);
+	struct hb_buf h = HB_BUF_INIT;
+
+	(void)ext;
+	(void)options;
+	if (l->kind == HB_LINK_QUOTE && ev == CMARK_EVENT_ENTER) {
+		hb_buf_puts(&h, "<q cite=\"");
+		hb_buf_put_html(&h, l->href, strlen(l->href));
+		hb_buf_puts(&h, "\">");
+	} else if (l->kind == HB_LINK_QUOTE) {
+		hb_buf_puts(&h, "</q>");
+		put_citation(&h, l);
+	} else if (ev == CMARK_EVENT_ENTER) {
+		put_citation(&h, l);
+	}
+	cmark_strbuf_put(r->html, (const unsigned char *)h.buf, (bufsize_t)h.len);
+	hb_buf_free(&h);
+}
+
 static void
 set_citation(struct hb_link *link)
 {
-	cmark_node *node = link->node;
-	struct hb_buf open = HB_BUF_INIT;
+	cmark_node *node = link->node, *child;
 
 	if (link->href == NULL)
 		return;		/* an error was reported; the build writes nothing */
-	if (link->kind == HB_LINK_QUOTE) {
-		cmark_node *q = cmark_node_new(CMARK_NODE_CUSTOM_INLINE), *child;
-
-		hb_buf_puts(&open, "<q cite=\"");
-		hb_buf_put_html(&open, link->href, strlen(link->href));
-		hb_buf_puts(&open, "\">");
-		cmark_node_set_on_enter(q, open.buf);
-		cmark_node_set_on_exit(q, "</q>");
+	if (link->kind == HB_LINK_CITE) {
 		while ((child = cmark_node_first_child(node)) != NULL)
-			cmark_node_append_child(q, child);
-		cmark_node_insert_before(node, q);
+			cmark_node_free(child);	/* the citation has no words of its own */
 	}
-	cmark_node_insert_before(node, citation_node(link));
-	cmark_node_free(node);
-	link->node = NULL;
-	hb_buf_free(&open);
+	cmark_node_set_syntax_extension(node, citation_extension);
+	cmark_node_set_user_data(node, link);
 }
 
 static void
@@ -105,6 +105,15 @@ set_link(struct hb_link *link)
 		return;
 	}
 	cmark_node_set_url(node, link->href ? link->href : "");
+}
+
+static cmark_node *
+raw_inline(const char *html)
+{
+	cmark_node *n = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+
+	cmark_node_set_on_enter(n, html);
+	return n;
 }
 
 /* A source's numbered paragraph starts with its number, a link to itself. */
@@ -164,6 +173,8 @@ hb_render_init(void)
 		return;
 	heading_extension = cmark_syntax_extension_new("hb-heading");
 	cmark_syntax_extension_set_html_render_func(heading_extension, render_heading);
+	citation_extension = cmark_syntax_extension_new("hb-citation");
+	cmark_syntax_extension_set_html_render_func(citation_extension, render_citation);
 }
 
 static void

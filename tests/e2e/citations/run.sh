@@ -34,6 +34,11 @@ cooperation]], announced by Inada [[src:rel#p2]]. Exchanges started [[quote:rel#
 MD
 page content/notes/b.md "B" "sources: [rel]" <<'MD'
 It [[quote:rel#p4|was welcomed by all the participating countries]].
+
+| what | where |
+| --- | --- |
+| a quotation in a table | [[quote:rel#p2\|a “guiding principle”]] |
+| a citation in a table | Vientiane [[src:rel#p2]] |
 MD
 page content/_index.md "Home" <<'MD'
 [[a]] [[b]] [[rel]] [[other]]
@@ -50,6 +55,9 @@ contains $a '<q cite="../sources/rel.html#p3">from 1990s -- and developed</q><su
 contains $a '<q cite="../sources/rel.html#p3">exchanges started … from 2000s</q><sup class="cite"><a href="../sources/rel.html#p3">[2]</a>'
 contains $a '<a href="../sources/other.html#p1">[3]</a>'
 contains $a '<sup class="cite"><a href="../sources/rel.html">[4]</a></sup>'
+# Citations and quotations in table cells render too.
+contains site/notes/b.html '<td><q cite="../sources/rel.html#p2">a “guiding principle”</q><sup class="cite"><a href="../sources/rel.html#p2">[2]</a>'
+contains site/notes/b.html '<td>Vientiane <sup class="cite"><a href="../sources/rel.html#p2">[2]</a>'
 # References, grouped by source in order of first citation.
 python3 - "$a" <<'PY'
 import re, sys
@@ -73,7 +81,7 @@ contains $r '<dt>Published</dt><dd><time datetime="2016-11-16">16 November 2016<
 contains $r '<dt>From the file</dt><dd><code>004.txt</code></dd>'
 contains $r '<li>hashtags in the title</li>'
 contains $r '<li>The release as a whole: <a href="../notes/a.html#ref-4">A</a></li>'
-contains $r '<li><a href="#p2">¶2</a>: <a href="../notes/a.html#ref-1">A</a></li>'
+contains $r '<li><a href="#p2">¶2</a>: <a href="../notes/a.html#ref-1">A</a>, <a href="../notes/b.html#ref-2">B</a></li>'
 contains $r '<li><a href="#p4">¶4</a>: <a href="../notes/b.html#ref-1">B</a></li>'
 contains site/sources/other.html '<dt>Published</dt><dd>not dated</dd>'
 links_resolve site
