@@ -19,7 +19,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 ASAN_OBJS := $(SRCS:generator/%.c=build/asan/%.o)
 
-.PHONY: all deps site test check check-asan check-valgrind bench bench-history clean
+.PHONY: all deps site test check check-asan check-valgrind bench bench-history pdf clean
 .DEFAULT_GOAL := all
 
 all: handbook
@@ -83,6 +83,9 @@ bench: handbook
 
 bench-history: handbook
 	sh scripts/bench-history.sh
+
+pdf: site
+	sh scripts/pdf.sh site
 
 clean:
 	rm -rf build handbook

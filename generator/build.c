@@ -21,6 +21,7 @@
 #include "markdown.h"
 #include "page.h"
 #include "render.h"
+#include "print.h"
 #include "reuse.h"
 #include "search.h"
 #include "source.h"
@@ -66,6 +67,7 @@ struct build {
 	struct hb_map groups;			/* memo key -> group, of this build */
 	struct hb_map prev_digests;		/* the previous build's groups, digested now */
 	const char **texts;		/* by reading order: plain text, for the search index */
+	const char **articles;		/* by reading order: the <article>, for print.html */
 	struct hb_writer *writer;	/* NULL for `check` */
 	int jobs;
 };
@@ -244,6 +246,8 @@ add_generated_pages(struct build *b, size_t n_content, struct hb_diag *d)
 		add_generated(b, "search", "search.html", "Search", "search.html", NULL, d);
 	if (theme_has(b, "404.html"))
 		add_generated(b, "not-found", "404.html", "Page not found", "404.html", NULL, d);
+	if (theme_has(b, "print.html"))
+		add_generated(b, "print", "print.html", b->cfg.title, "print.html", NULL, d);
 	if (!theme_has(b, "type-index.html"))
 		return;
 	for (i = 0; i < sizeof(type_plurals) / sizeof(type_plurals[0]); i++) {
@@ -276,8 +280,8 @@ complete_pages(struct build *b, struct hb_diag *d)
 	}
 	b->n_nodes = k;
 	/* Room for one landing page per page in the worst case, the home page, the timeline,
-	 * the changes, search and 404 pages, and one index per type. */
-	b->nodes = hb_xrealloc(b->nodes, (2 * k + 16) * sizeof(*b->nodes));
+	 * the changes, search, 404 and print pages, and one index per type. */
+	b->nodes = hb_xrealloc(b->nodes, (2 * k + 17) * sizeof(*b->nodes));
 	hb_map_init(&with_index, HB_MAP_EXACT);
 	find_indexes(b, &with_index);
 	for (i = 0; i < k; i++) {
@@ -324,9 +328,22 @@ out_file(struct hb_arena *a, const struct build *b, const char *path)
 }
 
 static int
+has_layout(const struct hb_page *p, const char *layout)
+{
+	return p->layout != NULL && strcmp(p->layout, layout) == 0;
+}
+
+static int
 is_changes_page(const struct hb_page *p)
 {
-	return p->layout != NULL && strcmp(p->layout, "changes.html") == 0;
+	return has_layout(p, "changes.html");
+}
+
+/* print.html holds every other page: it is rendered last, from their articles (print.h). */
+static int
+is_print_page(const struct hb_page *p)
+{
+	return has_layout(p, "print.html");
 }
 
 static const char **
@@ -450,6 +467,8 @@ render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct
 			return;
 		record_render(w, lua, node);
 	}
+	if (b->articles != NULL && node->page->layout == NULL)
+		b->articles[node->order] = hb_print_extract(&w->arena, page_out->buf, page_out->len);
 	if (b->writer == NULL || w->has_failed)
 		return;
 	if (hb_write_file(b->writer, out_file(&w->arena, b, node->page->out_path), page_out->buf,
@@ -474,8 +493,10 @@ render_pages(void *arg)
 		goto out;
 	hb_luaenv_set_edition(lua, &le);
 	hb_luaenv_set_site(lua, &b->graph, &b->cfg, &b->history);
-	for (i = (size_t)w->index; i < b->graph.n_nodes; i += (size_t)b->jobs)
-		render_one(w, lua, b->graph.order[i], &html, &page_out);
+	for (i = (size_t)w->index; i < b->graph.n_nodes; i += (size_t)b->jobs) {
+		if (!is_print_page(b->graph.order[i]->page))
+			render_one(w, lua, b->graph.order[i], &html, &page_out);
+	}
 out:
 	hb_buf_free(&html);
 	hb_buf_free(&page_out);
@@ -622,10 +643,45 @@ write_feed(struct build *b, size_t *n_files, struct hb_err *err)
 	return rc;
 }
 
+/* print.html, once every other page is rendered: their articles as one document. */
+static int
+render_print(struct build *b, struct hb_diag *d, size_t *n_files, struct hb_err *err)
+{
+	const struct hb_node *node = hb_map_get(&b->graph.by_id, "print");
+	struct hb_luaenv_config lc = { &b->theme, b->o->theme_dir, 0, 0 };
+	struct hb_luaenv_edition le = { b->run->editions, b->edition, b->prefix };
+	struct hb_luaenv *lua = NULL;
+	struct hb_buf body = HB_BUF_INIT, html = HB_BUF_INIT;
+	int rc = -1;
+
+	if (node == NULL || b->articles == NULL || !is_print_page(node->page))
+		return 0;
+	hb_print_body(&body, &b->graph, b->articles);
+	if (hb_luaenv_new(&lua, &lc, d) != 0)
+		goto out;
+	hb_luaenv_set_edition(lua, &le);
+	hb_luaenv_set_site(lua, &b->graph, &b->cfg, &b->history);
+	if (hb_luaenv_render(&html, lua, node, body.buf, "print.html", d) != 0)
+		goto out;
+	rc = 0;
+	if (b->writer != NULL) {
+		rc = hb_write_file(b->writer, out_file(&b->arena, b, node->page->out_path), html.buf,
+		    html.len, err);
+		*n_files += rc == 0;
+	}
+out:
+	hb_luaenv_free(lua);
+	hb_buf_free(&body);
+	hb_buf_free(&html);
+	return rc;
+}
+
 static const char *
 section_title(const struct hb_section *s)
 {
-	return s == NULL ? "" : s->index ? s->index->page->title : s->name;
+	if (s == NULL || s->name[0] == '\0')
+		return "";
+	return s->index ? s->index->page->title : s->name;
 }
 
 /*
@@ -750,6 +806,9 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	free(b->texts);
 	b->texts = theme_has(b, "search.html") ? hb_xcalloc(b->graph.n_nodes + 1,
 	    sizeof(*b->texts)) : NULL;
+	free(b->articles);
+	b->articles = theme_has(b, "print.html") ? hb_xcalloc(b->graph.n_nodes + 1,
+	    sizeof(*b->articles)) : NULL;
 	b->record_arenas = hb_xcalloc((size_t)b->jobs, sizeof(*b->record_arenas));
 	for (i = 0; i < b->jobs; i++) {
 		hb_arena_init(&b->record_arenas[i]);
@@ -775,6 +834,8 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	}
 	if (d->n_errors > 0)
 		return 1;
+	if (render_print(b, d, &stats->n_files, err) != 0)
+		return d->n_errors > 0 ? 1 : -1;
 	if (b->writer == NULL)
 		return 0;
 	if (write_static(b, &stats->n_files, err) != 0 || write_feed(b, &stats->n_files, err) != 0 ||
@@ -945,6 +1006,7 @@ out:
 	free(b.record_arenas);
 	free(b.records);
 	free(b.texts);
+	free(b.articles);
 	free(workers);
 	hb_reuse_free(&b.reuse);
 	hb_graph_free(&b.graph);
