@@ -211,11 +211,11 @@ hb_print_body(struct hb_buf *out, const struct hb_graph *g, const char *const *a
 			free(rw.dir);
 			continue;
 		}
-		hb_buf_puts(out, "<section class=\"print-page\" id=\"");
+		hb_buf_puts(out, "<div class=\"print-page\" id=\"");
 		hb_buf_put_html(out, p->id, strlen(p->id));
 		hb_buf_puts(out, "\">\n");
 		rewrite(out, &rw, articles[i]);
-		hb_buf_puts(out, "\n</section>\n");
+		hb_buf_puts(out, "\n</div>\n");
 		free(rw.dir);
 	}
 	hb_map_free(&by_out);

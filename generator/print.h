@@ -3,7 +3,7 @@
  *
  * hb_print_extract() keeps the <article> element of a page as the theme rendered it.
  * hb_print_body() joins the pages' articles in reading order, each in
- * <section class="print-page" id="PAGE-ID">, and rewrites them for one document:
+ * <div class="print-page" id="PAGE-ID">, and rewrites them for one document:
  *   - every id="x" becomes id="PAGE-ID--x", so ids stay unique;
  *   - a link (href, or a quotation's cite) to a page of the site becomes "#PAGE-ID", to one of
  *     its anchors "#PAGE-ID--x", to an anchor of the page itself "#PAGE-ID--x": citations then

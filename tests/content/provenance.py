@@ -78,7 +78,8 @@ def main():
             body = re.split(r"^## Full text\s*$", body, flags=re.M)[0]
         for q in plain_quotations(body):
             nq = normalize(q.strip(" ,.;:"))
-            if len(nq.split()) >= 3 and any(nq in s for s in sources):
+            whole = re.compile(r"(?<!\w)" + re.escape(nq) + r"(?!\w)")
+            if len(nq.split()) >= 3 and any(whole.search(s) for s in sources):
                 print("%s: quotation not in the quote form: \u201c%s\u201d" % (p, q), file=sys.stderr)
                 problems += 1
     print("provenance: %d quotations verified, %d paragraph citations" % (quotes, cites))
