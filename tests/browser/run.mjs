@@ -31,10 +31,10 @@ if (!fs.existsSync(path.join(SITE, 'index.html'))) {
 
 // Whatever the tests do, never outlive this: close the browser and leave.
 const watchdog = setTimeout(async () => {
-	console.error('run.mjs: the whole run took more than 240 s; giving up');
+	console.error('run.mjs: the whole run took more than 400 s; giving up');
 	await closeBrowser();
 	process.exit(1);
-}, 240_000);
+}, 400_000);
 watchdog.unref();
 
 // ---------------------------------------------------------------- the site, read through fs
@@ -387,7 +387,8 @@ test('prefers-color-scheme: dark changes the background of <body>', { timeout: T
 test('every page reachable from the home page has no broken link; a sample loads in the browser', { timeout: TEST_TIMEOUT }, async () => {
 	const { pages, problems, links } = crawl();
 	assert.deepEqual(problems, [], `broken links:\n${problems.slice(0, 30).join('\n')}`);
-	const all = allHtml();
+	// 404.html is what a server shows for a missing page: nothing links to it.
+	const all = allHtml().filter((p) => p !== '404.html');
 	const unreached = all.filter((p) => !pages.includes(p));
 	assert.deepEqual(unreached, [], `pages not reachable from the home page: ${unreached.join(', ')}`);
 	console.log(`# crawled ${pages.length} pages, ${links} same-site links`);
@@ -429,6 +430,284 @@ test('screenshots of the home page and a meeting page at 320px and 1280px', { ti
 		});
 	}
 	console.log(`# screenshots: ${shots.join(' ')}`);
+});
+
+// ---------------------------------------------------------------- search
+
+const CJK_SITE = process.env.HB_CJK_SITE || '';
+const EDITIONS_SITE = process.env.HB_EDITIONS_SITE || '';
+const PDF = process.env.HB_PDF || '';
+
+// Types the query into the header's search box; returns the suggestions shown.
+async function suggest(page, query) {
+	const box = page.locator('.site-search input[type=search]');
+	await box.fill('');
+	await box.type(query, { delay: 5 });
+	const list = page.locator('#search-suggestions');
+	// The status line names the query once its results are in.
+	await page.waitForFunction((q) => (document.querySelector('.site-search [role=status]')?.textContent || '')
+		.includes(`“${q}”`), query);
+	return list.locator('li').evaluateAll((lis) => lis.map((li) => ({
+		title: li.querySelector('a').textContent,
+		href: li.querySelector('a').getAttribute('href'),
+		snippet: li.querySelector('.result-snippet')?.innerHTML || '',
+	})));
+}
+
+// search.html?q=…: the results' titles and the status line.
+async function searchPage(page, site, query) {
+	const url = pathToFileURL(path.join(site, 'search.html')).href + '?q=' + encodeURIComponent(query);
+	await page.goto(url, { waitUntil: 'load' });
+	await page.waitForFunction(() => (document.getElementById('search-status')?.textContent || '') !== '');
+	return {
+		status: norm(await page.locator('#search-status').innerText()),
+		titles: await page.locator('#search-results li > a').allInnerTexts(),
+	};
+}
+
+test('search as you type: English words, a Japanese name, a prefix, diacritics; title matches first', { timeout: TEST_TIMEOUT }, async () => {
+	await withPage({}, async (page) => {
+		await open(page, 'index.html');
+		const vv = await suggest(page, 'Vientiane Vision');
+		assert.ok(vv.length > 0, 'no result for "Vientiane Vision"');
+		assert.match(vv[0].title, /Vientiane Vision/, `the first result for "Vientiane Vision" is "${vv[0].title}"`);
+		assert.match(vv[0].snippet, /<mark>/i, 'the snippet does not mark the match');
+		const kihara = await suggest(page, 'Kihara');
+		assert.ok(kihara.some((r) => /Kihara/.test(r.title)), `no page titled Kihara among ${kihara.map((r) => r.title)}`);
+		assert.match(kihara[0].title, /Kihara/, 'a title match should come first');
+		const prefix = await suggest(page, 'vienti');
+		assert.ok(prefix.some((r) => /Vientiane/.test(r.title)), 'the prefix "vienti" finds nothing about Vientiane');
+		const plain = await suggest(page, 'Vientiane');
+		const folded = await suggest(page, 'Viêntïane');
+		assert.ok(folded.length > 0, 'diacritics in the query are not folded');
+		assert.deepEqual(folded.map((r) => r.title), plain.map((r) => r.title), '"Viêntïane" and "Vientiane" differ');
+		// Arrow down reaches the first suggestion, Escape goes back, Enter opens one.
+		await suggest(page, 'JASMINE');
+		await page.keyboard.press('ArrowDown');
+		assert.equal(await page.evaluate(() => document.activeElement.closest('#search-suggestions') !== null), true,
+			'ArrowDown does not move to the suggestions');
+		await page.keyboard.press('Escape');
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'site-search-q', 'Escape does not return to the box');
+		assert.ok(await page.locator('#search-suggestions').isHidden(), 'Escape does not close the suggestions');
+		await suggest(page, 'jasmine');
+		await page.keyboard.press('ArrowDown');
+		await Promise.all([page.waitForURL((u) => !u.href.endsWith('index.html'), { waitUntil: 'load' }), page.keyboard.press('Enter')]);
+		assert.match(await assertSitePage(page, 'first JASMINE suggestion'), /JASMINE/);
+	});
+});
+
+test('search.html?q= lists results, says when there are none, and works from file://', { timeout: TEST_TIMEOUT }, async () => {
+	await withPage({}, async (page) => {
+		const found = await searchPage(page, SITE, 'JASMINE');
+		assert.ok(found.titles.length > 3, `only ${found.titles.length} results for JASMINE`);
+		assert.match(found.status, /results? for “JASMINE”/);
+		const none = await searchPage(page, SITE, 'zzqxjv');
+		assert.deepEqual(none.titles, []);
+		assert.equal(none.status, 'No results for “zzqxjv”.');
+		// A result leads to its page.
+		await searchPage(page, SITE, 'Vientiane Vision');
+		await follow(page, page.locator('#search-results li > a').first(), 'search result');
+	});
+});
+
+test('search finds Japanese text by character bigrams', { timeout: TEST_TIMEOUT, skip: !CJK_SITE }, async () => {
+	await withPage({}, async (page) => {
+		// (The home page links to the Japanese page by its title, so it may match too, lower.)
+		for (const q of ['防衛省', '防衛', 'ASEAN防衛協力', 'kono', 'Kōno']) {
+			const r = await searchPage(page, CJK_SITE, q);
+			assert.equal(r.titles[0], '防衛省と ASEAN', `query ${q}: ${r.status}`);
+		}
+		assert.deepEqual((await searchPage(page, CJK_SITE, '衛星')).titles, [], 'an unrelated bigram matched');
+	});
+});
+
+// ---------------------------------------------------------------- reader's controls
+
+test('the colour toggle switches and is remembered', { timeout: TEST_TIMEOUT }, async () => {
+	await withPage({ colorScheme: 'light' }, async (page) => {
+		await open(page, 'index.html');
+		const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+		const light = await bg();
+		const button = page.locator('#theme-toggle');
+		assert.ok(await button.isVisible(), 'no visible colour toggle');
+		await button.click();
+		assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+		assert.notEqual(await bg(), light, 'the toggle did not change the background');
+		assert.equal(await button.getAttribute('aria-pressed'), 'true');
+		await open(page, 'meetings/index.html');
+		assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'the choice was not remembered');
+		await page.locator('#theme-toggle').click();
+		assert.equal(await bg(), light);
+	});
+});
+
+test('at 375px the section navigation is a menu that opens, closes with Escape', { timeout: TEST_TIMEOUT }, async () => {
+	await withPage({ width: 375, height: 740 }, async (page) => {
+		await open(page, 'meetings/index.html');
+		const button = page.locator('#menu-button');
+		assert.ok(await button.isVisible(), 'no menu button at 375px');
+		const navTop = () => page.locator('#site-nav').evaluate((n) => n.getBoundingClientRect().top);
+		assert.ok(await navTop() > 740, 'the navigation should start below the first screen');
+		await button.click();
+		assert.equal(await button.getAttribute('aria-expanded'), 'true');
+		assert.ok(await navTop() >= 0 && await navTop() < 100, 'the opened menu is not on screen');
+		const link = page.locator('#site-nav a').first();
+		assert.ok(await link.isVisible(), 'the menu shows no link');
+		await page.keyboard.press('Escape');
+		assert.equal(await button.getAttribute('aria-expanded'), 'false');
+		assert.ok(await navTop() > 740, 'Escape did not close the menu');
+	});
+	await withPage({ width: 1280 }, async (page) => {
+		await open(page, 'meetings/index.html');
+		assert.ok(!(await page.locator('#menu-button').isVisible()), 'the menu button shows on a wide screen');
+	});
+});
+
+test('keyboard: skip link, "/" for search, arrow keys for previous and next', { timeout: TEST_TIMEOUT }, async () => {
+	const rel = meetingPage();
+	await withPage({}, async (page) => {
+		await open(page, rel);
+		await page.keyboard.press('Tab');
+		assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link', 'Tab does not reach the skip link first');
+		assert.ok(await page.locator('.skip-link').isVisible(), 'the focused skip link is not visible');
+		const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+		assert.notEqual(outline, 'none', 'focus is not visible');
+		await page.locator('main h1').click();
+		await page.keyboard.press('/');
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'site-search-q', '"/" does not focus the search box');
+		await page.locator('main h1').click();
+		const next = await page.locator('nav.pager a[rel=next]').getAttribute('href');
+		if (next) {
+			await Promise.all([page.waitForURL((u) => u.href.split('#')[0] !== fileUrl(rel), { waitUntil: 'load' }), page.keyboard.press('ArrowRight')]);
+			assert.equal(page.url(), new URL(next, fileUrl(rel)).href, 'ArrowRight did not open the next page');
+			await Promise.all([page.waitForURL((u) => u.href === fileUrl(rel), { waitUntil: 'load' }), page.keyboard.press('ArrowLeft')]);
+		}
+	});
+});
+
+test('pages work without JavaScript', { timeout: TEST_TIMEOUT }, async () => {
+	// A browser of its own, with scripts off.
+	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+	try {
+		const c = await browser.newContext({ javaScriptEnabled: false, offline: true });
+		const p = await c.newPage();
+		await p.goto(fileUrl('index.html'));
+		assert.ok(await p.locator('#site-nav a').count() > 5, 'no navigation without JavaScript');
+		assert.ok(!(await p.locator('#theme-toggle').isVisible()), 'a toggle that cannot work shows without JavaScript');
+		await p.goto(fileUrl('search.html'));
+		assert.ok(await p.locator('.needs-js').isVisible(), 'search.html does not say it needs JavaScript');
+	} finally {
+		await browser.close();
+	}
+});
+
+// ---------------------------------------------------------------- print and PDF
+
+test('print.html: one document with unique ids and in-document cross-references', { timeout: TEST_TIMEOUT }, async () => {
+	const html = readHtml('print.html');
+	const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+	const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
+	assert.deepEqual([...new Set(dup)], [], 'duplicate ids in print.html');
+	const idSet = new Set(ids);
+	const body = html.slice(html.indexOf('<main'));
+	const missing = [...body.matchAll(/href="#([^"]+)"/g)].map((m) => decodeEntities(m[1])).filter((h) => !idSet.has(h));
+	assert.deepEqual([...new Set(missing)].slice(0, 10), [], 'in-document links without a target');
+	const pageLinks = [...body.matchAll(/href="([^"#:]+\.html)/g)].map((m) => m[1])
+		.filter((h) => !/^(timeline|types\/)/.test(h));
+	assert.deepEqual([...new Set(pageLinks)], [], 'links from print.html to pages it holds');
+	// Citations point at source paragraphs within the document.
+	assert.match(body, /<sup class="cite"><a href="#[a-z0-9-]+--p\d+">\[\d+\]<\/a>/);
+	await withPage({}, async (page) => {
+		await page.goto(fileUrl('print.html'));
+		await page.emulateMedia({ media: 'print' });
+		assert.ok(!(await page.locator('.site-nav').count()) || !(await page.locator('.site-nav').first().isVisible()),
+			'navigation shows in print');
+	});
+});
+
+test('the PDF has page numbers of its own, every page, and an outline', { timeout: TEST_TIMEOUT, skip: !PDF }, () => {
+	const pdf = fs.readFileSync(PDF);
+	const text = pdf.toString('latin1');
+	const pages = (text.match(/\/Type \/Page\b/g) || []).length;
+	const docs = (readHtml('print.html').match(/class="print-page"/g) || []).length;
+	assert.ok(docs > 100, `print.html holds only ${docs} pages`);
+	assert.ok(pages >= docs + 2, `the PDF has ${pages} pages for ${docs} handbook pages, a cover and contents`);
+	const titles = [...text.matchAll(/\/Title (<FEFF[0-9A-F]+>|\((?:[^)\\]|\\.)*\))/gi)].map((m) => {
+		const t = m[1];
+		if (t.startsWith('<')) {
+			const hex = t.slice(5, -1);
+			let s = '';
+			for (let i = 0; i < hex.length; i += 4) s += String.fromCharCode(parseInt(hex.slice(i, i + 4), 16));
+			return s;
+		}
+		return t.slice(1, -1).replace(/\\(.)/g, '$1');
+	});
+	assert.ok(titles.includes('Contents'), 'the outline has no "Contents"');
+	for (const want of ['Vientiane Vision', 'JASMINE']) {
+		assert.ok(titles.some((t) => t.includes(want)), `the outline has nothing titled ${want}`);
+	}
+	assert.ok(titles.length > docs, `the outline has ${titles.length} entries for ${docs} pages`);
+	// The clock Chromium stamps is replaced by the edition's time (run.sh sets it).
+	const epoch = Number(process.env.HB_PDF_EPOCH || NaN);
+	if (!Number.isNaN(epoch)) {
+		const d = new Date(epoch * 1000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+		assert.ok(text.includes(`/CreationDate (D:${d}+00'00')`), `CreationDate is not the edition's (${d})`);
+		assert.ok(text.includes(`/ModDate (D:${d}+00'00')`), `ModDate is not the edition's (${d})`);
+	}
+	console.log(`# PDF: ${pages} pages, ${titles.length} outline entries, ${(pdf.length / 1e6).toFixed(1)} MB`);
+});
+
+// ---------------------------------------------------------------- accessibility
+
+const AXE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js');
+
+async function axe(page) {
+	await page.addScriptTag({ path: AXE });
+	return page.evaluate(async () => {
+		// No preload: from file:// axe's fetch of the stylesheets is refused (and logged).
+		const r = await window.axe.run(document, { resultTypes: ['violations'], preload: false });
+		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+			.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+	});
+}
+
+test('axe-core: no serious or critical violation on any page type, light and dark', { timeout: 120_000 }, async () => {
+	const first = (dir) => fs.readdirSync(path.join(SITE, dir)).filter((f) => f !== 'index.html' && f.endsWith('.html')).sort()[0];
+	const kinds = [['home', SITE, 'index.html'], ['section', SITE, 'meetings/index.html'],
+		['meeting', SITE, meetingPage()], ['person', SITE, `people/${first('people')}`],
+		['source', SITE, 'sources/vv-outline.html'], ['glossary', SITE, `glossary/${first('glossary')}`],
+		['timeline', SITE, 'timeline.html'], ['type index', SITE, 'types/meetings.html'],
+		['search', SITE, 'search.html?q=Vientiane'], ['404', SITE, '404.html']];
+	if (EDITIONS_SITE) kinds.push(['what changed', EDITIONS_SITE, 'changes.html'], ['edition page', EDITIONS_SITE, 'editions/edition-1/notes/a.html']);
+	const problems = [];
+	for (const colorScheme of ['light', 'dark']) {
+		await withPage({ colorScheme }, async (page) => {
+			for (const [kind, site, rel] of kinds) {
+				const [file, query] = rel.split('?');
+				await page.goto(pathToFileURL(path.join(site, file)).href + (query ? '?' + query : ''), { waitUntil: 'load' });
+				if (query) await page.waitForFunction(() => (document.getElementById('search-status')?.textContent || '') !== '');
+				for (const v of await axe(page)) problems.push(`${kind} (${rel}, ${colorScheme}): ${v}`);
+			}
+		});
+	}
+	assert.deepEqual(problems, [], problems.join('\n'));
+});
+
+test('screenshots: phone, desktop light, desktop dark, print', { timeout: TEST_TIMEOUT }, async () => {
+	const dir = process.env.HB_SCREENSHOTS || fs.mkdtempSync(path.join(os.tmpdir(), 'hb-screenshots-'));
+	fs.mkdirSync(dir, { recursive: true });
+	const meeting = meetingPage();
+	const shots = [['phone', { width: 375, height: 740 }, 'screen'], ['desktop-light', { width: 1280, height: 900 }, 'screen'],
+		['desktop-dark', { width: 1280, height: 900, colorScheme: 'dark' }, 'screen'], ['print', { width: 900, height: 1200 }, 'print']];
+	for (const [name, opts, media] of shots) {
+		await withPage(opts, async (page) => {
+			await open(page, meeting);
+			await page.emulateMedia({ media });
+			const file = path.join(dir, `${name}.png`);
+			await page.screenshot({ path: file, fullPage: false, timeout: STEP_TIMEOUT });
+			assert.ok(fs.statSync(file).size > 1000, `${file}: empty screenshot`);
+		});
+	}
 });
 
 // These two run last: they cover every page that every test above opened.

@@ -49,9 +49,10 @@ $HB build --out "$WORK/site" --quiet 2>"$WORK/err" || problem "build failed"
 set +e
 links_resolve "$WORK/site" || problem "broken relative links in the built site"
 
-# Every page but the home page is referenced by another page ("Referenced by").
+# Every page but the home page is referenced by another page ("Referenced by"); the generated
+# tools (search, print, 404) are not pages of the handbook and have no such list.
 for f in $(cd "$WORK/site" && find . -name '*.html' ! -name index.html -o -name index.html \
-	-path './*/*' | sort); do
+	-path './*/*' | grep -v '^\./\(search\|print\|404\)\.html$' | sort); do
 	grep -q 'id="backlinks-h"' "$WORK/site/$f" || problem "$f: no page refers to it"
 done
 
@@ -70,6 +71,7 @@ for click in 1 2 3; do
 	comm -13 "$WORK/seen" "$WORK/seen.new" >"$WORK/frontier"
 	mv "$WORK/seen.new" "$WORK/seen"
 done
-(cd "$WORK/site" && find . -name '*.html' | sed 's|^\./||' | sort) >"$WORK/all"
+# (404.html is what a server shows for a missing page: nothing links to it.)
+(cd "$WORK/site" && find . -name '*.html' ! -name 404.html | sed 's|^\./||' | sort) >"$WORK/all"
 for p in $(comm -23 "$WORK/all" "$WORK/seen"); do problem "$p: more than three clicks from home"; done
 exit $status

@@ -167,7 +167,6 @@
   function resultItem(doc, qt, id) {
     var d = index.docs[doc], li = document.createElement("li"), a = document.createElement("a");
     li.id = id;
-    li.setAttribute("role", "option");
     a.href = root + d[1];
     appendMarked(a, d[0], qt);
     li.appendChild(a);
@@ -200,54 +199,41 @@
     return r.results.length;
   }
 
-  /* The search box in the header: results as you type, arrow keys, Escape. */
+  /* The search box in the header: results as you type; arrow keys move through them (focus
+   * goes to the links themselves), Escape goes back to the box and closes the list. */
   function attachBox(form) {
     var input = form.querySelector("input[type=search]");
     var list = document.createElement("ul");
     var status = document.createElement("p");
     list.id = "search-suggestions";
     list.className = "search-suggestions";
-    list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Search results");
     list.hidden = true;
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
     form.appendChild(list);
     form.appendChild(status);
-    input.setAttribute("aria-controls", list.id);
-    input.setAttribute("aria-autocomplete", "list");
-    var active = -1, timer = null;
+    var timer = null;
+    function close() { list.hidden = true; }
     function update() {
-      withIndex(function () {
-        var n = fill(list, status, input.value, 8);
-        list.hidden = n === 0;
-        active = -1;
-        input.setAttribute("aria-expanded", n > 0 ? "true" : "false");
-      });
+      withIndex(function () { list.hidden = fill(list, status, input.value, 8) === 0; });
     }
+    function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(update, 80);
     });
     input.addEventListener("focus", function () { withIndex(function () {}); });
-    input.addEventListener("keydown", function (e) {
-      var items = list.querySelectorAll("li");
-      if (e.key === "Escape") { list.hidden = true; input.setAttribute("aria-expanded", "false"); return; }
-      if ((e.key !== "ArrowDown" && e.key !== "ArrowUp") || items.length === 0 || list.hidden) return;
+    form.addEventListener("keydown", function (e) {
+      var all = links(), at = all.indexOf(document.activeElement);
+      if (e.key === "Escape") { close(); input.focus(); return; }
+      if ((e.key !== "ArrowDown" && e.key !== "ArrowUp") || list.hidden || all.length === 0) return;
       e.preventDefault();
-      active = (active + (e.key === "ArrowDown" ? 1 : items.length - 1 + (active < 0 ? 1 : 0))) % items.length;
-      items.forEach(function (li, i) { li.classList.toggle("active", i === active); });
-      input.setAttribute("aria-activedescendant", items[active].id);
-    });
-    form.addEventListener("submit", function (e) {
-      var items = list.querySelectorAll("li");
-      if (active >= 0 && items[active] && !list.hidden) {
-        e.preventDefault();
-        window.location.href = items[active].querySelector("a").href;
-      }
+      if (e.key === "ArrowDown") all[Math.min(at + 1, all.length - 1)].focus();
+      else if (at <= 0) input.focus();
+      else all[at - 1].focus();
     });
     document.addEventListener("click", function (e) {
-      if (!form.contains(e.target)) list.hidden = true;
+      if (!form.contains(e.target)) close();
     });
   }
 
@@ -308,7 +294,9 @@
   }
 
   function attachMenu(button, nav) {
+    var jump = document.querySelector(".to-nav");
     button.hidden = false;
+    if (jump) jump.hidden = true;	/* the menu replaces the jump to the navigation */
     button.addEventListener("click", function () {
       var open = document.body.classList.toggle("nav-open");
       button.setAttribute("aria-expanded", open ? "true" : "false");
