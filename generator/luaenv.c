@@ -42,8 +42,8 @@ struct hb_luaenv {
 	struct hb_luaenv_edition edition;
 
 	/* Dependency recording (see hb_luaenv_render_info): what a render read, as indexes:
-	 * pages' plain fields [0, n), their deep fields [n, 2n), sections' page lists
-	 * [2n, 2n + n_sections), then the DEP_* lists counted from dep_base. */
+	 * pages' plain fields [0, n), their deep fields [n, 2n), their prev and next [2n, 3n),
+	 * sections' page lists [3n, 3n + n_sections), then the DEP_* lists from dep_base. */
 	size_t n_nodes;
 	size_t n_sections;
 	size_t dep_base;
@@ -175,15 +175,25 @@ dep_of(const struct hb_luaenv *e, enum view_kind kind, size_t index, const char 
 	};
 	size_t i;
 
+	const struct hb_section *s;
+
 	switch (kind) {
 	case VIEW_PAGE:
 		for (i = 0; i < sizeof(deep) / sizeof(deep[0]); i++) {
 			if (strcmp(key, deep[i]) == 0)
 				return e->n_nodes + index;
 		}
+		/* A page's place in the whole order, and in its section's list, move when pages
+		 * elsewhere come or go: they belong to those lists, not to the page. */
+		if (strcmp(key, "order") == 0)
+			return e->dep_base + DEP_ALL;
+		if (strcmp(key, "position") == 0 && (s = e->g->order[index]->section) != NULL)
+			return 3 * e->n_nodes + (size_t)(s - e->g->sections);
+		if (strcmp(key, "prev") == 0 || strcmp(key, "next") == 0)
+			return 2 * e->n_nodes + index;
 		return index;
 	case VIEW_SECTION:
-		return strcmp(key, "pages") == 0 ? 2 * e->n_nodes + index :
+		return strcmp(key, "pages") == 0 ? 3 * e->n_nodes + index :
 		    e->dep_base + DEP_SECTIONS;
 	default:
 		if (strcmp(key, "pages") == 0)
@@ -1388,7 +1398,7 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	e->g = g;
 	e->n_nodes = g->n_nodes;
 	e->n_sections = g->n_sections;
-	e->dep_base = 2 * g->n_nodes + g->n_sections;
+	e->dep_base = 3 * g->n_nodes + g->n_sections;
 	e->stamp = hb_xcalloc(e->dep_base + N_DEP_LISTS, sizeof(*e->stamp));
 	e->memo_stamp = hb_xcalloc(e->dep_base + N_DEP_LISTS, sizeof(*e->memo_stamp));
 	/* Every page gets its data table and view first, so pages can refer to each other. */
@@ -1569,6 +1579,7 @@ fill_info(const struct hb_luaenv *e, const uint32_t *deps, size_t n_deps,
 	memset(out, 0, sizeof(*out));
 	out->pages = hb_xcalloc(n_deps + 1, sizeof(*out->pages));
 	out->deep_pages = hb_xcalloc(n_deps + 1, sizeof(*out->deep_pages));
+	out->neighbour_pages = hb_xcalloc(n_deps + 1, sizeof(*out->neighbour_pages));
 	out->sections = hb_xcalloc(n_deps + 1, sizeof(*out->sections));
 	for (i = 0; i < n_deps; i++) {
 		size_t d = deps[i];
@@ -1577,8 +1588,10 @@ fill_info(const struct hb_luaenv *e, const uint32_t *deps, size_t n_deps,
 			out->pages[out->n_pages++] = e->g->order[d];
 		else if (d < 2 * n)
 			out->deep_pages[out->n_deep_pages++] = e->g->order[d - n];
+		else if (d < 3 * n)
+			out->neighbour_pages[out->n_neighbour_pages++] = e->g->order[d - 2 * n];
 		else if (d < e->dep_base)
-			out->sections[out->n_sections++] = &e->g->sections[d - 2 * n];
+			out->sections[out->n_sections++] = &e->g->sections[d - 3 * n];
 		else if (d == e->dep_base + DEP_ALL)
 			out->uses_all = 1;
 		else if (d == e->dep_base + DEP_SECTIONS)
@@ -1629,5 +1642,6 @@ hb_render_info_free(struct hb_render_info *info)
 {
 	free(info->pages);
 	free(info->deep_pages);
+	free(info->neighbour_pages);
 	free(info->sections);
 }

@@ -54,8 +54,9 @@ struct hb_luaenv_config {
  * What one render read, so that its output can be reused when none of that changed (reuse.h).
  * Pages, sections and the site are tracked views. Reading a page's deep fields (backlinks,
  * citations, cited_by, created, data, headings, history, participated, updated: what other
- * pages' text and git decide) makes its deep part a dependency; reading any other field, its plain part. Reading a
- * section's `pages` makes that section's list one. Reading the list of sections (or a
+ * pages' text and git decide) makes its deep part a dependency; its prev or next, its
+ * neighbours; its order or position, the list of all pages or its section's list; any other
+ * field, its plain part. Reading a section's `pages` makes that section's list one. Reading the list of sections (or a
  * section's name, title or page), the list of all pages (site.pages, or site.page(id) finding
  * nothing), site.indexes, or the edition's data (site.build_date, site.edition, site.editions,
  * page.editions) sets a flag. The configuration and the theme are the same for
@@ -74,6 +75,8 @@ struct hb_render_info {
 	size_t n_pages;
 	const struct hb_node **deep_pages;	/* pages whose deep fields were read (ditto) */
 	size_t n_deep_pages;
+	const struct hb_node **neighbour_pages;	/* pages whose prev or next were read (ditto) */
+	size_t n_neighbour_pages;
 	const struct hb_section **sections;	/* sections whose page lists were read (ditto) */
 	size_t n_sections;
 	int uses_all;			/* the list of every page */

@@ -87,7 +87,6 @@ static void
 page_plain(struct hb_buf *b, const struct hb_graph *g, const struct hb_node *n)
 {
 	const struct hb_page *p = n->page;
-	size_t i;
 
 	field(b, p->path);
 	field(b, p->src_path);
@@ -96,18 +95,21 @@ page_plain(struct hb_buf *b, const struct hb_graph *g, const struct hb_node *n)
 	field(b, p->title);
 	field(b, p->layout);
 	field(b, p->index_type);
-	hb_buf_printf(b, "%d:%d:%ld:%zu", p->is_index, p->is_draft, p->weight, n->order);
+	/* (order and position are the lists' business: luaenv.c records them as such) */
+	hb_buf_printf(b, "%d:%d:%ld", p->is_index, p->is_draft, p->weight);
 	hb_buf_put(b, p->front_text ? p->front_text : "", p->front_len);
 	field(b, "");
-	field(b, n->prev ? n->prev->page->id : "");
-	field(b, n->next ? n->next->page->id : "");
-	for (i = 0; n->section && i < n->section->n_pages; i++) {
-		if (n->section->pages[i] == n)
-			hb_buf_printf(b, "position %zu", i);
-	}
 	refs(b, g, "sources", &p->sources);
 	refs(b, g, "participants", &p->participants);
 	refs(b, g, "related", &p->related);
+}
+
+/* A page's neighbours in the reading order. */
+static void
+page_neighbours(struct hb_buf *b, const struct hb_node *n)
+{
+	field(b, n->prev ? n->prev->page->id : "");
+	field(b, n->next ? n->next->page->id : "");
 }
 
 /* The deep fields of one page: what other pages' text, its own headings and git decide. */
@@ -202,17 +204,20 @@ hb_reuse_prepare(struct hb_reuse *r, const struct hb_graph *g, const struct hb_c
 	size_t i;
 
 	r->g = g;
-	r->pages = hb_xcalloc(2 * g->n_nodes + 1, HB_REUSE_KEY_SIZE);
+	r->pages = hb_xcalloc(3 * g->n_nodes + 1, HB_REUSE_KEY_SIZE);
 	r->section = hb_xcalloc(g->n_sections + 1, HB_REUSE_KEY_SIZE);
 	hb_map_init(&r->section_by_name, HB_MAP_EXACT);
 	global_signature(r, cfg, theme);
 	for (i = 0; i < g->n_nodes; i++) {
 		hb_buf_reset(&b);
 		page_plain(&b, g, g->order[i]);
-		hash(&b, r->pages + 2 * i * HB_REUSE_KEY_SIZE);
+		hash(&b, r->pages + 3 * i * HB_REUSE_KEY_SIZE);
 		hb_buf_reset(&b);
 		page_deep(&b, g->order[i], h);
-		hash(&b, r->pages + (2 * i + 1) * HB_REUSE_KEY_SIZE);
+		hash(&b, r->pages + (3 * i + 1) * HB_REUSE_KEY_SIZE);
+		hb_buf_reset(&b);
+		page_neighbours(&b, g->order[i]);
+		hash(&b, r->pages + (3 * i + 2) * HB_REUSE_KEY_SIZE);
 	}
 	lists(r);
 	hb_buf_free(&b);
@@ -234,7 +239,7 @@ dep_hash(const struct hb_reuse *r, const char *name)
 {
 	const struct hb_node *n;
 	size_t i, len = strlen(name);
-	int is_deep = len > 0 && name[len - 1] == '#';
+	size_t part = len == 0 ? 0 : name[len - 1] == '#' ? 1 : name[len - 1] == '^' ? 2 : 0;
 	char *id;
 
 	if (strcmp(name, "/all") == 0)
@@ -247,10 +252,10 @@ dep_hash(const struct hb_reuse *r, const char *name)
 		i = (size_t)hb_map_get(&r->section_by_name, name + 3);
 		return i ? r->section + (i - 1) * HB_REUSE_KEY_SIZE : NULL;
 	}
-	id = hb_xstrndup(name, len - (size_t)is_deep);
+	id = hb_xstrndup(name, len - (part > 0));
 	n = hb_map_get(&r->g->by_id, id);
 	free(id);
-	return n ? r->pages + (2 * n->order + (size_t)is_deep) * HB_REUSE_KEY_SIZE : NULL;
+	return n ? r->pages + (3 * n->order + part) * HB_REUSE_KEY_SIZE : NULL;
 }
 
 static void
@@ -260,7 +265,7 @@ put_key(struct hb_buf *b, const struct hb_reuse *r, const struct hb_node *node)
 
 	hb_buf_put(b, r->global, HB_REUSE_KEY_SIZE);
 	field(b, node->page->oid);
-	hb_buf_put(b, r->pages + 2 * node->order * HB_REUSE_KEY_SIZE, 2 * HB_REUSE_KEY_SIZE);
+	hb_buf_put(b, r->pages + 3 * node->order * HB_REUSE_KEY_SIZE, 3 * HB_REUSE_KEY_SIZE);
 	/* What the body shows of the pages it links to. */
 	for (i = 0; i < node->doc.n_links; i++) {
 		const struct hb_link *l = &node->doc.links[i];
@@ -300,7 +305,8 @@ void
 hb_reuse_names(const struct hb_node *node, const struct hb_render_info *info,
     struct hb_arena *a, const char ***out, size_t *n_out)
 {
-	size_t n = info->n_pages + info->n_deep_pages + info->n_sections + 3, i, k = 0;
+	size_t n = info->n_pages + info->n_deep_pages + info->n_neighbour_pages + info->n_sections +
+	    3, i, k = 0;
 	const char **deps = hb_arena_alloc(a, (n + 1) * sizeof(*deps));
 
 	for (i = 0; i < info->n_pages; i++) {
@@ -310,6 +316,10 @@ hb_reuse_names(const struct hb_node *node, const struct hb_render_info *info,
 	for (i = 0; i < info->n_deep_pages; i++) {
 		if (info->deep_pages[i] != node)
 			deps[k++] = hb_arena_printf(a, "%s#", info->deep_pages[i]->page->id);
+	}
+	for (i = 0; i < info->n_neighbour_pages; i++) {
+		if (info->neighbour_pages[i] != node)
+			deps[k++] = hb_arena_printf(a, "%s^", info->neighbour_pages[i]->page->id);
 	}
 	for (i = 0; i < info->n_sections; i++)
 		deps[k++] = hb_arena_printf(a, "/s/%s", info->sections[i]->name);

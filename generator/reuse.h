@@ -40,8 +40,8 @@ struct hb_reuse {
 	unsigned char all[HB_REUSE_KEY_SIZE];		/* the list of every page */
 	unsigned char sections[HB_REUSE_KEY_SIZE];	/* the list of sections */
 	unsigned char indexes[HB_REUSE_KEY_SIZE];	/* the generated type indexes */
-	unsigned char *pages;		/* per page, by reading order: the hash of its plain
-					 * fields, then of its deep fields */
+	unsigned char *pages;		/* per page, by reading order: the hashes of its plain
+					 * fields, its deep fields, its prev and next */
 	unsigned char *section;		/* the same per section (its page list) */
 	struct hb_map section_by_name;	/* name -> index + 1 */
 };
@@ -50,8 +50,8 @@ struct hb_reuse {
 struct hb_reuse_record {
 	unsigned char key[HB_REUSE_KEY_SIZE];
 	const char **deps;		/* what the key covers: page ids (plain fields), "<id>#"
-					 * (deep fields), "/s/<section>", "/all", "/sections",
-					 * "/indexes" (no id contains '/' or '#'), sorted */
+					 * (deep fields), "<id>^" (prev and next), "/s/<section>",
+					 * "/all", "/sections", "/indexes", sorted */
 	size_t n_deps;
 	const char **groups;		/* memo values used, by key (see struct hb_reuse_group) */
 	size_t n_groups;
