@@ -628,6 +628,7 @@ fill_changes_page(struct build *b)
 	    b->prefix, out_file(&b->arena, b, n->page->out_path));
 }
 
+/* feed.xml and sitemap.xml (feed.h). */
 static int
 write_feed(struct build *b, size_t *n_files, struct hb_err *err)
 {
@@ -638,8 +639,14 @@ write_feed(struct build *b, size_t *n_files, struct hb_err *err)
 
 	hb_feed_atom(&xml, &feed);
 	rc = hb_write_file(b->writer, out_file(&b->arena, b, "feed.xml"), xml.buf, xml.len, err);
-	hb_buf_free(&xml);
 	*n_files += rc == 0;
+	hb_buf_reset(&xml);
+	hb_feed_sitemap(&xml, &feed);
+	if (rc == 0)
+		rc = hb_write_file(b->writer, out_file(&b->arena, b, "sitemap.xml"), xml.buf, xml.len,
+		    err);
+	*n_files += rc == 0;
+	hb_buf_free(&xml);
 	return rc;
 }
 

@@ -197,3 +197,30 @@ hb_feed_atom(struct hb_buf *out, const struct hb_feed *f)
 	hb_buf_puts(out, "</feed>\n");
 	hb_buf_free(&self);
 }
+
+void
+hb_feed_sitemap(struct hb_buf *out, const struct hb_feed *f)
+{
+	size_t i;
+
+	hb_buf_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	for (i = 0; i < f->g->n_nodes; i++) {
+		const struct hb_page *p = f->g->order[i]->page;
+		const struct hb_file_history *fh = f->h ? hb_history_get(f->h, p->path) : NULL;
+		struct hb_buf path = HB_BUF_INIT;
+
+		if (p->layout != NULL && strcmp(p->layout, "timeline.html") != 0 &&
+		    strcmp(p->layout, "type-index.html") != 0)
+			continue;	/* search, 404, print, What changed: tools, not pages */
+		hb_buf_printf(&path, "%s%s", f->prefix, p->out_path);
+		hb_buf_puts(out, "<url><loc>");
+		put_url(out, f, path.buf);
+		hb_buf_puts(out, "</loc>");
+		if (fh != NULL && fh->n_commits > 0)
+			hb_buf_printf(out, "<lastmod>%s</lastmod>", fh->commits[0]->date);
+		hb_buf_puts(out, "</url>\n");
+		hb_buf_free(&path);
+	}
+	hb_buf_puts(out, "</urlset>\n");
+}

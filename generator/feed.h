@@ -1,5 +1,5 @@
 /*
- * feed: feed.xml, an Atom feed (RFC 4287) of what changed in the handbook.
+ * feed: feed.xml, an Atom feed (RFC 4287) of what changed in the handbook, and sitemap.xml.
  *
  * In a build of editions, one entry per edition up to the one being built, newest first, linking
  * to its "What changed" page, with the pages added, changed, renamed and removed. In a plain
@@ -30,5 +30,11 @@ struct hb_feed {
 };
 
 void hb_feed_atom(struct hb_buf *out, const struct hb_feed *f);
+/*
+ * sitemap.xml: every page and generated view (not the search, 404, print and What changed
+ * tools), with its last change's date. The sitemaps protocol wants absolute URLs: set base_url;
+ * without it the locations are relative to the sitemap.
+ */
+void hb_feed_sitemap(struct hb_buf *out, const struct hb_feed *f);
 
 #endif
