@@ -11,6 +11,12 @@
  * Diagnostics are collected per worker and merged, then sorted, so output and messages do not
  * depend on `jobs`.
  *
+ * Besides the pages, a build writes the theme's assets, feed.xml and sitemap.xml (feed.h), and,
+ * when the theme has the layouts, search.html with its index (search.h), 404.html, and
+ * print.html (print.h), rendered last from the other pages' articles. Within one invocation
+ * (the editions), a page whose render key is unchanged since the build before is reused
+ * (reuse.h), only its edition slot rendered again.
+ *
  * Returns 0 when the site was built (or checked) without errors, 1 when there were errors in
  * the input (reported in d; nothing was written), -1 on an environment failure (err set).
  */
