@@ -658,18 +658,28 @@ render_print(struct build *b, struct hb_diag *d, size_t *n_files, struct hb_err 
 	struct hb_luaenv_config lc = { &b->theme, b->o->theme_dir, 0, 0 };
 	struct hb_luaenv_edition le = { b->run->editions, b->edition, b->prefix };
 	struct hb_luaenv *lua = NULL;
-	struct hb_buf body = HB_BUF_INIT, html = HB_BUF_INIT;
+	struct hb_buf page = HB_BUF_INIT, html = HB_BUF_INIT;
 	int rc = -1;
+
+	/* The template writes a marker where the body goes, and the body is put there after:
+	 * a large handbook's body is more than a render may write. */
+	static const char marker[] = "\x01handbook:print-body\x01";
+	const char *at;
 
 	if (node == NULL || b->articles == NULL || !is_print_page(node->page))
 		return 0;
-	hb_print_body(&body, &b->graph, b->articles);
 	if (hb_luaenv_new(&lua, &lc, d) != 0)
 		goto out;
 	hb_luaenv_set_edition(lua, &le);
 	hb_luaenv_set_site(lua, &b->graph, &b->cfg, &b->history);
-	if (hb_luaenv_render(&html, lua, node, body.buf, "print.html", d) != 0)
+	if (hb_luaenv_render(&page, lua, node, marker, "print.html", d) != 0)
 		goto out;
+	at = strstr(page.buf, marker);
+	hb_buf_put(&html, page.buf, at ? (size_t)(at - page.buf) : page.len);
+	if (at != NULL) {
+		hb_print_body(&html, &b->graph, b->articles);
+		hb_buf_puts(&html, at + sizeof(marker) - 1);
+	}
 	rc = 0;
 	if (b->writer != NULL) {
 		rc = hb_write_file(b->writer, out_file(&b->arena, b, node->page->out_path), html.buf,
@@ -678,7 +688,7 @@ render_print(struct build *b, struct hb_diag *d, size_t *n_files, struct hb_err 
 	}
 out:
 	hb_luaenv_free(lua);
-	hb_buf_free(&body);
+	hb_buf_free(&page);
 	hb_buf_free(&html);
 	return rc;
 }
