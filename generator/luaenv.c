@@ -248,8 +248,12 @@ l_view_pairs(lua_State *L)
 		for (i = 0; i < N_DEP_LISTS; i++)
 			touch(e, e->dep_base + (size_t)i);
 	}
+	/* Every key that stands for a dependency of its own. */
 	touch(e, dep_of(e, kind, index, "pages"));
 	touch(e, dep_of(e, kind, index, "history"));
+	touch(e, dep_of(e, kind, index, "next"));
+	touch(e, dep_of(e, kind, index, "order"));
+	touch(e, dep_of(e, kind, index, "position"));
 	touch(e, dep_of(e, kind, index, ""));
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_sorted_pairs);
 	lua_pushvalue(L, lua_upvalueindex(1));
