@@ -750,6 +750,23 @@ test_luaenv__render_info_records_plain_and_deep_reads(void **state)
 }
 
 static void
+test_luaenv__pairs_over_a_page_records_all_of_it(void **state)
+{
+	struct fx *f = *state;
+	struct hb_render_info info;
+
+	start_with(f, "<% for k in pairs(site.page('kishi')) do end %>");
+	assert_int_equal(render(f, "index", "page.html", NULL), 0);
+	hb_luaenv_render_info(f->env, &info);
+	assert_true(has_page(info.pages, info.n_pages, "kishi"));
+	assert_true(has_page(info.deep_pages, info.n_deep_pages, "kishi"));
+	assert_true(has_page(info.neighbour_pages, info.n_neighbour_pages, "kishi"));
+	assert_true(info.uses_all);	/* its order */
+	assert_int_equal(info.n_sections, 1);	/* its position in its section */
+	hb_render_info_free(&info);
+}
+
+static void
 test_luaenv__render_info_records_lists_and_edition(void **state)
 {
 	struct fx *f = *state;
@@ -851,6 +868,7 @@ main(void)
 		T(test_luaenv__render_appends),
 		T(test_luaenv__render_info_records_plain_and_deep_reads),
 		T(test_luaenv__render_info_records_lists_and_edition),
+		T(test_luaenv__pairs_over_a_page_records_all_of_it),
 		T(test_luaenv__memo_values_are_groups_with_their_reads),
 		T(test_luaenv__slot_is_located_and_not_recorded),
 	};
