@@ -13,7 +13,7 @@ MD
 hb check --content content --theme "$ROOT/themes/default" --out site
 expect_status 0
 absent site
-contains err "checked 6 pages"
+contains err "checked 9 pages"	# with the generated search, 404 and print pages
 # A warning (a page without sources) fails only with --strict.
 contains err "content/x/two.md:1:1: warning: page 'two' lists no sources"
 hb check --strict --content content --theme "$ROOT/themes/default" --out site
