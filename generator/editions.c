@@ -96,16 +96,20 @@ list_tags(struct reader *r, const char *const *patterns)
 		return -1;
 	}
 	for (i = 0; i < names.count; i++) {
+		git_reference *ref = NULL;
 		git_object *obj = NULL;
 		git_commit *commit = NULL;
-		char *ref = NULL;
+		char *name = NULL;
 
 		if (!matches(names.strings[i], patterns))
 			continue;
-		ref = hb_xstrdup("refs/tags/");
-		ref = hb_xrealloc(ref, strlen(ref) + strlen(names.strings[i]) + 1);
-		strcat(ref, names.strings[i]);
-		if (git_revparse_single(&obj, r->repo, ref) == 0 &&
+		name = hb_xstrdup("refs/tags/");
+		name = hb_xrealloc(name, strlen(name) + strlen(names.strings[i]) + 1);
+		strcat(name, names.strings[i]);
+		/* Not git_revparse_single: in libgit2 1.5.1 it leaks a reference when the tag's
+		 * object is missing, as in a shallow clone. */
+		if (git_reference_lookup(&ref, r->repo, name) == 0 &&
+		    git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0 &&
 		    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) == 0) {
 			add_tag(r, names.strings[i], commit);
 		} else {
@@ -116,7 +120,8 @@ list_tags(struct reader *r, const char *const *patterns)
 		}
 		git_commit_free(commit);
 		git_object_free(obj);
-		free(ref);
+		git_reference_free(ref);
+		free(name);
 	}
 	git_strarray_dispose(&names);
 	return 0;
