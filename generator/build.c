@@ -208,6 +208,16 @@ theme_has(const struct build *b, const char *layout)
 	return hb_source_find(&b->theme, path) != NULL;
 }
 
+/* A generated page the theme has a layout for, unless handbook.yaml turned it off. */
+static int
+wants(const struct build *b, const char *layout)
+{
+	if ((strcmp(layout, "search.html") == 0 && !b->cfg.has_search) ||
+	    (strcmp(layout, "print.html") == 0 && !b->cfg.has_print))
+		return 0;
+	return theme_has(b, layout);
+}
+
 static void
 add_generated(struct build *b, const char *id, const char *out_path, const char *title,
     const char *layout, const char *index_type, struct hb_diag *d)
@@ -242,11 +252,11 @@ add_generated_pages(struct build *b, size_t n_content, struct hb_diag *d)
 		add_generated(b, "timeline", "timeline.html", "Timeline", "timeline.html", NULL, d);
 	if (b->run->editions != NULL && theme_has(b, "changes.html"))
 		add_generated(b, "changes", "changes.html", "What changed", "changes.html", NULL, d);
-	if (theme_has(b, "search.html"))
+	if (wants(b, "search.html"))
 		add_generated(b, "search", "search.html", "Search", "search.html", NULL, d);
 	if (theme_has(b, "404.html"))
 		add_generated(b, "not-found", "404.html", "Page not found", "404.html", NULL, d);
-	if (theme_has(b, "print.html"))
+	if (wants(b, "print.html"))
 		add_generated(b, "print", "print.html", b->cfg.title, "print.html", NULL, d);
 	if (!theme_has(b, "type-index.html"))
 		return;
@@ -821,10 +831,10 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	free(b->records);
 	b->records = hb_xcalloc(b->graph.n_nodes + 1, sizeof(*b->records));
 	free(b->texts);
-	b->texts = theme_has(b, "search.html") ? hb_xcalloc(b->graph.n_nodes + 1,
+	b->texts = wants(b, "search.html") ? hb_xcalloc(b->graph.n_nodes + 1,
 	    sizeof(*b->texts)) : NULL;
 	free(b->articles);
-	b->articles = theme_has(b, "print.html") ? hb_xcalloc(b->graph.n_nodes + 1,
+	b->articles = wants(b, "print.html") ? hb_xcalloc(b->graph.n_nodes + 1,
 	    sizeof(*b->articles)) : NULL;
 	b->record_arenas = hb_xcalloc((size_t)b->jobs, sizeof(*b->record_arenas));
 	for (i = 0; i < b->jobs; i++) {

@@ -19,6 +19,30 @@ set_defaults(struct hb_config *c, struct hb_arena *a)
 	c->base_url = "";
 	c->sections = hb_arena_alloc(a, sizeof(*c->sections));
 	c->edition_patterns = default_edition_patterns;
+	c->has_search = 1;
+	c->has_print = 1;
+}
+
+/* A boolean key (true/false, yes/no); leaves *out alone when the key is absent. */
+static void
+config_bool(int *out, const struct hb_value *root, const char *key, const char *path,
+    struct hb_diag *d)
+{
+	const struct hb_value *v = hb_value_get(root, key);
+
+	if (v == NULL)
+		return;
+	if (v->kind == HB_VALUE_STRING && (strcmp(v->str, "true") == 0 ||
+	    strcmp(v->str, "yes") == 0)) {
+		*out = 1;
+	} else if (v->kind == HB_VALUE_STRING && (strcmp(v->str, "false") == 0 ||
+	    strcmp(v->str, "no") == 0)) {
+		*out = 0;
+	} else {
+		struct hb_loc loc = { path, v->line, v->col };
+
+		hb_diag(d, HB_ERROR, loc, "'%s' must be true or false", key);
+	}
 }
 
 static const char *
@@ -120,6 +144,8 @@ hb_config_load(struct hb_config *out, const char *path, int is_optional, struct 
 	out->language = config_string(out->raw, "language", out->language, path, d);
 	out->base_url = config_string(out->raw, "base_url", out->base_url, path, d);
 	config_strings(&out->sections, out->raw, "sections", "section names", 0, path, a, d);
+	config_bool(&out->has_search, out->raw, "search", path, d);
+	config_bool(&out->has_print, out->raw, "print", path, d);
 	config_strings(&out->edition_patterns, out->raw, "editions", "tag patterns", 1,
 	    path, a, d);
 	return 0;

@@ -3,7 +3,8 @@
  *
  * Keys: title, description, language, base_url (absolute URL used only where one is required:
  * sitemap, feed), sections (list: the order of sections), editions (a glob pattern or a list of
- * them: the tags that are published editions; default "edition-*" and "v*"). A missing file
+ * them: the tags that are published editions; default "edition-*" and "v*"), search and print
+ * (booleans, default true: the theme's search page with its index, and print.html). A missing file
  * gives the defaults; unknown keys are kept in `raw` for templates; a wrong type is a located
  * error. Strings live in the arena given.
  */
@@ -21,6 +22,8 @@ struct hb_config {
 	const char *base_url;
 	const char **sections;		/* NULL-terminated */
 	const char **edition_patterns;	/* NULL-terminated fnmatch(3) patterns */
+	int has_search;			/* `search: false` turns off the search page and index */
+	int has_print;			/* `print: false` turns off print.html */
 	const struct hb_value *raw;	/* the whole file, or NULL */
 };
 

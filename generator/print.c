@@ -10,15 +10,18 @@
 const char *
 hb_print_extract(struct hb_arena *a, const char *html, size_t len)
 {
-	const char *start = NULL, *end = NULL, *p;
+	const char *end = html + len, *p = html, *start = NULL, *stop = NULL;
 
-	for (p = html; p + 9 <= html + len; p++) {
-		if (start == NULL && strncmp(p, "<article", 8) == 0 && (p[8] == '>' || p[8] == ' '))
+	/* Jump from '<' to '<': a page is large, and most of it is not an article tag. */
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		if (start == NULL && end - p >= 9 && memcmp(p, "<article", 8) == 0 &&
+		    (p[8] == '>' || p[8] == ' '))
 			start = p;
-		else if (start != NULL && strncmp(p, "</article>", 10) == 0)
-			end = p + 10;
+		else if (start != NULL && end - p >= 10 && memcmp(p, "</article>", 10) == 0)
+			stop = p + 10;
+		p++;
 	}
-	return start && end ? hb_arena_strndup(a, start, (size_t)(end - start)) : NULL;
+	return start && stop ? hb_arena_strndup(a, start, (size_t)(stop - start)) : NULL;
 }
 
 static int

@@ -169,15 +169,19 @@ static void
 add_token(void *ctx, const char *token, size_t len)
 {
 	struct adder *ad = ctx;
-	char *key = hb_xstrndup(token, len);
-	struct posting *p = hb_map_get(&ad->s->terms, key);
+	char small[128], *key = len < sizeof(small) ? small : hb_xmalloc(len + 1);
+	struct posting *p;
 	size_t doc = ad->s->n_docs;
 
-	if (p == NULL) {
+	/* Most tokens are short: no allocation to look one up. */
+	memcpy(key, token, len);
+	key[len] = '\0';
+	if ((p = hb_map_get(&ad->s->terms, key)) == NULL) {
 		p = hb_xcalloc(1, sizeof(*p));
 		hb_map_put(&ad->s->terms, key, p);
 	}
-	free(key);
+	if (key != small)
+		free(key);
 	if (p->n == 0 || p->docs[p->n - 1] != doc) {
 		p->docs = hb_xgrow(p->docs, &p->alloc, p->n + 1, sizeof(*p->docs));
 		p->weights = hb_xrealloc(p->weights, p->alloc * sizeof(*p->weights));

@@ -55,3 +55,18 @@ contains site/notes/a.html '<meta property="og:url" content="https://example.org
 contains site/notes/a.html '<link rel="icon" href="../assets/favicon.svg" type="image/svg+xml">'
 contains site/notes/a.html '<title>Défense Page · '
 contains site/404.html 'action="search.html"'
+
+# handbook.yaml can turn the search and print.html off (large handbooks): no page, no index, no
+# search box.
+printf 'search: false\nprint: false\n' >off.yaml
+hb build --content content --theme "$ROOT/themes/default" --out site-off --config off.yaml
+expect_status 0
+for f in search.html print.html search-index.js search-text.js; do absent site-off/$f; done
+lacks site-off/notes/a.html 'site-search'
+lacks site-off/404.html 'search.html'
+exists site-off/404.html
+printf 'print: sometimes\n' >bad.yaml
+hb build --content content --theme "$ROOT/themes/default" --out site-bad --config bad.yaml
+expect_status 1
+contains "$WORK/err" "bad.yaml:1:8: error: 'print' must be true or false"
+absent site-bad
