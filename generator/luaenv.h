@@ -9,9 +9,11 @@
  * A page's view holds its front matter (typed fields and `params`), its place in the site
  * (section, prev, next, headings; backlinks: {page, before, text, after}, the sentence around
  * the first link from that page; participated: the pages listing it in `participants`) and
- * its git history (created, updated, history:
- * commits newest first, each {date, subject, id, short_id}); site.build_date is the date of
- * the newest commit or SOURCE_DATE_EPOCH.
+ * its git history (created, updated, history: commits newest first, each {date, subject, id,
+ * short_id}), its citations of sources and, on a source, who cites it (citations, cited_by:
+ * cite.h), what the generator computed for it (data: the What changed page's), and the same
+ * page in every edition (editions). site.build_date is the date of the newest commit or
+ * SOURCE_DATE_EPOCH; site.edition and site.editions describe the editions being built.
  *
  * Templates see only: page, site, root (the relative prefix to the site root), the helpers
  * url(page_or_id), include(partial, ctx), date(fmt, date), escape(s), memo(key, fn) (a value
