@@ -9,6 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -87,6 +88,15 @@ function idsOf(rel) {
 
 const EXTERNAL = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i; // has a scheme, or is protocol-relative
 
+// fs.statSync of a file of the site, or null; cached (print.html alone links thousands of times).
+const stats = new Map();
+function statOf(rel) {
+	if (!stats.has(rel)) {
+		try { stats.set(rel, fs.statSync(path.join(SITE, rel))); } catch { stats.set(rel, null); }
+	}
+	return stats.get(rel);
+}
+
 // Crawls the site from index.html through its same-site links, checking each one as file://
 // would resolve it. Returns the pages reached and the problems found.
 function crawl() {
@@ -115,9 +125,8 @@ function crawl() {
 			url.search = '';
 			const to = siteRel(url.href);
 			if (to === null) { problems.add(`${from}: link ${ref} leaves the site`); continue; }
-			const abs = path.join(SITE, to);
-			let st;
-			try { st = fs.statSync(abs); } catch { problems.add(`${from}: broken link ${ref} (no ${to})`); continue; }
+			const st = statOf(to);
+			if (st === null) { problems.add(`${from}: broken link ${ref} (no ${to})`); continue; }
 			if (st.isDirectory()) { problems.add(`${from}: link ${ref} is a directory (file:// shows a listing)`); continue; }
 			if (!to.endsWith('.html')) continue;
 			if (fragment && !idsOf(to).has(fragment)) problems.add(`${from}: link ${ref}: no id "${fragment}" in ${to}`);
@@ -384,7 +393,7 @@ test('prefers-color-scheme: dark changes the background of <body>', { timeout: T
 	assert.ok(lum(dark) < lum(light), `dark background ${dark} is not darker than light ${light}`);
 });
 
-test('every page reachable from the home page has no broken link; a sample loads in the browser', { timeout: TEST_TIMEOUT }, async () => {
+test('every page reachable from the home page has no broken link; a sample loads in the browser', { timeout: 2 * TEST_TIMEOUT }, async () => {
 	const { pages, problems, links } = crawl();
 	assert.deepEqual(problems, [], `broken links:\n${problems.slice(0, 30).join('\n')}`);
 	// 404.html is what a server shows for a missing page: nothing links to it.
@@ -599,6 +608,56 @@ test('pages work without JavaScript', { timeout: TEST_TIMEOUT }, async () => {
 	} finally {
 		await browser.close();
 	}
+});
+
+// ---------------------------------------------------------------- over HTTP
+
+// The site served by a small static server of node's own, on a free port of 127.0.0.1.
+function serve(dir) {
+	const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+		'.svg': 'image/svg+xml', '.xml': 'application/xml', '.png': 'image/png' };
+	const server = http.createServer((req, res) => {
+		const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
+		const file = path.join(dir, rel);
+		if (!file.startsWith(dir + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+			res.writeHead(404, { 'content-type': 'text/html' });
+			res.end(fs.readFileSync(path.join(dir, '404.html')));
+			return;
+		}
+		res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+		res.end(fs.readFileSync(file));
+	});
+	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+test('over HTTP: pages, search and the 404 page work, and nothing is fetched from elsewhere', { timeout: TEST_TIMEOUT }, async () => {
+	const server = await serve(SITE);
+	const base = `http://127.0.0.1:${server.address().port}/`;
+	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+	const away = [];
+	try {
+		const c = await browser.newContext();
+		await c.route((u) => !u.href.startsWith(base) && u.protocol !== 'data:', (route) => { away.push(route.request().url()); return route.abort(); });
+		const p = await c.newPage();
+		const errors = [];
+		p.on('pageerror', (e) => errors.push(e.message));
+		await p.goto(base + 'meetings/index.html');
+		assert.equal(await p.locator('h1').count(), 1);
+		await p.goto(base + 'search.html?q=JASMINE');
+		await p.waitForFunction(() => (document.getElementById('search-status')?.textContent || '') !== '');
+		assert.ok(await p.locator('#search-results li').count() > 3, 'no search results over HTTP');
+		await p.locator('.site-search input').fill('Vientiane');
+		await p.waitForFunction(() => (document.querySelector('.site-search [role=status]')?.textContent || '').includes('Vientiane'));
+		assert.ok(await p.locator('#search-suggestions li').count() > 0, 'no suggestions over HTTP');
+		const resp = await p.goto(base + 'no/such/page.html');
+		assert.equal(resp.status(), 404);
+		assert.match(await p.locator('h1').innerText(), /not found/i);
+		assert.deepEqual(errors, []);
+	} finally {
+		await browser.close();
+		server.close();
+	}
+	assert.deepEqual(away, [], `requests that left the site:\n${away.join('\n')}`);
 });
 
 // ---------------------------------------------------------------- print and PDF
