@@ -55,11 +55,15 @@ MD
 commit 2023-01-01 "Fourth edition"
 git tag v4
 git tag edition-x/nested
+# A tag on a commit without the content folder: skipped with a warning.
+git tag v0-empty "$(GIT_COMMITTER_DATE=2019-01-01T00:00:00Z git commit-tree \
+	"$(git mktree </dev/null)" -m "Nothing yet")"
 before=$(git status --porcelain; git rev-parse HEAD)
 
 hb editions --content content --theme theme --out ../site --verbose --jobs 2
 expect_status 0
 contains "$WORK/err" "tag 'edition-x/nested' cannot name a folder"
+contains "$WORK/err" "tag 'v0-empty' has no content: not an edition"
 contains "$WORK/err" "built 4 editions and the newest at the root"
 after=$(git status --porcelain; git rev-parse HEAD)
 [ "$before" = "$after" ] || die "editions changed the repository"
@@ -67,6 +71,7 @@ S=../site
 for e in edition-1 edition-2 v3 v4; do exists $S/editions/$e/index.html; exists $S/editions/$e/feed.xml; done
 absent $S/editions/release-ignored
 absent $S/editions/edition-x
+absent $S/editions/v0-empty
 
 # The root is the newest edition.
 contains $S/index.html 'Edition <strong>v4</strong> of <time datetime="2023-01-01">'
