@@ -42,6 +42,8 @@ struct run {
 	struct hb_arena *prev_arenas;		/* its records and groups, one arena per worker */
 	int prev_jobs;
 	int has_read_history;
+	int prev_in_site;			/* the previous build is the committed site (serve),
+						 * not one written earlier in this run */
 };
 
 struct build {
@@ -86,6 +88,31 @@ struct worker {
 
 typedef void *(*phase_fn)(void *);
 
+static int
+is_cancelled(const struct build *b)
+{
+	return b->o->cancel != NULL && atomic_load(b->o->cancel) != 0;
+}
+
+static void
+progress_stage(const struct build *b, const char *stage, size_t total)
+{
+	struct hb_progress *p = b->o->progress;
+
+	if (p != NULL) {
+		atomic_store(&p->done, 0);
+		atomic_store(&p->total, total);
+		atomic_store(&p->stage, stage);
+	}
+}
+
+static void
+progress_step(const struct build *b)
+{
+	if (b->o->progress != NULL)
+		atomic_fetch_add(&b->o->progress->done, 1);
+}
+
 /* Runs fn on every worker: on threads when there are several, inline otherwise. */
 static void
 run_phase(struct worker *workers, int jobs, phase_fn fn)
@@ -122,8 +149,10 @@ parse_pages(void *arg)
 	struct build *b = w->b;
 	size_t i;
 
-	for (i = (size_t)w->index; i < b->n_md; i += (size_t)b->jobs) {
+	for (i = (size_t)w->index; i < b->n_md && !is_cancelled(b); i += (size_t)b->jobs) {
 		struct hb_page *page = hb_arena_alloc(&w->arena, sizeof(*page));
+
+		progress_step(b);
 
 		if (hb_page_parse(page, &w->arena, b->md[i], b->o->content_dir, &w->diag) != 0)
 			continue;
@@ -380,14 +409,17 @@ reuse_previous(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
 	const struct hb_reuse_record *prev;
 	struct hb_reuse_record *rec = &b->records[node->order];
 	struct hb_buf old = HB_BUF_INIT, slot = HB_BUF_INIT;
+	const char *old_path;
 	int ok = 0;
 
 	if (b->writer == NULL || b->o->no_reuse || is_changes_page(node->page) ||
 	    (prev = hb_map_get(&b->run->prev, node->page->out_path)) == NULL ||
 	    !hb_reuse_matches(&b->reuse, node, prev, &b->prev_digests))
 		return 0;
-	if (hb_write_read(b->writer, hb_arena_printf(&w->arena, "%s%s", b->run->prev_prefix,
-	    node->page->out_path), &old) != 0 || prev->slot_start + prev->slot_len > old.len)
+	old_path = hb_arena_printf(&w->arena, "%s%s", b->run->prev_prefix, node->page->out_path);
+	if ((b->run->prev_in_site ? hb_write_read_previous(b->writer, old_path, &old) :
+	    hb_write_read(b->writer, old_path, &old)) != 0 ||
+	    prev->slot_start + prev->slot_len > old.len)
 		goto out;
 	if (prev->has_slot && hb_luaenv_render(&slot, lua, node, NULL, HB_SLOT_PARTIAL,
 	    &w->diag) != 0)
@@ -504,8 +536,14 @@ render_pages(void *arg)
 	hb_luaenv_set_edition(lua, &le);
 	hb_luaenv_set_site(lua, &b->graph, &b->cfg, &b->history);
 	for (i = (size_t)w->index; i < b->graph.n_nodes; i += (size_t)b->jobs) {
+		if (is_cancelled(b)) {
+			hb_err_set(&w->err, "interrupted");
+			w->has_failed = 1;
+			break;
+		}
 		if (!is_print_page(b->graph.order[i]->page))
 			render_one(w, lua, b->graph.order[i], &html, &page_out);
+		progress_step(b);
 	}
 out:
 	hb_buf_free(&html);
@@ -848,6 +886,7 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	hb_reuse_free(&b->reuse);
 	hb_reuse_prepare(&b->reuse, &b->graph, &b->cfg, &b->theme, &b->history);
 	hb_reuse_digest_groups(&b->reuse, &b->run->prev_groups, &b->prev_digests, &b->arena);
+	progress_stage(b, "rendering", b->graph.n_nodes);
 	run_phase(workers, b->jobs, render_pages);
 	merge_workers(workers, b->jobs, d);
 	key_records(b, workers);
@@ -861,6 +900,7 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	}
 	if (d->n_errors > 0)
 		return 1;
+	progress_stage(b, "writing", 0);
 	if (render_print(b, d, &stats->n_files, err) != 0)
 		return d->n_errors > 0 ? 1 : -1;
 	if (b->writer == NULL)
@@ -984,8 +1024,13 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 		hb_diag_init(&workers[w].diag);
 		hb_map_init(&workers[w].groups, HB_MAP_EXACT);
 	}
+	progress_stage(&b, "parsing", b.n_md);
 	run_phase(workers, b.jobs, parse_pages);
 	merge_workers(workers, b.jobs, d);
+	if (is_cancelled(&b)) {
+		hb_err_set(err, "interrupted");
+		goto out;
+	}
 	complete_pages(&b, d);
 	check_outputs(&b, d);
 	stats->t_parse += seconds_since(&t0);
@@ -1149,6 +1194,58 @@ hb_build_editions(const struct hb_options *o, struct hb_diag *d, struct hb_stats
 	hb_editions_free(&e);
 	stage_times(stats, &t0);
 	return rc;
+}
+
+struct hb_session {
+	struct hb_options o;
+	struct run run;
+};
+
+struct hb_session *
+hb_session_new(const struct hb_options *o)
+{
+	struct hb_session *s = hb_xcalloc(1, sizeof(*s));
+	struct hb_stats unused;
+	struct hb_err unused_err;
+
+	s->o = *o;
+	begin_run(&s->run, &s->o, &unused, &unused_err);
+	s->run.prev_in_site = 1;
+	return s;
+}
+
+int
+hb_session_build(struct hb_session *s, struct hb_diag *d, struct hb_stats *stats,
+    struct hb_err *err)
+{
+	struct run *run = &s->run;
+	struct timespec t0;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(stats, 0, sizeof(*stats));
+	err->msg[0] = '\0';
+	rc = build_one(run, s->o.rev, "", 0, 0, d, stats, err);
+	if (rc == 0 && run->writer != NULL && hb_write_commit(run->writer, err) != 0) {
+		rc = -1;	/* the records describe output that never became the site */
+		drop_previous(run);
+	} else if (rc != 0 && run->writer != NULL) {
+		hb_write_abort(run->writer);
+	}
+	run->writer = NULL;
+	stage_times(stats, &t0);
+	return rc;
+}
+
+void
+hb_session_free(struct hb_session *s)
+{
+	struct hb_err unused;
+
+	if (s == NULL)
+		return;
+	end_run(&s->run, 1, &unused);
+	free(s);
 }
 
 void

@@ -23,9 +23,17 @@
 #ifndef HB_BUILD_H
 #define HB_BUILD_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "diag.h"
+
+/* How far a build is, for a progress bar: updated by the build, read by another thread. */
+struct hb_progress {
+	_Atomic(const char *) stage;	/* "parsing", "rendering", ...; NULL before the first */
+	atomic_size_t done;		/* pages of the stage done */
+	atomic_size_t total;		/* pages in the stage */
+};
 
 struct hb_options {
 	const char *content_dir;	/* default "content" */
@@ -39,6 +47,9 @@ struct hb_options {
 	int include_drafts;
 	int is_check;			/* build in memory, write nothing */
 	int no_reuse;			/* render every page, even when its output could be reused */
+	struct hb_progress *progress;	/* NULL: not reported */
+	const atomic_int *cancel;	/* becomes non-zero (e.g. on SIGINT): the build stops and
+					 * fails with "interrupted", leaving the output as it was */
 };
 
 struct hb_stats {
@@ -65,5 +76,19 @@ int hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *sta
  */
 int hb_build_editions(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
     struct hb_err *err);
+
+/*
+ * `handbook serve`: successive builds of one output directory in one process. Each build is
+ * committed like hb_build's, and reuses the output of every page whose render key did not
+ * change since the session's last successful build (read back from the output directory),
+ * so an edit re-renders only the pages it can change. A failed build leaves the output and the
+ * records as they were.
+ */
+struct hb_session;
+
+struct hb_session *hb_session_new(const struct hb_options *o);
+int hb_session_build(struct hb_session *s, struct hb_diag *d, struct hb_stats *stats,
+    struct hb_err *err);
+void hb_session_free(struct hb_session *s);
 
 #endif

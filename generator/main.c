@@ -1,17 +1,20 @@
 /*
- * main: argv -> struct hb_options -> hb_build() or hb_build_editions(); prints diagnostics and
- * the summary.
+ * main: argv -> struct hb_options -> hb_build(), hb_build_editions() or hb_serve(); prints
+ * diagnostics, a progress bar while a long build runs on a terminal, and the summary.
  * Exit status: 0 success, 1 content or template errors, 2 usage or environment errors.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build.h"
-#include "scaffold.h"
 #include "diag.h"
+#include "scaffold.h"
+#include "serve.h"
 
 #define HB_VERSION "0.1.0"
 
@@ -22,8 +25,11 @@ static const char usage[] =
     "                                  build every edition (tags matching handbook.yaml's\n"
     "                                  'editions', default edition-* and v*) into\n"
     "                                  editions/<tag>/, and the newest at the root\n"
+    "       handbook serve [--port N] [--bind ADDR] [--poll] [options]\n"
+    "                                  build, serve at http://127.0.0.1:8080/, rebuild on\n"
+    "                                  every change and reload open tabs (drafts shown)\n"
     "       handbook new TYPE \"Title\" [--content DIR] [--theme DIR]\n"
-    "                                  start a page from the theme's archetype\n"
+    "                                  start a draft page from the theme's archetype\n"
     "       handbook --version | --help\n"
     "\n"
     "options:\n"
@@ -39,12 +45,17 @@ static const char usage[] =
     "  --quiet           print only diagnostics\n"
     "  --verbose         also print the time each stage took\n"
     "  --no-reuse        render every page of every edition, reusing none\n"
+    "  --port N          serve: the port (default 8080; 0 picks a free one)\n"
+    "  --bind ADDR       serve: the address to listen on (default 127.0.0.1)\n"
+    "  --poll            serve: watch files by polling (where inotify does not work)\n"
     "\n"
     "Diagnostics are 'path:line:col: error: message'. Exit status: 0 success,\n"
-    "1 errors in content or templates, 2 usage or environment errors.\n";
+    "1 errors in content or templates, 2 usage or environment errors.\n"
+    "On a terminal a long build shows a progress bar; colours unless NO_COLOR is set.\n";
 
 enum { OPT_CONTENT = 256, OPT_THEME, OPT_OUT, OPT_CONFIG, OPT_REV, OPT_JOBS, OPT_DRAFTS,
-    OPT_BASE_URL, OPT_STRICT, OPT_QUIET, OPT_VERBOSE, OPT_NO_REUSE };
+    OPT_BASE_URL, OPT_STRICT, OPT_QUIET, OPT_VERBOSE, OPT_NO_REUSE, OPT_PORT, OPT_BIND,
+    OPT_POLL };
 
 static const struct option long_options[] = {
 	{ "content", required_argument, NULL, OPT_CONTENT },
@@ -59,11 +70,18 @@ static const struct option long_options[] = {
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "no-reuse", no_argument, NULL, OPT_NO_REUSE },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "bind", required_argument, NULL, OPT_BIND },
+	{ "poll", no_argument, NULL, OPT_POLL },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct cli {
 	struct hb_options o;
+	struct hb_serve_options serve;
+	int is_serve;
+	int has_serve_option;	/* --port, --bind or --poll */
+	int has_out;
 	int is_strict;
 	int is_quiet;
 	int is_verbose;
@@ -78,12 +96,12 @@ usage_error(const char *msg, const char *arg)
 }
 
 static int
-parse_jobs(const char *s, int *out)
+parse_number(const char *s, long min, long max, int *out)
 {
 	char *end;
 	long n = strtol(s, &end, 10);
 
-	if (*s == '\0' || *end != '\0' || n < 1 || n > 256)
+	if (*s == '\0' || *end != '\0' || n < min || n > max)
 		return -1;
 	*out = (int)n;
 	return 0;
@@ -99,12 +117,14 @@ parse_options(struct cli *c, int argc, char **argv)
 	c->o.theme_dir = "themes/default";
 	c->o.out_dir = "site";
 	c->o.config_path = "handbook.yaml";
+	c->serve.bind = "127.0.0.1";
+	c->serve.port = 8080;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		switch (ch) {
 		case OPT_CONTENT: c->o.content_dir = optarg; break;
 		case OPT_THEME: c->o.theme_dir = optarg; break;
-		case OPT_OUT: c->o.out_dir = optarg; break;
+		case OPT_OUT: c->o.out_dir = optarg; c->has_out = 1; break;
 		case OPT_CONFIG: c->o.config_path = optarg; c->o.is_config_explicit = 1; break;
 		case OPT_REV: c->o.rev = optarg; break;
 		case OPT_DRAFTS: c->o.include_drafts = 1; break;
@@ -114,15 +134,27 @@ parse_options(struct cli *c, int argc, char **argv)
 		case OPT_VERBOSE: c->is_verbose = 1; break;
 		case OPT_NO_REUSE: c->o.no_reuse = 1; break;
 		case OPT_JOBS:
-			if (parse_jobs(optarg, &c->o.jobs) != 0)
+			if (parse_number(optarg, 1, 256, &c->o.jobs) != 0)
 				return usage_error("--jobs needs a number from 1 to 256", optarg);
 			break;
+		case OPT_PORT:
+			if (parse_number(optarg, 0, 65535, &c->serve.port) != 0)
+				return usage_error("--port needs a number from 0 to 65535", optarg);
+			c->has_serve_option = 1;
+			break;
+		case OPT_BIND: c->serve.bind = optarg; c->has_serve_option = 1; break;
+		case OPT_POLL: c->serve.use_poll = 1; c->has_serve_option = 1; break;
 		default:
 			return usage_error("unknown or incomplete option", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument", argv[optind]);
+	if (c->has_serve_option && !c->is_serve)
+		return usage_error("--port, --bind and --poll are options of 'handbook serve'", NULL);
+	if (c->is_serve && (c->has_out || c->o.rev))
+		return usage_error("serve builds the working tree into a private directory; "
+		    "--out and --rev are for 'handbook build'", NULL);
 	return 0;
 }
 
@@ -148,6 +180,83 @@ print_summary(const struct cli *c, const struct hb_diag *d, const struct hb_stat
 		fprintf(stderr, "built %zu pages in %.2f s\n", st->n_pages, st->seconds);
 }
 
+/* A progress bar on stderr, drawn once a build has run for half a second, ten times a second. */
+struct progress_bar {
+	struct hb_progress p;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t finished;
+	int is_finished;
+};
+
+static void
+draw_progress(struct hb_progress *p)
+{
+	static const char fill[] = "##############################";
+	const int width = (int)sizeof(fill) - 1;
+	const char *stage = atomic_load(&p->stage);
+	size_t done = atomic_load(&p->done), total = atomic_load(&p->total);
+	int n = total ? (int)(done * (size_t)width / total) : 0;
+
+	if (total == 0)
+		fprintf(stderr, "\r\033[K%s", stage);
+	else
+		fprintf(stderr, "\r\033[K%-9s [%.*s%*s] %zu/%zu pages", stage, n, fill, width - n, "",
+		    done > total ? total : done, total);
+	fflush(stderr);
+}
+
+static void *
+run_progress(void *arg)
+{
+	struct progress_bar *bar = arg;
+	struct timespec until;
+	int ticks = 0, has_drawn = 0;
+
+	pthread_mutex_lock(&bar->lock);
+	while (!bar->is_finished) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&bar->finished, &bar->lock, &until);
+		if (!bar->is_finished && ++ticks >= 5 && atomic_load(&bar->p.stage) != NULL) {
+			draw_progress(&bar->p);
+			has_drawn = 1;
+		}
+	}
+	if (has_drawn)
+		fputs("\r\033[K", stderr);
+	pthread_mutex_unlock(&bar->lock);
+	return NULL;
+}
+
+/* Starts the bar when stderr is a terminal that can draw it; returns 1 when started. */
+static int
+start_progress(struct progress_bar *bar, const struct cli *c)
+{
+	const char *term = getenv("TERM");
+
+	if (c->is_quiet || !isatty(2) || (term != NULL && strcmp(term, "dumb") == 0))
+		return 0;
+	memset(bar, 0, sizeof(*bar));
+	pthread_mutex_init(&bar->lock, NULL);
+	pthread_cond_init(&bar->finished, NULL);
+	return pthread_create(&bar->thread, NULL, run_progress, bar) == 0;
+}
+
+static void
+stop_progress(struct progress_bar *bar)
+{
+	pthread_mutex_lock(&bar->lock);
+	bar->is_finished = 1;
+	pthread_cond_signal(&bar->finished);
+	pthread_mutex_unlock(&bar->lock);
+	pthread_join(bar->thread, NULL);
+}
+
 static int
 run_build(int argc, char **argv, int is_check, int is_editions)
 {
@@ -155,7 +264,8 @@ run_build(int argc, char **argv, int is_check, int is_editions)
 	struct hb_diag d;
 	struct hb_stats stats;
 	struct hb_err err = { "" };
-	int rc, use_color = isatty(2) && getenv("NO_COLOR") == NULL;
+	struct progress_bar bar;
+	int rc, has_bar, use_color = isatty(2) && getenv("NO_COLOR") == NULL;
 
 	memset(&c, 0, sizeof(c));
 	c.o.is_check = is_check;
@@ -164,8 +274,12 @@ run_build(int argc, char **argv, int is_check, int is_editions)
 	hb_diag_init(&d);
 	d.warnings_are_errors = c.is_strict;
 	hb_build_init();
+	if ((has_bar = start_progress(&bar, &c)) != 0)
+		c.o.progress = &bar.p;
 	rc = is_editions ? hb_build_editions(&c.o, &d, &stats, &err) :
 	    hb_build(&c.o, &d, &stats, &err);
+	if (has_bar)
+		stop_progress(&bar);
 	hb_diag_sort(&d);
 	hb_diag_print(&d, stderr, use_color);
 	if (rc < 0)
@@ -175,6 +289,25 @@ run_build(int argc, char **argv, int is_check, int is_editions)
 	hb_diag_free(&d);
 	hb_build_shutdown();
 	return rc < 0 ? 2 : rc;
+}
+
+static int
+run_serve(int argc, char **argv)
+{
+	struct cli c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.is_serve = 1;
+	if ((rc = parse_options(&c, argc, argv)) != 0)
+		return rc;
+	c.o.include_drafts = 1;
+	c.serve.is_quiet = c.is_quiet;
+	c.serve.use_color = isatty(2) && getenv("NO_COLOR") == NULL;
+	hb_build_init();
+	rc = hb_serve(&c.o, &c.serve);
+	hb_build_shutdown();
+	return rc;
 }
 
 /* handbook new TYPE "Title": prints the new file's path. */
@@ -221,5 +354,7 @@ main(int argc, char **argv)
 		return run_build(argc - 1, argv + 1, cmd[0] == 'c', 0);
 	if (strcmp(cmd, "editions") == 0)
 		return run_build(argc - 1, argv + 1, 0, 1);
+	if (strcmp(cmd, "serve") == 0)
+		return run_serve(argc - 1, argv + 1);
 	return usage_error("unknown command", cmd);
 }

@@ -34,6 +34,15 @@ hb_path_is_safe(const char *p)
 	}
 }
 
+int
+hb_path_is_scratch(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n == 0 || name[0] == '.' || name[0] == '#' || name[n - 1] == '~' ||
+	    strcmp(name, "4913") == 0 || (n > 4 && strcmp(name + n - 4, ".tmp") == 0);
+}
+
 char *
 hb_path_join(const char *a, const char *b)
 {

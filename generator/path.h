@@ -12,6 +12,9 @@
 
 /* Returns 1 when p is relative, non-empty, without "", "." or ".." components or backslashes. */
 int hb_path_is_safe(const char *p);
+/* 1 for names editors and tools leave beside files, which are never content: hidden (".x",
+ * vim's ".x.swp"), "#x#" autosaves, "x~" backups, "x.tmp", and vim's write probe "4913". */
+int hb_path_is_scratch(const char *name);
 char *hb_path_join(const char *a, const char *b);
 /* The directory part of p ("a/b/c.html" -> "a/b", "c.html" -> ""). */
 char *hb_path_dirname(const char *p);

@@ -137,7 +137,7 @@ walk_dir(struct walk *w, const char *rel)
 		return -1;
 	}
 	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] == '.')
+		if (hb_path_is_scratch(de->d_name))
 			continue;
 		names = hb_xgrow(names, &n_alloc, n + 1, sizeof(*names));
 		names[n++] = hb_xstrdup(de->d_name);
@@ -178,7 +178,7 @@ tree_cb(const char *root, const git_tree_entry *entry, void *payload)
 	git_blob *blob = NULL;
 	char *rel;
 
-	if (name[0] == '.')
+	if (hb_path_is_scratch(name))
 		return git_tree_entry_type(entry) == GIT_OBJECT_TREE ? 1 : 0;
 	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB ||
 	    git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK)

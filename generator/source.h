@@ -2,9 +2,9 @@
  * source: the input files of a build (content and theme), from the working tree or from a git
  * revision's tree, without a checkout.
  *
- * hb_source_read() lists every regular file under spec->dir (hidden files and folders, whose
- * names start with '.', are skipped), sorted by path, and copies its bytes. With spec->rev set,
- * the same directory is read from that revision of the repository that contains it (found from
+ * hb_source_read() lists every regular file under spec->dir (editors' scratch files, as
+ * hb_path_is_scratch says: hidden ones, backups, autosaves, are skipped), sorted by path, and
+ * copies its bytes. With spec->rev set, the same directory is read from that revision of the repository that contains it (found from
  * spec->dir upwards, as git does); the working tree, index and HEAD are never touched.
  *
  * Each file carries its path relative to spec->dir ('/'-separated, hb_path_is_safe), its bytes

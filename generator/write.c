@@ -181,18 +181,30 @@ same_as_previous(const struct hb_writer *w, const char *prev, const void *data, 
 	return same;
 }
 
-int
-hb_write_read(struct hb_writer *w, const char *path, struct hb_buf *out)
+static int
+read_under(const char *dir, const char *path, struct hb_buf *out)
 {
 	char *src;
 	int rc;
 
 	if (!hb_path_is_safe(path))
 		return -1;
-	src = hb_path_join(w->staging, path);
+	src = hb_path_join(dir, path);
 	rc = read_regular(src, out);
 	free(src);
 	return rc;
+}
+
+int
+hb_write_read(struct hb_writer *w, const char *path, struct hb_buf *out)
+{
+	return read_under(w->staging, path, out);
+}
+
+int
+hb_write_read_previous(struct hb_writer *w, const char *path, struct hb_buf *out)
+{
+	return w->has_previous ? read_under(w->out_dir, path, out) : -1;
 }
 
 static int

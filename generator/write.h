@@ -33,6 +33,9 @@ int hb_write_file(struct hb_writer *w, const char *path, const void *data, size_
     struct hb_err *err);
 /* Appends the bytes this build already wrote to path; returns 0, or -1 when there are none. */
 int hb_write_read(struct hb_writer *w, const char *path, struct hb_buf *out);
+/* Appends the bytes of path in the current site (the output directory, when it is handbook's);
+ * returns 0, or -1 when there are none. */
+int hb_write_read_previous(struct hb_writer *w, const char *path, struct hb_buf *out);
 int hb_write_commit(struct hb_writer *w, struct hb_err *err);
 void hb_write_abort(struct hb_writer *w);
 /* Test hook (fault injection): fail the Nth and every later hb_write_file call; 0 disables. */
