@@ -1129,6 +1129,14 @@ end_run(struct run *run, int rc, struct hb_err *err)
 	return rc;
 }
 
+void
+hb_stats_print_stages(const struct hb_stats *st, FILE *fp)
+{
+	fprintf(fp, "stages: read %.3f s, parse %.3f s, graph %.3f s, history %.3f s, "
+	    "render and write %.3f s\n", st->t_read, st->t_parse, st->t_graph, st->t_history,
+	    st->t_render);
+}
+
 int
 hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
     struct hb_err *err)

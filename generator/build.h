@@ -25,6 +25,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "diag.h"
 
@@ -63,6 +64,8 @@ struct hb_stats {
 	double t_read, t_parse, t_graph, t_history, t_render;
 };
 
+/* --verbose: "stages: read 0.010 s, parse ..." */
+void hb_stats_print_stages(const struct hb_stats *st, FILE *fp);
 /* Library set-up that must happen once, before threads (see above). */
 void hb_build_init(void);
 void hb_build_shutdown(void);

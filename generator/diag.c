@@ -196,3 +196,11 @@ hb_err_set(struct hb_err *err, const char *fmt, ...)
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 }
+
+void
+hb_diag_print_counts(const struct hb_diag *d, FILE *fp)
+{
+	if (d->n_errors || d->n_warnings)
+		fprintf(fp, "handbook: %zu error%s, %zu warning%s\n", d->n_errors,
+		    d->n_errors == 1 ? "" : "s", d->n_warnings, d->n_warnings == 1 ? "" : "s");
+}

@@ -66,6 +66,8 @@ void hb_diag_merge(struct hb_diag *into, struct hb_diag *from);
 void hb_diag_sort(struct hb_diag *d);
 /* Prints every entry, sorted. use_color adds ANSI colours (only on a terminal, never NO_COLOR). */
 void hb_diag_print(const struct hb_diag *d, FILE *fp, int use_color);
+/* "handbook: 2 errors, 1 warning", when there is any. */
+void hb_diag_print_counts(const struct hb_diag *d, FILE *fp);
 
 void hb_err_set(struct hb_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -276,6 +276,16 @@ read_repository(struct walk *w, const char *content_dir, const char *rev, struct
 		hb_diag(d, HB_WARNING, loc, "the repository has no commits yet: no history");
 		return 1;
 	}
+	if (git_object_type(obj) == GIT_OBJECT_TREE) {
+		/* A bare tree (`git write-tree`: the staged files, as the pre-commit hook checks
+		 * them) has no history of its own: its pages get HEAD's. */
+		git_object_free(obj);
+		obj = NULL;
+		if (git_revparse_single(&obj, w->repo, "HEAD") != 0) {
+			hb_diag(d, HB_WARNING, loc, "the repository has no commits yet: no history");
+			return 1;
+		}
+	}
 	rc = -1;
 	if (git_object_peel(&commit_obj, obj, GIT_OBJECT_COMMIT) == 0 &&
 	    walk_history(w, git_object_id(commit_obj), &is_cut, err) == 0) {

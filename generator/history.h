@@ -11,7 +11,8 @@
  * Outside git the history is unavailable: a warning, and the build goes on without dates. In a
  * shallow clone the walk stops where the object database does, with a warning: pages get the
  * history that exists (what the oldest available commit changed is unknown). An unknown
- * revision is an environment failure (-1, err set).
+ * revision is an environment failure (-1, err set). A revision that names a tree rather than a
+ * commit (`git write-tree`) gets HEAD's history.
  * Single-threaded (owns a git_repository while it runs); the result is read-only afterwards.
  */
 #ifndef HB_HISTORY_H

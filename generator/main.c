@@ -161,13 +161,9 @@ parse_options(struct cli *c, int argc, char **argv)
 static void
 print_summary(const struct cli *c, const struct hb_diag *d, const struct hb_stats *st, int rc)
 {
-	if (d->n_errors || d->n_warnings)
-		fprintf(stderr, "handbook: %zu error%s, %zu warning%s\n", d->n_errors,
-		    d->n_errors == 1 ? "" : "s", d->n_warnings, d->n_warnings == 1 ? "" : "s");
+	hb_diag_print_counts(d, stderr);
 	if (c->is_verbose)
-		fprintf(stderr, "stages: read %.3f s, parse %.3f s, graph %.3f s, history %.3f s, "
-		    "render and write %.3f s\n", st->t_read, st->t_parse, st->t_graph,
-		    st->t_history, st->t_render);
+		hb_stats_print_stages(st, stderr);
 	if (c->is_quiet || rc != 0)
 		return;
 	if (c->o.is_check)
@@ -303,6 +299,7 @@ run_serve(int argc, char **argv)
 		return rc;
 	c.o.include_drafts = 1;
 	c.serve.is_quiet = c.is_quiet;
+	c.serve.is_verbose = c.is_verbose;
 	c.serve.use_color = isatty(2) && getenv("NO_COLOR") == NULL;
 	hb_build_init();
 	rc = hb_serve(&c.o, &c.serve);

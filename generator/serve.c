@@ -25,20 +25,13 @@
 #define SCRIPT_URL "/__handbook/live.js"
 #define PING_SECONDS 10
 
-/* The tab's side: reload on a new build, keep the scroll position, show a failed build. */
+/* The tab's side: reload on a new build (browsers keep the scroll position over a reload),
+ * show a failed build. */
 static const char live_js[] =
     "(function () {\n"
     "  'use strict';\n"
     "  var me = document.currentScript;\n"
     "  var shown = me ? me.getAttribute('data-build') : '';\n"
-    "  var key = 'handbook-serve-scroll:' + location.pathname;\n"
-    "  var y = sessionStorage.getItem(key);\n"
-    "  if (y !== null) {\n"
-    "    sessionStorage.removeItem(key);\n"
-    "    var restore = function () { window.scrollTo(0, Number(y)); };\n"
-    "    if (document.readyState === 'complete') restore();\n"
-    "    else window.addEventListener('load', restore);\n"
-    "  }\n"
     "  var box = null;\n"
     "  function show(text) {\n"
     "    if (!box) {\n"
@@ -59,7 +52,6 @@ static const char live_js[] =
     "      if (box) { box.remove(); box = null; }\n"
     "      return;\n"
     "    }\n"
-    "    sessionStorage.setItem(key, String(window.scrollY));\n"
     "    location.reload();\n"
     "  });\n"
     "  events.addEventListener('failed', function (e) { show(e.data); });\n"
@@ -488,6 +480,7 @@ rebuild(struct server *srv, struct hb_session *session, const struct hb_serve_op
 	rc = hb_session_build(session, &d, &st, &err);
 	hb_diag_sort(&d);
 	hb_diag_print(&d, stderr, so->use_color);
+	hb_diag_print_counts(&d, stderr);
 	if (rc != 0) {
 		if (err.msg[0] != '\0' && strcmp(err.msg, "interrupted") != 0)
 			fprintf(stderr, "handbook: %s\n", err.msg);
@@ -496,6 +489,8 @@ rebuild(struct server *srv, struct hb_session *session, const struct hb_serve_op
 		fprintf(stderr, "built %zu pages (%zu reused) in %.2f s\n", st.n_pages, st.n_reused,
 		    st.seconds);
 	}
+	if (so->is_verbose)
+		hb_stats_print_stages(&st, stderr);
 	hb_diag_free(&d);
 	pthread_mutex_lock(&srv->lock);
 	free(srv->errors);

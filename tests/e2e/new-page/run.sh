@@ -16,6 +16,22 @@ cmp -s $f before.md || die "the existing page was changed"
 hb new person 'Minister Ölund' --content content --theme "$ROOT/themes/default"
 expect_status 0
 exists 'content/people/minister-ölund.md'
+# Every type: its section, the front matter filled in, a date placeholder, a draft.
+for pair in meeting:meetings initiative:initiatives programme:programmes person:people \
+	organisation:organisations country:countries concept:concepts source:sources \
+	glossary:glossary; do
+	type=${pair%%:*} section=${pair#*:}
+	hb new "$type" "A new $type" --content content --theme "$ROOT/themes/default"
+	expect_status 0
+	f="content/$section/a-new-$type.md"
+	[ "$(cat out)" = "$f" ] || die "$type: printed '$(cat out)', want $f"
+	contains "$f" 'title: "A new '"$type"'"'
+	contains "$f" "type: $type"
+	contains "$f" '# date: YYYY-MM-DD'
+	contains "$f" 'draft: true'
+	hb new "$type" "A new $type" --content content --theme "$ROOT/themes/default"
+	expect_status 2
+done
 hb new nonsense 'X' --content content --theme "$ROOT/themes/default"
 expect_status 2
 contains err "unknown type 'nonsense'"
