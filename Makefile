@@ -19,7 +19,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 ASAN_OBJS := $(SRCS:generator/%.c=build/asan/%.o)
 
-.PHONY: all deps site test check check-asan check-valgrind bench bench-history pdf clean
+.PHONY: all deps site test check check-asan check-valgrind bench bench-history bench-serve pdf \
+	clean
 .DEFAULT_GOAL := all
 
 all: handbook
@@ -83,6 +84,9 @@ bench: handbook
 
 bench-history: handbook
 	sh scripts/bench-history.sh
+
+bench-serve: handbook
+	python3 scripts/bench-serve.py
 
 pdf: site
 	sh scripts/pdf.sh site
