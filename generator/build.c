@@ -1118,6 +1118,10 @@ begin_run(struct run *run, const struct hb_options *o, struct hb_stats *stats,
 static int
 end_run(struct run *run, int rc, struct hb_err *err)
 {
+	if (rc == 0 && run->o->cancel != NULL && atomic_load(run->o->cancel) != 0) {
+		hb_err_set(err, "interrupted");
+		rc = -1;
+	}
 	if (rc == 0 && run->writer != NULL && hb_write_commit(run->writer, err) != 0)
 		rc = -1;	/* commit aborted and freed the writer */
 	else if (run->writer != NULL && rc != 0)

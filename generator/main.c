@@ -5,6 +5,7 @@
  */
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,6 +254,29 @@ stop_progress(struct progress_bar *bar)
 	pthread_join(bar->thread, NULL);
 }
 
+/* SIGINT and SIGTERM cancel a build: it stops, removes its staging directory and leaves the
+ * previous site as it was; the exit status is then 128 + the signal. */
+static atomic_int cancelled_by;
+
+static void
+on_signal(int sig)
+{
+	atomic_store(&cancelled_by, sig);
+}
+
+static void
+cancel_on_signals(struct hb_options *o)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	o->cancel = &cancelled_by;
+}
+
 static int
 run_build(int argc, char **argv, int is_check, int is_editions)
 {
@@ -272,6 +296,7 @@ run_build(int argc, char **argv, int is_check, int is_editions)
 	hb_build_init();
 	if ((has_bar = start_progress(&bar, &c)) != 0)
 		c.o.progress = &bar.p;
+	cancel_on_signals(&c.o);
 	rc = is_editions ? hb_build_editions(&c.o, &d, &stats, &err) :
 	    hb_build(&c.o, &d, &stats, &err);
 	if (has_bar)
@@ -284,6 +309,8 @@ run_build(int argc, char **argv, int is_check, int is_editions)
 		print_summary(&c, &d, &stats, rc);
 	hb_diag_free(&d);
 	hb_build_shutdown();
+	if (rc != 0 && atomic_load(&cancelled_by) != 0)
+		return 128 + atomic_load(&cancelled_by);
 	return rc < 0 ? 2 : rc;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "limits.h"
 #include "map.h"
 #include "xalloc.h"
 
@@ -509,10 +510,8 @@ hb_page_parse(struct hb_page *out, struct hb_arena *a, const struct hb_file *fil
 	out->src_path = hb_arena_printf(a, "%s/%s", src_prefix, file->path);
 	out->oid = hb_arena_strdup(a, file->oid);
 	loc = (struct hb_loc){ out->src_path, 1, 1 };
-	if (memchr(file->data, '\0', file->len) != NULL) {
-		hb_diag(d, HB_ERROR, loc, "file contains a NUL byte");
+	if (hb_limits_check_page(out->src_path, file->data, file->len, d) != 0)
 		return -1;
-	}
 	out->body_line = split_front_matter(file->data, file->len, &yaml, &yaml_len, &body);
 	if (out->body_line == 0) {
 		hb_diag(d, HB_ERROR, loc, "missing front matter: a page starts with a '---' line, "

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 struct hb_writer {
 	char *out_dir;
 	char *staging;
+	int lock_fd;		/* flock()ed for the writer's life: one build per output */
 	int has_previous;	/* out_dir exists and is handbook's */
 	atomic_long n_writes;
 	long fail_after;
@@ -98,28 +100,81 @@ check_out_dir(struct hb_writer *w, const char *const *protect, struct hb_err *er
 	return 0;
 }
 
+/* "<parent>/.<base>.<what>" beside out_dir. */
+static char *
+beside_out(const struct hb_writer *w, const char *what)
+{
+	char *parent = hb_path_dirname(w->out_dir);
+	const char *base = strrchr(w->out_dir, '/') ? strrchr(w->out_dir, '/') + 1 : w->out_dir;
+	struct hb_buf b = HB_BUF_INIT;
+
+	hb_buf_printf(&b, "%s%s.%s.%s", parent, parent[0] ? "/" : "", base, what);
+	free(parent);
+	return hb_buf_detach(&b, NULL);
+}
+
+/*
+ * Takes the output's lock (".<base>.lock" beside it), so that two builds of one output never
+ * interleave, then removes the staging directories that builds killed before they could clean
+ * up left behind (holding the lock, no live build owns one).
+ */
+static int
+lock_output(struct hb_writer *w, struct hb_err *err)
+{
+	char *lock = beside_out(w, "lock"), *parent = hb_path_dirname(w->out_dir);
+	char *prefix = beside_out(w, "staging-");
+	const char *prefix_name = strrchr(prefix, '/') ? strrchr(prefix, '/') + 1 : prefix;
+	struct hb_err ignored;
+	struct dirent *de;
+	DIR *dir;
+	int rc = -1;
+
+	if (parent[0] != '\0' && hb_path_mkdirs(parent, err) != 0)
+		goto out;
+	w->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (w->lock_fd < 0) {
+		hb_err_set(err, "cannot create the lock %s: %s", lock, strerror(errno));
+		goto out;
+	}
+	if (flock(w->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		hb_err_set(err, "another handbook build is writing %s (it holds %s)", w->out_dir,
+		    lock);
+		goto out;
+	}
+	if ((dir = opendir(parent[0] ? parent : ".")) != NULL) {
+		while ((de = readdir(dir)) != NULL) {
+			if (strncmp(de->d_name, prefix_name, strlen(prefix_name)) == 0 &&
+			    strlen(de->d_name) == strlen(prefix_name) + 6) {
+				char *stale = hb_path_join(parent[0] ? parent : ".", de->d_name);
+
+				(void)hb_path_rmtree(stale, &ignored);
+				free(stale);
+			}
+		}
+		closedir(dir);
+	}
+	rc = 0;
+out:
+	free(lock);
+	free(parent);
+	free(prefix);
+	return rc;
+}
+
 /* The staging directory: a fresh directory beside out_dir, so the final rename stays on one fs. */
 static int
 make_staging(struct hb_writer *w, struct hb_err *err)
 {
-	char *parent = hb_path_dirname(w->out_dir);
-	const char *base = strrchr(w->out_dir, '/') ? strrchr(w->out_dir, '/') + 1 : w->out_dir;
-	struct hb_buf tmpl = HB_BUF_INIT;
+	char *tmpl = beside_out(w, "staging-XXXXXX");
 
-	if (parent[0] != '\0' && hb_path_mkdirs(parent, err) != 0) {
-		free(parent);
-		return -1;
-	}
-	hb_buf_printf(&tmpl, "%s%s.%s.staging-XXXXXX", parent, parent[0] ? "/" : "", base);
-	free(parent);
-	if (mkdtemp(tmpl.buf) == NULL) {
+	if (mkdtemp(tmpl) == NULL) {
 		hb_err_set(err, "cannot create a staging directory beside %s: %s", w->out_dir,
 		    strerror(errno));
-		hb_buf_free(&tmpl);
+		free(tmpl);
 		return -1;
 	}
-	chmod(tmpl.buf, 0755);
-	w->staging = hb_buf_detach(&tmpl, NULL);
+	chmod(tmpl, 0755);
+	w->staging = tmpl;
 	return 0;
 }
 
@@ -139,11 +194,15 @@ hb_write_begin(struct hb_writer **out, const char *out_dir, const char *const *p
 		hb_err_set(err, "refusing to write the site into '%s'", out_dir);
 		goto fail;
 	}
-	if (check_out_dir(w, protect, err) != 0 || make_staging(w, err) != 0)
+	w->lock_fd = -1;
+	if (check_out_dir(w, protect, err) != 0 || lock_output(w, err) != 0 ||
+	    make_staging(w, err) != 0)
 		goto fail;
 	*out = w;
 	return 0;
 fail:
+	if (w->lock_fd >= 0)
+		close(w->lock_fd);
 	free(w->out_dir);
 	free(w);
 	return -1;
@@ -321,6 +380,7 @@ hb_write_commit(struct hb_writer *w, struct hb_err *err)
 		/* The staging name now holds the previous site. */
 		hb_path_rmtree(w->staging, err);
 	}
+	close(w->lock_fd);
 	free(w->staging);
 	free(w->out_dir);
 	free(w);
@@ -339,6 +399,7 @@ hb_write_abort(struct hb_writer *w)
 		return;
 	if (w->staging)
 		hb_path_rmtree(w->staging, &ignored);
+	close(w->lock_fd);
 	free(w->staging);
 	free(w->out_dir);
 	free(w);

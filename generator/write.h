@@ -13,6 +13,11 @@
  * marker file (handbook never deletes a directory it did not create). A file whose bytes equal
  * the previous site's is hard-linked from it rather than written, so unchanged files keep their
  * timestamps. hb_write_file() is thread-safe; begin, commit and abort are not.
+ *
+ * A writer holds an exclusive lock (flock on ".<name>.lock" beside the output directory) from
+ * begin to commit or abort: a second build of the same output fails at once with an environment
+ * error instead of interleaving. Holding it, begin removes the staging directories that killed
+ * builds left behind.
  */
 #ifndef HB_WRITE_H
 #define HB_WRITE_H
