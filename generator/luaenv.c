@@ -10,6 +10,7 @@
 #include "editions.h"
 #include "path.h"
 #include "template.h"
+#include "url.h"
 #include "xalloc.h"
 
 #define HOOK_STEP 1000
@@ -1510,12 +1511,33 @@ set_content(struct hb_luaenv *e, const struct hb_node *node, const char *html)
 	lua_pop(L, 2);
 }
 
+/*
+ * Every URL a template wrote passes url.h's filter. The edition slot is filtered on its own,
+ * back to front, so its offsets stay right.
+ */
+static void
+filter_urls(struct hb_luaenv *e, size_t out_start)
+{
+	size_t cut;
+
+	if (!e->has_slot) {
+		hb_url_filter_html(e->out, out_start, e->out->len);
+		return;
+	}
+	hb_url_filter_html(e->out, e->slot_end, e->out->len);
+	e->slot_end -= hb_url_filter_html(e->out, e->slot_start, e->slot_end);
+	cut = hb_url_filter_html(e->out, out_start, e->slot_start);
+	e->slot_start -= cut;
+	e->slot_end -= cut;
+}
+
 int
 hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *node,
     const char *content_html, const char *layout, struct hb_diag *d)
 {
 	lua_State *L = e->L;
 	int top = lua_gettop(L), status;
+	size_t out_start;
 
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_templates);
 	if (lua_getfield(L, -1, layout) != LUA_TFUNCTION) {
@@ -1529,6 +1551,7 @@ hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *
 	push_proxy(e, node);
 	e->ref_current = new_ref(L);
 	e->out = out;
+	out_start = out->len;
 	e->cur_path = node->page->out_path;
 	lua_pushcfunction(L, message_handler);
 	lua_pushcfunction(L, l_run_layout);
@@ -1563,6 +1586,8 @@ hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *
 	e->ref_current = LUA_REFNIL;
 	set_content(e, node, NULL);
 	lua_settop(L, top);
+	if (status == LUA_OK)
+		filter_urls(e, out_start);
 	e->out = NULL;
 	return status == LUA_OK ? 0 : -1;
 }
