@@ -87,6 +87,9 @@ struct worker {
 	struct hb_map groups;		/* memo key -> group, as this worker first saw it */
 };
 
+/* The writer of the build in progress, for the template watchdog's last act. */
+static struct hb_writer *_Atomic live_writer;
+
 typedef void *(*phase_fn)(void *);
 
 static int
@@ -872,6 +875,7 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	    hb_write_begin(&b->run->writer, b->o->out_dir, protect, err) != 0)
 		return -1;
 	b->writer = b->run->writer;
+	atomic_store(&live_writer, b->writer);
 	free(b->records);
 	b->records = hb_xcalloc(b->graph.n_nodes + 1, sizeof(*b->records));
 	free(b->texts);
@@ -1133,6 +1137,7 @@ end_run(struct run *run, int rc, struct hb_err *err)
 	else if (run->writer != NULL && rc != 0)
 		hb_write_abort(run->writer);
 	run->writer = NULL;
+	atomic_store(&live_writer, NULL);
 	drop_previous(run);
 	hb_map_free(&run->prev);
 	hb_map_free(&run->prev_groups);
@@ -1251,6 +1256,7 @@ hb_session_build(struct hb_session *s, struct hb_diag *d, struct hb_stats *stats
 		hb_write_abort(run->writer);
 	}
 	run->writer = NULL;
+	atomic_store(&live_writer, NULL);
 	stage_times(stats, &t0);
 	return rc;
 }
@@ -1266,9 +1272,22 @@ hb_session_free(struct hb_session *s)
 	free(s);
 }
 
+
+static void
+abandon_output(const char *where, double limit)
+{
+	struct hb_writer *w = atomic_load(&live_writer);
+
+	(void)where;
+	(void)limit;
+	if (w != NULL)
+		hb_write_abandon(w);
+}
+
 void
 hb_build_init(void)
 {
+	hb_luaenv_on_overdue(abandon_output);
 	hb_markdown_init();
 	hb_render_init();
 	git_libgit2_init();

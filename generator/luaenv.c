@@ -3,9 +3,15 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "editions.h"
 #include "path.h"
@@ -61,7 +67,22 @@ struct hb_luaenv {
 	int slot_depth;
 	int has_slot;
 	size_t slot_start, slot_end;
+
+	/* For the watchdog (hb_luaenv_render_age), read from another thread. */
+	atomic_llong render_start_ns;		/* 0: no render in progress */
+	_Atomic(const char *) at_source;	/* chunk name ("@theme/layouts/x.html") and */
+	atomic_int at_line;			/* line where the count hook last saw the render */
+	_Atomic(const char *) at_layout;
 };
+
+static long long
+now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
 
 /* Trusted setup code, run before the sandbox exists: read-only views with sorted pairs. */
 static const char prelude[] =
@@ -127,6 +148,10 @@ count_hook(lua_State *L, lua_Debug *ar)
 	struct hb_luaenv *e = env_of(L);
 
 	e->used += HOOK_STEP;
+	if (!e->tripped && lua_getinfo(L, "Sl", ar) && ar->source[0] == '@') {
+		atomic_store(&e->at_source, ar->source);
+		atomic_store(&e->at_line, ar->currentline);
+	}
 	if (e->tripped || e->used > e->budget) {
 		if (!e->tripped)
 			lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
@@ -814,6 +839,93 @@ compile_templates(struct hb_luaenv *e, const struct hb_source *theme, struct hb_
 	return errors ? -1 : 0;
 }
 
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t watch_once = PTHREAD_ONCE_INIT;
+static struct hb_luaenv **watched;
+static size_t n_watched, watched_alloc;
+static void (*overdue_handler)(const char *where, double limit);
+
+static double
+render_limit(void)
+{
+	const char *s = getenv("HANDBOOK_RENDER_TIMEOUT");
+	double v = s ? atof(s) : 0;
+
+	return v > 0 ? v : HB_LUA_RENDER_SECONDS;
+}
+
+static void *
+watch_renders(void *arg)
+{
+	const struct timespec tick = { 0, 100000000 };
+	double limit = render_limit();
+	char where[512];
+	size_t i;
+
+	(void)arg;
+	for (;;) {
+		nanosleep(&tick, NULL);
+		pthread_mutex_lock(&watch_lock);
+		for (i = 0; i < n_watched; i++) {
+			if (hb_luaenv_render_age(watched[i], where, sizeof(where)) <= limit)
+				continue;
+			fprintf(stderr, "%s: error: the template ran for more than %g s, in a "
+			    "library call that cannot be stopped (a costly string pattern?)\n",
+			    where, limit);
+			if (overdue_handler != NULL)
+				overdue_handler(where, limit);
+			_exit(1);
+		}
+		pthread_mutex_unlock(&watch_lock);
+	}
+	return NULL;
+}
+
+static void
+start_watchdog(void)
+{
+	pthread_t t;
+	sigset_t all, old;
+
+	/* The watchdog takes no signals: they belong to the threads that handle them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if (pthread_create(&t, NULL, watch_renders, NULL) == 0)
+		pthread_detach(t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void
+watch(struct hb_luaenv *e)
+{
+	pthread_once(&watch_once, start_watchdog);
+	pthread_mutex_lock(&watch_lock);
+	watched = hb_xgrow(watched, &watched_alloc, n_watched + 1, sizeof(*watched));
+	watched[n_watched++] = e;
+	pthread_mutex_unlock(&watch_lock);
+}
+
+static void
+unwatch(struct hb_luaenv *e)
+{
+	size_t i;
+
+	pthread_mutex_lock(&watch_lock);
+	for (i = 0; i < n_watched && watched[i] != e; i++)
+		;
+	if (i < n_watched)
+		watched[i] = watched[--n_watched];
+	pthread_mutex_unlock(&watch_lock);
+}
+
+void
+hb_luaenv_on_overdue(void (*handler)(const char *where, double limit))
+{
+	pthread_mutex_lock(&watch_lock);
+	overdue_handler = handler;
+	pthread_mutex_unlock(&watch_lock);
+}
+
 int
 hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct hb_diag *d)
 {
@@ -821,6 +933,7 @@ hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct
 	lua_State *L;
 
 	*out = e;
+	watch(e);
 	e->mem_limit = SIZE_MAX;
 	e->mem_quota = cfg->mem_quota ? cfg->mem_quota : HB_LUA_MEM_QUOTA;
 	e->budget = cfg->instruction_budget ? cfg->instruction_budget : HB_LUA_INSTRUCTION_BUDGET;
@@ -854,6 +967,7 @@ hb_luaenv_free(struct hb_luaenv *e)
 
 	if (e == NULL)
 		return;
+	unwatch(e);
 	if (e->L)
 		lua_close(e->L);
 	free(e->stamp);
@@ -1566,9 +1680,13 @@ hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *
 	e->slot_depth = 0;
 	e->has_slot = 0;
 	e->mem_limit = e->mem_used + e->mem_quota;
+	atomic_store(&e->at_source, NULL);
+	atomic_store(&e->at_layout, layout);
+	atomic_store(&e->render_start_ns, now_ns());
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
 	status = lua_pcall(L, 2, 0, top + 3);
 	lua_sethook(L, NULL, 0, 0);
+	atomic_store(&e->render_start_ns, 0);
 	e->mem_limit = SIZE_MAX;
 	if (status == LUA_ERRMEM) {
 		struct hb_buf where = HB_BUF_INIT;
@@ -1590,6 +1708,21 @@ hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *
 		filter_urls(e, out_start);
 	e->out = NULL;
 	return status == LUA_OK ? 0 : -1;
+}
+
+double
+hb_luaenv_render_age(struct hb_luaenv *e, char *where, size_t where_size)
+{
+	long long start = atomic_load(&e->render_start_ns);
+	const char *source = atomic_load(&e->at_source), *layout = atomic_load(&e->at_layout);
+
+	if (start == 0)
+		return 0;
+	if (source != NULL)
+		snprintf(where, where_size, "%s:%d", source + 1, atomic_load(&e->at_line));
+	else
+		snprintf(where, where_size, "%s/layouts/%s", e->theme_dir, layout ? layout : "");
+	return (double)(now_ns() - start) / 1e9;
 }
 
 void

@@ -406,6 +406,14 @@ hb_write_abort(struct hb_writer *w)
 }
 
 void
+hb_write_abandon(struct hb_writer *w)
+{
+	struct hb_err ignored;
+
+	(void)hb_path_rmtree(w->staging, &ignored);	/* what is left, the next build removes */
+}
+
+void
 hb_write_fail_after(struct hb_writer *w, long n)
 {
 	w->fail_after = n;

@@ -43,6 +43,9 @@ int hb_write_read(struct hb_writer *w, const char *path, struct hb_buf *out);
 int hb_write_read_previous(struct hb_writer *w, const char *path, struct hb_buf *out);
 int hb_write_commit(struct hb_writer *w, struct hb_err *err);
 void hb_write_abort(struct hb_writer *w);
+/* For a process about to exit from another thread (the template watchdog): removes the
+ * staging directory as far as it can while workers may still write into it. */
+void hb_write_abandon(struct hb_writer *w);
 /* Test hook (fault injection): fail the Nth and every later hb_write_file call; 0 disables. */
 void hb_write_fail_after(struct hb_writer *w, long n);
 
