@@ -1273,21 +1273,30 @@ hb_session_free(struct hb_session *s)
 }
 
 
+/* A process about to die (out of memory, a template stuck past the watchdog's limit) leaves
+ * no staging directory behind when it can. */
 static void
-abandon_output(const char *where, double limit)
+abandon_output(void)
 {
 	struct hb_writer *w = atomic_load(&live_writer);
 
-	(void)where;
-	(void)limit;
 	if (w != NULL)
 		hb_write_abandon(w);
+}
+
+static void
+abandon_output_overdue(const char *where, double limit)
+{
+	(void)where;
+	(void)limit;
+	abandon_output();
 }
 
 void
 hb_build_init(void)
 {
-	hb_luaenv_on_overdue(abandon_output);
+	hb_luaenv_on_overdue(abandon_output_overdue);
+	hb_xalloc_on_failure(abandon_output);
 	hb_markdown_init();
 	hb_render_init();
 	git_libgit2_init();

@@ -133,7 +133,7 @@ l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		e->mem_used -= old;
 		return NULL;
 	}
-	if (nsize > old && e->mem_used + (nsize - old) > e->mem_limit)
+	if ((nsize > old && e->mem_used + (nsize - old) > e->mem_limit) || hb_xalloc_should_fail())
 		return NULL;
 	if ((p = realloc(ptr, nsize)) == NULL)
 		return NULL;
@@ -678,6 +678,15 @@ new_ref(lua_State *L)
 	return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
+/* An error outside any protected call (setting a state up): only running out of memory can
+ * cause one there. */
+static int
+on_panic(lua_State *L)
+{
+	(void)L;
+	hb_xalloc_die();
+}
+
 /* Opens only the libraries the sandbox offers, one by one (never luaL_openlibs). */
 static void
 open_libraries(lua_State *L)
@@ -939,10 +948,9 @@ hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct
 	e->budget = cfg->instruction_budget ? cfg->instruction_budget : HB_LUA_INSTRUCTION_BUDGET;
 	e->theme_dir = cfg->theme_dir;
 	e->L = L = lua_newstate(l_alloc, e);
-	if (L == NULL) {
-		fputs("handbook: out of memory\n", stderr);
-		exit(2);
-	}
+	if (L == NULL)
+		hb_xalloc_die();
+	lua_atpanic(L, on_panic);
 	*(struct hb_luaenv **)lua_getextraspace(L) = e;
 	e->ref_current = LUA_REFNIL;
 	open_libraries(L);

@@ -34,8 +34,7 @@ next_event(struct yctx *c, yaml_event_t *ev)
 	if (yaml_parser_parse(p, ev))
 		return 0;
 	if (p->error == YAML_MEMORY_ERROR) {
-		fputs("handbook: out of memory\n", stderr);
-		exit(2);
+		hb_xalloc_die();
 	}
 	if (p->context != NULL) {
 		struct hb_loc started = mark_loc(c, p->context_mark);
@@ -229,8 +228,7 @@ hb_page_parse_yaml(struct hb_arena *a, const char *text, size_t len, const char 
 	struct hb_value *root;
 
 	if (!yaml_parser_initialize(&c.parser)) {
-		fputs("handbook: out of memory\n", stderr);
-		exit(2);
+		hb_xalloc_die();
 	}
 	yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);
 	root = parse_document(&c);

@@ -195,6 +195,8 @@ hb_write_begin(struct hb_writer **out, const char *out_dir, const char *const *p
 		goto fail;
 	}
 	w->lock_fd = -1;
+	if (getenv("HANDBOOK_FAIL_WRITE_AFTER") != NULL)
+		w->fail_after = atol(getenv("HANDBOOK_FAIL_WRITE_AFTER"));
 	if (check_out_dir(w, protect, err) != 0 || lock_output(w, err) != 0 ||
 	    make_staging(w, err) != 0)
 		goto fail;

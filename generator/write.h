@@ -46,7 +46,8 @@ void hb_write_abort(struct hb_writer *w);
 /* For a process about to exit from another thread (the template watchdog): removes the
  * staging directory as far as it can while workers may still write into it. */
 void hb_write_abandon(struct hb_writer *w);
-/* Test hook (fault injection): fail the Nth and every later hb_write_file call; 0 disables. */
+/* Test hook (fault injection): fail the Nth and every later hb_write_file call; 0 disables.
+ * HANDBOOK_FAIL_WRITE_AFTER=N in the environment sets it for every writer. */
 void hb_write_fail_after(struct hb_writer *w, long n);
 
 #endif

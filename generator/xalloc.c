@@ -1,43 +1,80 @@
 #include "xalloc.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+static void (*_Atomic on_failure)(void);
+static long fail_after;			/* from HANDBOOK_FAIL_ALLOC_AFTER; 0: never */
+static atomic_long n_allocs;
+static pthread_once_t fail_once = PTHREAD_ONCE_INIT;
 
 static void
-die_oom(void)
+read_fail_after(void)
 {
+	const char *s = getenv("HANDBOOK_FAIL_ALLOC_AFTER");
+
+	fail_after = s ? atol(s) : 0;
+}
+
+int
+hb_xalloc_should_fail(void)
+{
+	pthread_once(&fail_once, read_fail_after);
+	return fail_after > 0 && atomic_fetch_add(&n_allocs, 1) + 1 >= fail_after;
+}
+
+void
+hb_xalloc_on_failure(void (*handler)(void))
+{
+	atomic_store(&on_failure, handler);
+}
+
+void
+hb_xalloc_die(void)
+{
+	static atomic_int is_dying;
+	void (*handler)(void) = atomic_load(&on_failure);
+
+	if (atomic_exchange(&is_dying, 1))
+		_exit(2);	/* out of memory again, while cleaning up */
 	fputs("handbook: out of memory\n", stderr);
-	exit(2);
+	fail_after = 0;		/* an injected fault: let the clean-up allocate */
+	if (handler != NULL)
+		handler();
+	_exit(2);
 }
 
 void *
 hb_xmalloc(size_t len)
 {
-	void *p = malloc(len ? len : 1);
+	void *p = hb_xalloc_should_fail() ? NULL : malloc(len ? len : 1);
 
 	if (p == NULL)
-		die_oom();
+		hb_xalloc_die();
 	return p;
 }
 
 void *
 hb_xcalloc(size_t n, size_t len)
 {
-	void *p = calloc(n ? n : 1, len ? len : 1);
+	void *p = hb_xalloc_should_fail() ? NULL : calloc(n ? n : 1, len ? len : 1);
 
 	if (p == NULL)
-		die_oom();
+		hb_xalloc_die();
 	return p;
 }
 
 void *
 hb_xrealloc(void *p, size_t len)
 {
-	p = realloc(p, len ? len : 1);
+	p = hb_xalloc_should_fail() ? NULL : realloc(p, len ? len : 1);
 	if (p == NULL)
-		die_oom();
+		hb_xalloc_die();
 	return p;
 }
 
@@ -52,11 +89,11 @@ hb_xgrow(void *p, size_t *n_alloc, size_t need, size_t len)
 		n = 8;
 	while (n < need) {
 		if (n > SIZE_MAX / 2)
-			die_oom();
+			hb_xalloc_die();
 		n *= 2;
 	}
 	if (n > SIZE_MAX / len)
-		die_oom();
+		hb_xalloc_die();
 	*n_alloc = n;
 	return hb_xrealloc(p, n * len);
 }

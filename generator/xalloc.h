@@ -1,10 +1,15 @@
 /*
  * xalloc: allocation that cannot fail.
  *
- * Every function here either returns memory or prints "handbook: out of memory" and exits with
- * status 2 (as sblg does). This is the only exit() outside main.c: running out of memory is an
- * environment failure that no caller can repair, and checking every allocation would hide the
- * real control flow. Thread-safe.
+ * Every function here either returns memory or prints "handbook: out of memory", runs the
+ * handler set with hb_xalloc_on_failure() (the build removes its staging directory there) and
+ * ends the process with status 2 (_exit: other threads may still be running). Running out of
+ * memory is an environment failure that no caller can repair, and checking every allocation
+ * would hide the real control flow. Thread-safe.
+ *
+ * Fault injection, for tests: with HANDBOOK_FAIL_ALLOC_AFTER=N in the environment, the Nth
+ * allocation of the process (counting these functions' and the Lua states') fails, and every
+ * later one; hb_xalloc_should_fail() is that counter, for allocators outside this file.
  */
 #ifndef HB_XALLOC_H
 #define HB_XALLOC_H
@@ -18,5 +23,9 @@ void *hb_xrealloc(void *p, size_t len);
 void *hb_xgrow(void *p, size_t *n_alloc, size_t need, size_t len);
 char *hb_xstrdup(const char *s);
 char *hb_xstrndup(const char *s, size_t len);
+void hb_xalloc_on_failure(void (*handler)(void));
+/* What the functions here do when memory runs out; for libraries that report it (libyaml, Lua). */
+void hb_xalloc_die(void) __attribute__((noreturn));
+int hb_xalloc_should_fail(void);
 
 #endif
