@@ -105,6 +105,28 @@ config_strings(const char ***out, const struct hb_value *root, const char *key, 
 }
 
 int
+hb_config_is_base_url(const char *s)
+{
+	const char *p;
+
+	if (s[0] == '\0')
+		return 1;
+	if (strncmp(s, "https://", 8) == 0)
+		p = s + 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		p = s + 7;
+	else
+		return 0;
+	if (*p == '\0' || *p == '/')
+		return 0;
+	for (; *p; p++) {
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || strchr("\"'<>\\`", *p))
+			return 0;
+	}
+	return 1;
+}
+
+int
 hb_config_load(struct hb_config *out, const char *path, int is_optional, struct hb_arena *a,
     struct hb_diag *d, struct hb_err *err)
 {
@@ -143,6 +165,13 @@ hb_config_load(struct hb_config *out, const char *path, int is_optional, struct 
 	out->description = config_string(out->raw, "description", out->description, path, d);
 	out->language = config_string(out->raw, "language", out->language, path, d);
 	out->base_url = config_string(out->raw, "base_url", out->base_url, path, d);
+	if (!hb_config_is_base_url(out->base_url)) {
+		const struct hb_value *v = hb_value_get(out->raw, "base_url");
+		struct hb_loc loc = { path, v->line, v->col };
+
+		hb_diag(d, HB_ERROR, loc, "'base_url' must be an http:// or https:// URL");
+		out->base_url = "";
+	}
 	config_strings(&out->sections, out->raw, "sections", "section names", 0, path, a, d);
 	config_bool(&out->has_search, out->raw, "search", path, d);
 	config_bool(&out->has_print, out->raw, "print", path, d);

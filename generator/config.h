@@ -1,8 +1,8 @@
 /*
  * config: handbook.yaml -> struct hb_config.
  *
- * Keys: title, description, language, base_url (absolute URL used only where one is required:
- * sitemap, feed), sections (list: the order of sections), editions (a glob pattern or a list of
+ * Keys: title, description, language, base_url (absolute http(s) URL used only where one is
+ * required: sitemap, feed), sections (list: the order of sections), editions (a glob pattern or a list of
  * them: the tags that are published editions; default "edition-*" and "v*"), search and print
  * (booleans, default true: the theme's search page with its index, and print.html). A missing file
  * gives the defaults; unknown keys are kept in `raw` for templates; a wrong type is a located
@@ -27,6 +27,9 @@ struct hb_config {
 	const struct hb_value *raw;	/* the whole file, or NULL */
 };
 
+/* 1 when s can be the site's base URL: empty, or http:// or https:// and a host, without
+ * spaces, control characters, quotes or angle brackets. */
+int hb_config_is_base_url(const char *s);
 /* Loads path; a missing file is not an error when is_optional. Returns 0, or -1. */
 int hb_config_load(struct hb_config *out, const char *path, int is_optional, struct hb_arena *a,
     struct hb_diag *d, struct hb_err *err);

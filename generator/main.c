@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "config.h"
 #include "diag.h"
 #include "scaffold.h"
 #include "serve.h"
@@ -151,6 +152,8 @@ parse_options(struct cli *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument", argv[optind]);
+	if (c->o.base_url != NULL && !hb_config_is_base_url(c->o.base_url))
+		return usage_error("--base-url needs an http:// or https:// URL", c->o.base_url);
 	if (c->has_serve_option && !c->is_serve)
 		return usage_error("--port, --bind and --poll are options of 'handbook serve'", NULL);
 	if (c->is_serve && (c->has_out || c->o.rev))

@@ -5,6 +5,7 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -549,13 +550,21 @@ record_heading(struct mctx *c, cmark_node *node, struct hb_map *used)
 {
 	struct hb_heading *h;
 	struct hb_buf text = HB_BUF_INIT;
-	const char *anchor;
+	const char *anchor, *base, *counter;
 	int i;
 
 	collect_text(node, &text);
-	anchor = hb_markdown_anchor(c->a, text.buf);
-	for (i = 1; hb_map_get(used, anchor) != NULL; i++)
-		anchor = hb_arena_printf(c->a, "%s-%d", hb_markdown_anchor(c->a, text.buf), i);
+	base = anchor = hb_markdown_anchor(c->a, text.buf);
+	/* "x", "x-1", "x-2", ...: the next suffix to try for base is kept under "\1base", so
+	 * thousands of equal headings stay linear. */
+	counter = hb_arena_printf(c->a, "\1%s", base);
+	i = (int)(intptr_t)hb_map_get(used, counter);
+	if (hb_map_get(used, anchor) != NULL) {
+		do
+			anchor = hb_arena_printf(c->a, "%s-%d", base, ++i);
+		while (hb_map_get(used, anchor) != NULL);
+		hb_map_put(used, counter, (void *)(intptr_t)i);
+	}
 	hb_map_put(used, anchor, (void *)anchor);
 	h = c->headings.v = hb_xgrow(c->headings.v, &c->headings.n_alloc, c->headings.n + 1,
 	    sizeof(*h));

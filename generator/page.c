@@ -171,6 +171,11 @@ parse_node(struct yctx *c, yaml_event_t *ev, int depth)
 	}
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
+		if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length) != NULL) {
+			hb_diag(c->d, HB_ERROR, mark_loc(c, ev->start_mark),
+			    "a string holds a NUL character (\\0)");
+			return NULL;
+		}
 		v->kind = HB_VALUE_STRING;
 		v->str = hb_arena_strndup(c->a, (const char *)ev->data.scalar.value,
 		    ev->data.scalar.length);

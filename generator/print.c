@@ -130,8 +130,8 @@ put_url(struct hb_buf *out, const struct rewriter *rw, const char *u, size_t len
 	char *target, *decoded;
 	const char *id;
 
-	if (has_scheme(u, len)) {
-		hb_buf_put(out, u, len);
+	if (len == 0 || has_scheme(u, len)) {
+		hb_buf_put(out, u, len);	/* "" is what safe mode leaves of a dropped URL */
 		return;
 	}
 	if (path_len == 0) {

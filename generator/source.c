@@ -176,7 +176,7 @@ tree_cb(const char *root, const git_tree_entry *entry, void *payload)
 	struct tree_walk *tw = payload;
 	const char *name = git_tree_entry_name(entry);
 	git_blob *blob = NULL;
-	char *rel;
+	char *rel, *shown;
 
 	if (hb_path_is_scratch(name))
 		return git_tree_entry_type(entry) == GIT_OBJECT_TREE ? 1 : 0;
@@ -189,15 +189,12 @@ tree_cb(const char *root, const git_tree_entry *entry, void *payload)
 		return -1;
 	}
 	rel = hb_path_join(root, name);
+	shown = hb_path_join(tw->w->spec->dir, rel);	/* as the user named the folder */
 	if (!hb_path_is_safe(rel)) {
-		struct hb_loc loc = { rel, 0, 0 };
-
-		hb_diag(tw->w->d, HB_ERROR, loc, "file name not allowed");
+		hb_diag(tw->w->d, HB_ERROR, (struct hb_loc){ shown, 0, 0 }, "file name not allowed");
 	} else if (git_blob_rawsize(blob) > HB_SOURCE_MAX_FILE) {
-		struct hb_loc loc = { rel, 0, 0 };
-
-		hb_diag(tw->w->d, HB_ERROR, loc, "file is larger than %u bytes",
-		    HB_SOURCE_MAX_FILE);
+		hb_diag(tw->w->d, HB_ERROR, (struct hb_loc){ shown, 0, 0 },
+		    "file is larger than %u bytes", HB_SOURCE_MAX_FILE);
 	} else {
 		/* git_blob_rawcontent is borrowed from the blob: copy it now. */
 		size_t len = (size_t)git_blob_rawsize(blob);
@@ -205,6 +202,7 @@ tree_cb(const char *root, const git_tree_entry *entry, void *payload)
 		add_file(tw->w->src, rel, hb_xstrndup(git_blob_rawcontent(blob), len), len);
 	}
 	free(rel);
+	free(shown);
 	git_blob_free(blob);
 	return 0;
 }

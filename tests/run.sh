@@ -4,7 +4,7 @@
 #     sh tests/run.sh HANDBOOK UNIT_DIR [HANDBOOK UNIT_DIR ...]
 #
 # For each pair: every unit test binary in UNIT_DIR (cmocka, TAP output), every end-to-end case
-# in tests/e2e/*/run.sh and tests/git/*/run.sh (git repositories made by the test), every error case in tests/errors/*/ and the content invariants of the
+# in tests/e2e/*/run.sh and tests/git/*/run.sh (git repositories made by the test), every error case in tests/errors/*/, the hostile-input cases in tests/hostile/ and the content invariants of the
 # real handbook (tests/content/run.sh). HB_WRAP (e.g. "valgrind -q") prefixes each handbook run.
 # Once, for the first pair only, the real-browser tests (tests/browser/run.sh: Chromium opens the
 # built handbook from file://), with that handbook unwrapped; HB_BROWSER=0 skips them.
@@ -75,6 +75,19 @@ run_error_case() {
 	rm -rf "$work"
 }
 
+# The hostile-input suite (tests/hostile/run.py): each case counts; failures are shown.
+run_hostile() {
+	log=$(mktemp /tmp/hb-hostile-log-XXXXXX)
+	python3 "$ROOT/tests/hostile/run.py" "$HB" >"$log" 2>&1
+	ok=$(grep -c '^ok ' "$log")
+	PASS=$((PASS + ok))
+	if grep -q '^FAIL ' "$log" || [ "$ok" -eq 0 ]; then
+		grep -v '^ok ' "$log" >&2
+		fail "hostile: $(grep -c '^FAIL ' "$log") case(s) [$HB_NAME]"
+	fi
+	rm -f "$log"
+}
+
 # The browser tests: each node test counts; their output is shown only when they fail.
 run_browser() {
 	log=$(mktemp /tmp/hb-browser-log-XXXXXX)
@@ -112,6 +125,7 @@ while [ $# -ge 2 ]; do
 	for c in "$ROOT"/tests/errors/*/; do
 		[ -f "$c/status" ] && run_error_case "${c%/}"
 	done
+	run_hostile
 	if [ -f "$ROOT/tests/content/run.sh" ]; then
 		if (cd "$ROOT" && HB="$HB" sh tests/content/run.sh) >&2; then pass; else fail "content [$HB_NAME]"; fi
 	fi
