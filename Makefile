@@ -20,7 +20,7 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 ASAN_OBJS := $(SRCS:generator/%.c=build/asan/%.o)
 
 .PHONY: all deps site test check check-asan check-valgrind bench bench-history bench-serve pdf \
-	clean
+	fuzz fuzz-deps clean
 .DEFAULT_GOAL := all
 
 all: handbook
@@ -60,6 +60,41 @@ build/asan-unit/%: tests/unit/%.c build/asan/libhandbook.a | deps
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 ASAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/asan-unit/%)
 
+# Fuzz targets (tests/fuzz/fuzz_<name>.c). `make test` replays their committed corpus under the
+# sanitizers (tests/fuzz/replay.c); `make fuzz` runs libFuzzer on each for FUZZ_SECONDS.
+FUZZ_TARGETS := front_matter markdown template search
+REPLAY_BINS := $(FUZZ_TARGETS:%=build/asan-fuzz/replay-%)
+FUZZ_BINS := $(FUZZ_TARGETS:%=build/fuzz/fuzz-%)
+FUZZ_OBJS := $(SRCS:generator/%.c=build/fuzz/obj/%.o)
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer $(HB_CFLAGS)
+
+build/asan-fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/asan/libhandbook.a | deps
+	@mkdir -p $(@D)
+	$(CC) -O1 -g $(SAN) $(HB_CFLAGS) -Igenerator -Itests/fuzz -o $@ $< tests/fuzz/replay.c \
+		build/asan/libhandbook.a $(PKG_LIBS)
+
+build/fuzz/obj/%.o: generator/%.c | fuzz-deps
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -Igenerator -Itests/fuzz -o $@ $< $(FUZZ_OBJS) \
+		$(PKG_LIBS)
+
+fuzz-deps:
+	@sh scripts/fuzz-deps.sh
+
+fuzz: $(FUZZ_BINS)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus-$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		build/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+			-rss_limit_mb=4096 -print_final_stats=1 build/fuzz/corpus-$$t \
+			tests/fuzz/corpus/$$t || exit 1; \
+	done
+
 site: handbook
 	./handbook build
 
@@ -67,17 +102,17 @@ site: handbook
 # again under AddressSanitizer and UndefinedBehaviorSanitizer.
 test:
 	$(MAKE) WERROR=-Werror handbook $(UNIT_BINS)
-	$(MAKE) WERROR=-Werror build/asan/handbook $(ASAN_UNIT_BINS)
+	$(MAKE) WERROR=-Werror build/asan/handbook $(ASAN_UNIT_BINS) $(REPLAY_BINS)
 	sh tests/run.sh ./handbook build/unit build/asan/handbook build/asan-unit
 
 check: test
 
 check-asan:
-	$(MAKE) build/asan/handbook $(ASAN_UNIT_BINS)
+	$(MAKE) build/asan/handbook $(ASAN_UNIT_BINS) $(REPLAY_BINS)
 	sh tests/run.sh build/asan/handbook build/asan-unit
 
 check-valgrind: handbook $(UNIT_BINS)
-	HB_WRAP="valgrind -q --error-exitcode=99 --leak-check=full" sh tests/run.sh ./handbook build/unit
+	HB_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" sh tests/run.sh ./handbook build/unit
 
 bench: handbook
 	sh scripts/bench.sh

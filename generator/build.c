@@ -16,7 +16,7 @@
 #include "feed.h"
 #include "graph.h"
 #include "history.h"
-#include "limits.h"
+#include "caps.h"
 #include "luaenv.h"
 #include "map.h"
 #include "markdown.h"
@@ -646,9 +646,9 @@ read_sources(struct build *b, struct hb_diag *d, struct hb_err *err)
 		if (is_markdown(b->content.files[i].path))
 			b->md[b->n_md++] = &b->content.files[i];
 	}
-	if (b->n_md > HB_LIMIT_PAGES) {
+	if (b->n_md > HB_CAP_PAGES) {
 		hb_diag(d, HB_ERROR, (struct hb_loc){ b->o->content_dir, 0, 0 },
-		    "%zu Markdown files; the limit is %u pages", b->n_md, HB_LIMIT_PAGES);
+		    "%zu Markdown files; the limit is %u pages", b->n_md, HB_CAP_PAGES);
 		return -1;
 	}
 	b->nodes = hb_xcalloc(b->n_md + 1, sizeof(*b->nodes));

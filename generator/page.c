@@ -6,7 +6,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "limits.h"
+#include "caps.h"
 #include "map.h"
 #include "xalloc.h"
 
@@ -513,7 +513,7 @@ hb_page_parse(struct hb_page *out, struct hb_arena *a, const struct hb_file *fil
 	out->src_path = hb_arena_printf(a, "%s/%s", src_prefix, file->path);
 	out->oid = hb_arena_strdup(a, file->oid);
 	loc = (struct hb_loc){ out->src_path, 1, 1 };
-	if (hb_limits_check_page(out->src_path, file->data, file->len, d) != 0)
+	if (hb_caps_check_page(out->src_path, file->data, file->len, d) != 0)
 		return -1;
 	out->body_line = split_front_matter(file->data, file->len, &yaml, &yaml_len, &body);
 	if (out->body_line == 0) {

@@ -26,11 +26,13 @@ fail() {
 
 run_unit() {
 	bin=$1
-	out=$(CMOCKA_MESSAGE_OUTPUT=tap "$bin" 2>&1)
+	# shellcheck disable=SC2086
+	out=$(CMOCKA_MESSAGE_OUTPUT=tap ${HB_WRAP:-} "$bin" 2>&1)
+	rc=$?
 	ok=$(printf '%s\n' "$out" | grep -c '^ok ')
 	bad=$(printf '%s\n' "$out" | grep -c '^not ok ')
 	PASS=$((PASS + ok))
-	if [ "$bad" -gt 0 ] || [ "$ok" -eq 0 ]; then
+	if [ "$bad" -gt 0 ] || [ "$ok" -eq 0 ] || [ "$rc" -ne 0 ]; then
 		printf '%s\n' "$out" | grep -v '^ok ' >&2
 		fail "unit: $(basename "$bin") ($bad failed)"
 	fi
@@ -88,6 +90,20 @@ run_hostile() {
 	rm -f "$log"
 }
 
+# The fuzz targets' committed corpus, replayed under the sanitizers (make fuzz adds to it).
+run_fuzz_replay() {
+	for bin in "$ROOT"/build/asan-fuzz/replay-*; do
+		[ -x "$bin" ] || continue
+		t=${bin##*/replay-}
+		if out=$("$bin" "$ROOT/tests/fuzz/corpus/$t" 2>&1); then
+			pass
+		else
+			printf '%s\n' "$out" | tail -30 >&2
+			fail "fuzz corpus: $t [$HB_NAME]"
+		fi
+	done
+}
+
 # The browser tests: each node test counts; their output is shown only when they fail.
 run_browser() {
 	log=$(mktemp /tmp/hb-browser-log-XXXXXX)
@@ -126,6 +142,7 @@ while [ $# -ge 2 ]; do
 		[ -f "$c/status" ] && run_error_case "${c%/}"
 	done
 	run_hostile
+	case $HB_NAME in *asan*) run_fuzz_replay ;; esac
 	if [ -f "$ROOT/tests/content/run.sh" ]; then
 		if (cd "$ROOT" && HB="$HB" sh tests/content/run.sh) >&2; then pass; else fail "content [$HB_NAME]"; fi
 	fi

@@ -422,7 +422,7 @@ test_page__nul_byte_is_an_error(void **state)
 
 	assert_int_equal(parse_as(f, "a.md", "---\ntitle: T\n---\na\0b\n", 19), -1);
 	assert_int_equal(f->d.n_errors, 1);
-	ut_assert_error_at(&f->d, "NUL", "content/a.md", 1, 1);
+	ut_assert_error_at(&f->d, "NUL", "content/a.md", 4, 2);
 }
 
 static void

@@ -1,4 +1,4 @@
-#include "limits.h"
+#include "caps.h"
 
 #include <string.h>
 
@@ -55,7 +55,7 @@ list_marker(const char *p, const char *end)
 
 /* How deep the containers a line opens are nested: its block-quote and list markers, and its
  * indentation (two columns a level). Returns the column (from 0) where the depth passes
- * HB_LIMIT_NESTING, or -1. */
+ * HB_CAP_NESTING, or -1. */
 static long
 nesting_overflow(const char *line, const char *end)
 {
@@ -77,7 +77,7 @@ nesting_overflow(const char *line, const char *end)
 			return -1;
 		seen_marker = 1;
 		depth++;
-		if (depth + indent / 2 > HB_LIMIT_NESTING)
+		if (depth + indent / 2 > HB_CAP_NESTING)
 			return p - line - 1;
 	}
 }
@@ -94,16 +94,16 @@ column_of(const char *line, const char *at)
 }
 
 int
-hb_limits_check_page(const char *path, const char *text, size_t len, struct hb_diag *d)
+hb_caps_check_page(const char *path, const char *text, size_t len, struct hb_diag *d)
 {
 	const char *line = text, *end = text + len;
 	size_t brackets = 0;
 	int line_no = 1, has_long_line = 0, is_nested = 0, bad_utf8 = 0, has_nul = 0, failed = 0;
 
-	if (len > HB_LIMIT_PAGE_BYTES) {
+	if (len > HB_CAP_PAGE_BYTES) {
 		hb_diag(d, HB_ERROR, (struct hb_loc){ path, 1, 1 },
 		    "page is %zu bytes; the limit for a Markdown file is %u", len,
-		    HB_LIMIT_PAGE_BYTES);
+		    HB_CAP_PAGE_BYTES);
 		return -1;
 	}
 	while (line < end) {
@@ -111,16 +111,16 @@ hb_limits_check_page(const char *path, const char *text, size_t len, struct hb_d
 		const char *stop = nl ? nl : end;
 		long over;
 
-		if (!has_long_line && (size_t)(stop - line) > HB_LIMIT_LINE_BYTES) {
+		if (!has_long_line && (size_t)(stop - line) > HB_CAP_LINE_BYTES) {
 			hb_diag(d, HB_ERROR, (struct hb_loc){ path, line_no, 1 },
 			    "line is %zu bytes long; the limit is %u", (size_t)(stop - line),
-			    HB_LIMIT_LINE_BYTES);
+			    HB_CAP_LINE_BYTES);
 			has_long_line = failed = 1;
 		}
 		if (!is_nested && (over = nesting_overflow(line, stop)) >= 0) {
 			hb_diag(d, HB_ERROR, (struct hb_loc){ path, line_no,
 			    column_of(line, line + over) },
-			    "lists and block quotes are nested more than %d deep", HB_LIMIT_NESTING);
+			    "lists and block quotes are nested more than %d deep", HB_CAP_NESTING);
 			is_nested = failed = 1;
 		}
 		for (p = line; p < stop; ) {
@@ -139,10 +139,10 @@ hb_limits_check_page(const char *path, const char *text, size_t len, struct hb_d
 				    column_of(line, p) }, "file contains a NUL byte");
 				has_nul = failed = 1;
 			}
-			if (*p == '[' && ++brackets == HB_LIMIT_BRACKETS + 1) {
+			if (*p == '[' && ++brackets == HB_CAP_BRACKETS + 1) {
 				hb_diag(d, HB_ERROR, (struct hb_loc){ path, line_no,
 				    column_of(line, p) }, "more than %u '[' in one page (links, "
-				    "wiki links, images); split the page", HB_LIMIT_BRACKETS);
+				    "wiki links, images); split the page", HB_CAP_BRACKETS);
 				failed = 1;
 			}
 			p += n;
