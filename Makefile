@@ -112,7 +112,8 @@ check-asan:
 	sh tests/run.sh build/asan/handbook build/asan-unit
 
 check-valgrind: handbook $(UNIT_BINS)
-	HB_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" sh tests/run.sh ./handbook build/unit
+	HB_BROWSER=0 HB_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite" sh tests/run.sh ./handbook build/unit
 
 bench: handbook
 	sh scripts/bench.sh
