@@ -66,6 +66,7 @@ struct server {
 	char build_id[48];		/* the last good build: "<pid>.<n>"; "" before the first */
 	char *errors;			/* the last build's diagnostics when it failed, else NULL */
 	int is_stopping;
+	char *last_diagnostics;		/* the build before's, as text (main thread only) */
 };
 
 /* One open event stream. */
@@ -449,9 +450,9 @@ start_daemon(struct server *srv, const struct hb_serve_options *so, int *port)
 	return daemon;
 }
 
-/* The diagnostics of a failed build, as the terminal shows them without colour. */
+/* Diagnostics as the terminal shows them without colour, and err's message when rc < 0. */
 static char *
-describe_failure(const struct hb_diag *d, int rc, const struct hb_err *err)
+diagnostics_text(const struct hb_diag *d, int rc, const struct hb_err *err)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -466,6 +467,22 @@ describe_failure(const struct hb_diag *d, int rc, const struct hb_err *err)
 	return text;
 }
 
+/* Prints the build's diagnostics; the same warnings as the build before only as a count, so an
+ * editor sees what changed. */
+static void
+print_diagnostics(struct server *srv, const struct hb_diag *d, const char *text,
+    const struct hb_serve_options *so)
+{
+	if (d->n_errors == 0 && d->n_warnings > 0 && srv->last_diagnostics != NULL &&
+	    strcmp(text, srv->last_diagnostics) == 0) {
+		fprintf(stderr, "handbook: the same %zu warning%s as the build before\n",
+		    d->n_warnings, d->n_warnings == 1 ? "" : "s");
+		return;
+	}
+	hb_diag_print(d, stderr, so->use_color);
+	hb_diag_print_counts(d, stderr);
+}
+
 static void
 rebuild(struct server *srv, struct hb_session *session, const struct hb_serve_options *so,
     unsigned long *n_builds)
@@ -473,18 +490,20 @@ rebuild(struct server *srv, struct hb_session *session, const struct hb_serve_op
 	struct hb_diag d;
 	struct hb_stats st;
 	struct hb_err err = { "" };
-	char *failure = NULL;
+	char *failure = NULL, *text;
 	int rc;
 
 	hb_diag_init(&d);
 	rc = hb_session_build(session, &d, &st, &err);
 	hb_diag_sort(&d);
-	hb_diag_print(&d, stderr, so->use_color);
-	hb_diag_print_counts(&d, stderr);
+	text = diagnostics_text(&d, 0, &err);
+	print_diagnostics(srv, &d, text, so);
+	free(srv->last_diagnostics);
+	srv->last_diagnostics = text;
 	if (rc != 0) {
 		if (err.msg[0] != '\0' && strcmp(err.msg, "interrupted") != 0)
 			fprintf(stderr, "handbook: %s\n", err.msg);
-		failure = describe_failure(&d, rc, &err);
+		failure = diagnostics_text(&d, rc, &err);
 	} else if (!so->is_quiet) {
 		fprintf(stderr, "built %zu pages (%zu reused) in %.2f s\n", st.n_pages, st.n_reused,
 		    st.seconds);
@@ -591,6 +610,7 @@ hb_serve(const struct hb_options *o, const struct hb_serve_options *so)
 		fprintf(stderr, "handbook: %s\n", err.msg);
 	free(srv.site);
 	free(srv.errors);
+	free(srv.last_diagnostics);
 	close(sg.wake_fd);
 	return rc;
 }

@@ -204,6 +204,11 @@ check(name == "built" and build_id != first_id, "an edit makes a new build event
 check(t1 - t0 < 1.0 * SLOW, "the reload event comes within a second (%.3f s)" % (t1 - t0))
 status, _, body = srv.get("/meetings/second.html")
 check(b"with a new sentence" in body, "the page shows the edit once the event came")
+deadline = time.monotonic() + 2 * SLOW
+while time.monotonic() < deadline and not any("the same" in l for l in srv.err):
+    time.sleep(0.05)
+check(any(re.match(r"handbook: the same \d+ warnings? as the build before", l) for l in srv.err),
+      "unchanged warnings are not printed again: %r" % srv.err[-5:])
 check(('data-build="%s"' % build_id).encode() in body, "the page served after the event is the new build")
 
 # A broken link: the tab hears the error; the last good site stays.
