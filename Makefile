@@ -113,7 +113,8 @@ check-asan:
 
 check-valgrind: handbook $(UNIT_BINS)
 	HB_BROWSER=0 HB_WRAP="valgrind -q --error-exitcode=99 --leak-check=full \
-		--errors-for-leak-kinds=definite" sh tests/run.sh ./handbook build/unit
+		--errors-for-leak-kinds=definite --show-leak-kinds=definite" sh tests/run.sh ./handbook \
+		build/unit
 
 bench: handbook
 	sh scripts/bench.sh

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "caps.h"
 #include "changes.h"
 #include "cite.h"
 #include "config.h"
@@ -16,7 +17,6 @@
 #include "feed.h"
 #include "graph.h"
 #include "history.h"
-#include "caps.h"
 #include "luaenv.h"
 #include "map.h"
 #include "markdown.h"
@@ -157,7 +157,6 @@ parse_pages(void *arg)
 		struct hb_page *page = hb_arena_alloc(&w->arena, sizeof(*page));
 
 		progress_step(b);
-
 		if (hb_page_parse(page, &w->arena, b->md[i], b->o->content_dir, &w->diag) != 0)
 			continue;
 		if (page->is_draft && !b->o->include_drafts)
