@@ -66,6 +66,7 @@ struct server {
 	char build_id[48];		/* the last good build: "<pid>.<n>"; "" before the first */
 	char *errors;			/* the last build's diagnostics when it failed, else NULL */
 	int is_stopping;
+	int is_local;			/* bound to a loopback address: answer only local names */
 	char *last_diagnostics;		/* the build before's, as text (main thread only) */
 };
 
@@ -358,6 +359,31 @@ send_file(struct MHD_Connection *c, struct server *srv, const char *url)
 	return ret;
 }
 
+/*
+ * Whether the Host header names this machine: localhost (or a subdomain of it), 127.x.x.x or
+ * [::1], with any port. A page elsewhere that makes a browser send requests to a name it
+ * resolves to 127.0.0.1 (DNS rebinding) gets a 403 instead of the site.
+ */
+static int
+is_local_host(const char *host)
+{
+	size_t n;
+	const char *colon;
+
+	if (host == NULL)
+		return 0;
+	if (strncmp(host, "[::1]", 5) == 0)
+		return host[5] == '\0' || host[5] == ':';
+	colon = strrchr(host, ':');
+	n = colon ? (size_t)(colon - host) : strlen(host);
+	if ((n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
+	    (n > 10 && strncasecmp(host + n - 10, ".localhost", 10) == 0))
+		return 1;
+	if (n < 7 || strncmp(host, "127.", 4) != 0)
+		return 0;
+	return strspn(host, "0123456789.") >= n;
+}
+
 static enum MHD_Result
 handle_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
@@ -381,6 +407,13 @@ handle_request(void *cls, struct MHD_Connection *c, const char *url, const char 
 		if (r != NULL)
 			MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 		return queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, r, NULL);
+	}
+	if (srv->is_local && !is_local_host(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_HOST))) {
+		static const char refused[] = "handbook serve answers only to localhost\n";
+
+		return send_text(c, MHD_HTTP_FORBIDDEN, "text/plain; charset=utf-8", refused,
+		    sizeof(refused) - 1);
 	}
 	if (url[0] != '/')
 		return send_not_found(c, srv);
@@ -585,6 +618,7 @@ hb_serve(const struct hb_options *o, const struct hb_serve_options *so)
 	pthread_create(&signal_thread, NULL, wait_for_signals, &sg);
 	pthread_detach(signal_thread);
 	srv.site = hb_path_join(tmp, "site");
+	srv.is_local = strncmp(so->bind, "127.", 4) == 0 || strcmp(so->bind, "::1") == 0;
 	bo.out_dir = srv.site;
 	bo.cancel = &cancel;
 	session = hb_session_new(&bo);

@@ -16,7 +16,9 @@
  * Only files of the built site are served: a path with an empty, "." or ".." component, a
  * symlink or anything but a regular file is not found, and there are no directory listings (a
  * directory redirects to its slash form, which serves its index.html). Missing files get the
- * site's 404.html with status 404. GET and HEAD only; responses are never cached.
+ * site's 404.html with status 404. GET and HEAD only; responses are never cached. Bound to a
+ * loopback address (the default), it answers only requests whose Host names this machine
+ * (localhost, 127.x.x.x, [::1]): a 403 otherwise, against DNS rebinding.
  *
  * SIGINT and SIGTERM stop it: the build in progress is cancelled, event streams end, and the
  * temporary directory is removed, within a second. A second signal exits at once.

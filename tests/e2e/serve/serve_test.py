@@ -186,6 +186,21 @@ for attempt in ["GET /../secret.txt HTTP/1.1", "GET /../../../../etc/passwd HTTP
     check(status != 200 and b"TOP-SECRET" not in body and b"root:" not in body
           and b"title:" not in body, "traversal refused: " + attempt)
 
+# DNS rebinding: a request naming another host gets nothing of the site.
+def with_host(host):
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=10 * SLOW)
+    s.sendall(f"GET /index.html HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+    data = b""
+    while chunk := s.recv(65536):
+        data += chunk
+    s.close()
+    return int(data.split()[1]), data
+for host in ["evil.example", "evil.example:%d" % srv.port, "127.0.0.1.evil.example", "localhost.evil.example"]:
+    status, data = with_host(host)
+    check(status == 403 and b"<html" not in data, "Host %s is refused" % host)
+for host in ["localhost:%d" % srv.port, "127.0.0.1", "LOCALHOST", "docs.localhost:%d" % srv.port]:
+    check(with_host(host)[0] == 200, "Host %s is served" % host)
+
 # --- live reload ----------------------------------------------------------------------------------
 ev = Events(srv.port)
 check(ev.content_type == "text/event-stream", "events are an event stream")
