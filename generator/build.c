@@ -1283,18 +1283,10 @@ abandon_output(void)
 		hb_write_abandon(w);
 }
 
-static void
-abandon_output_overdue(const char *where, double limit)
-{
-	(void)where;
-	(void)limit;
-	abandon_output();
-}
-
 void
 hb_build_init(void)
 {
-	hb_luaenv_on_overdue(abandon_output_overdue);
+	hb_luaenv_on_overdue(abandon_output);
 	hb_xalloc_on_failure(abandon_output);
 	hb_markdown_init();
 	hb_render_init();

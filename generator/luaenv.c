@@ -68,7 +68,7 @@ struct hb_luaenv {
 	int has_slot;
 	size_t slot_start, slot_end;
 
-	/* For the watchdog (hb_luaenv_render_age), read from another thread. */
+	/* For the watchdog (render_age), read from another thread. */
 	atomic_llong render_start_ns;		/* 0: no render in progress */
 	_Atomic(const char *) at_source;	/* chunk name ("@theme/layouts/x.html") and */
 	atomic_int at_line;			/* line where the count hook last saw the render */
@@ -852,7 +852,7 @@ static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t watch_once = PTHREAD_ONCE_INIT;
 static struct hb_luaenv **watched;
 static size_t n_watched, watched_alloc;
-static void (*overdue_handler)(const char *where, double limit);
+static void (*overdue_handler)(void);
 
 static double
 render_limit(void)
@@ -861,6 +861,22 @@ render_limit(void)
 	double v = s ? atof(s) : 0;
 
 	return v > 0 ? v : HB_LUA_RENDER_SECONDS;
+}
+
+/* How long the render in progress has run (0: none), and where the count hook last saw it. */
+static double
+render_age(struct hb_luaenv *e, char *where, size_t where_size)
+{
+	long long start = atomic_load(&e->render_start_ns);
+	const char *source = atomic_load(&e->at_source), *layout = atomic_load(&e->at_layout);
+
+	if (start == 0)
+		return 0;
+	if (source != NULL)
+		snprintf(where, where_size, "%s:%d", source + 1, atomic_load(&e->at_line));
+	else
+		snprintf(where, where_size, "%s/layouts/%s", e->theme_dir, layout ? layout : "");
+	return (double)(now_ns() - start) / 1e9;
 }
 
 static void *
@@ -876,13 +892,13 @@ watch_renders(void *arg)
 		nanosleep(&tick, NULL);
 		pthread_mutex_lock(&watch_lock);
 		for (i = 0; i < n_watched; i++) {
-			if (hb_luaenv_render_age(watched[i], where, sizeof(where)) <= limit)
+			if (render_age(watched[i], where, sizeof(where)) <= limit)
 				continue;
 			fprintf(stderr, "%s: error: the template ran for more than %g s, in a "
 			    "library call that cannot be stopped (a costly string pattern?)\n",
 			    where, limit);
 			if (overdue_handler != NULL)
-				overdue_handler(where, limit);
+				overdue_handler();
 			_exit(1);
 		}
 		pthread_mutex_unlock(&watch_lock);
@@ -928,7 +944,7 @@ unwatch(struct hb_luaenv *e)
 }
 
 void
-hb_luaenv_on_overdue(void (*handler)(const char *where, double limit))
+hb_luaenv_on_overdue(void (*handler)(void))
 {
 	pthread_mutex_lock(&watch_lock);
 	overdue_handler = handler;
@@ -1718,20 +1734,6 @@ hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *
 	return status == LUA_OK ? 0 : -1;
 }
 
-double
-hb_luaenv_render_age(struct hb_luaenv *e, char *where, size_t where_size)
-{
-	long long start = atomic_load(&e->render_start_ns);
-	const char *source = atomic_load(&e->at_source), *layout = atomic_load(&e->at_layout);
-
-	if (start == 0)
-		return 0;
-	if (source != NULL)
-		snprintf(where, where_size, "%s:%d", source + 1, atomic_load(&e->at_line));
-	else
-		snprintf(where, where_size, "%s/layouts/%s", e->theme_dir, layout ? layout : "");
-	return (double)(now_ns() - start) / 1e9;
-}
 
 void
 hb_luaenv_set_edition(struct hb_luaenv *e, const struct hb_luaenv_edition *edition)

@@ -119,20 +119,13 @@ int hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *env, const struct hb_
 /* What the last render read (see struct hb_render_info). Free with hb_render_info_free. */
 void hb_luaenv_render_info(const struct hb_luaenv *env, struct hb_render_info *out);
 /*
- * For a watchdog on another thread: how many seconds the render in progress has run (0 when
- * none), and in where ("theme/layouts/x.html:LINE") the template line the count hook last saw
- * it at. The count hook stops Lua code that runs too long, but not a library call that does
- * (a costly string pattern); that is what the watchdog is for. Thread-safe.
- */
-double hb_luaenv_render_age(struct hb_luaenv *e, char *where, size_t where_size);
-/*
  * The watchdog: a thread, started with the first environment, that looks at every render in
  * progress ten times a second. A render that has run for more than HB_LUA_RENDER_SECONDS
  * (HANDBOOK_RENDER_TIMEOUT in the environment, in seconds, overrides) cannot be stopped
- * safely: the watchdog prints "where: error: ...", calls handler(where, limit) (to clean up;
- * it may return) and exits with status 1.
+ * safely: the watchdog prints "theme/layouts/x.html:LINE: error: ..." (the line where the count
+ * hook last saw the render), calls handler (to clean up; it may return) and exits with status 1.
  */
-void hb_luaenv_on_overdue(void (*handler)(const char *where, double limit));
+void hb_luaenv_on_overdue(void (*handler)(void));
 /* What the memo value of key read; returns -1 when this worker has no such value. */
 int hb_luaenv_memo_info(const struct hb_luaenv *env, const char *key, struct hb_render_info *out);
 void hb_render_info_free(struct hb_render_info *info);

@@ -338,7 +338,8 @@ check(srv.proc.wait(timeout=5 * SLOW) == 0, "SIGTERM stops serve")
 for args, what in [(["serve", "--out", "x"], "--out"), (["serve", "--rev", "HEAD"], "--rev"),
                    (["build", "--port", "1"], "--port outside serve"),
                    (["serve", "--port", "70000"], "a bad port"),
-                   (["serve", "--port", "0", "--bind", "not-an-address"], "a bad address")]:
+                   (["serve", "--port", "0", "--bind", "not-an-address"], "a bad address"),
+                   (["serve", "--port", "0", "--content", "no-such-folder"], "a missing content folder")]:
     r = subprocess.run(HB + args, cwd=WORK, capture_output=True, timeout=30)
     check(r.returncode == 2 and r.stderr.startswith(b"handbook: "), "refused with status 2: " + what)
 # A port in use.
