@@ -3,6 +3,7 @@
 
 #include <git2.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -929,6 +930,15 @@ seconds_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* The process's peak RSS so far, in MiB. */
+static long
+peak_rss_mib(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss / 1024 : 0;
+}
+
 static void
 drop_previous(struct run *run)
 {
@@ -1025,6 +1035,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	if (read_sources(&b, d, err) != 0)
 		goto out;
 	stats->t_read += seconds_since(&t0);
+	stats->rss_read = peak_rss_mib();
 	workers = hb_xcalloc((size_t)b.jobs, sizeof(*workers));
 	for (w = 0; w < b.jobs; w++) {
 		workers[w].b = &b;
@@ -1043,12 +1054,14 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	complete_pages(&b, d);
 	check_outputs(&b, d);
 	stats->t_parse += seconds_since(&t0);
+	stats->rss_parse = peak_rss_mib();
 	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, &b.arena, d);
 	hb_cite_check(&b.graph, &b.arena, d);
 	stats->n_pages += b.graph.n_nodes;
 	for (i = 0; i < b.n_nodes; i++)
 		hb_markdown_finish(&b.nodes[i].doc, &b.arena);
 	stats->t_graph += seconds_since(&t0);
+	stats->rss_graph = peak_rss_mib();
 	if (d->n_errors > errors_before) {
 		rc = 1;
 		goto out;
@@ -1070,6 +1083,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 			keep_records(&b);
 	}
 	stats->t_render += seconds_since(&t0);
+	stats->rss_render = peak_rss_mib();
 out:
 	if (rc == -1 && err->msg[0] == '\0' && d->n_errors > errors_before)
 		rc = 1;		/* the configuration's YAML was bad: a content error */
@@ -1149,6 +1163,9 @@ hb_stats_print_stages(const struct hb_stats *st, FILE *fp)
 	fprintf(fp, "stages: read %.3f s, parse %.3f s, graph %.3f s, history %.3f s, "
 	    "render and write %.3f s\n", st->t_read, st->t_parse, st->t_graph, st->t_history,
 	    st->t_render);
+	fprintf(fp, "peak memory after: read %ld MiB, parse %ld MiB, graph %ld MiB, "
+	    "render and write %ld MiB\n", st->rss_read, st->rss_parse, st->rss_graph,
+	    st->rss_render);
 }
 
 int

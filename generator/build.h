@@ -62,6 +62,8 @@ struct hb_stats {
 	/* Wall time of each stage, for --verbose: read, parse (front matter and Markdown), graph
 	 * (links, backlinks, glossary, order), history (git), render (templates) and write. */
 	double t_read, t_parse, t_graph, t_history, t_render;
+	/* Peak memory (RSS, MiB) of the process at the end of each stage. */
+	long rss_read, rss_parse, rss_graph, rss_render;
 };
 
 /* --verbose: "stages: read 0.010 s, parse ..." */

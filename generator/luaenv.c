@@ -45,7 +45,10 @@ struct hb_luaenv {
 	int ref_current;	/* the page proxy being rendered */
 	int ref_memo;		/* memo(): key -> value, for this worker's whole build */
 	int ref_memo_deps;	/* memo(): key -> the dependencies its value has (packed) */
+	int ref_clean;		/* memo list values whose every item is clean HTML (url.h) */
 	const struct hb_graph *g;
+	const struct hb_history *history;
+	unsigned char *is_filled;	/* by order: the page's rich fields are in its table */
 	struct hb_luaenv_edition edition;
 
 	/* Dependency recording (see hb_luaenv_render_info): what a render read, as indexes:
@@ -64,6 +67,8 @@ struct hb_luaenv {
 	char **groups;			/* memo keys whose values the render used */
 	size_t n_groups, groups_alloc;
 	int memo_depth;
+	struct hb_url_span *clean;	/* spans of this render's output that need no filter */
+	size_t n_clean, clean_alloc;
 	int slot_depth;
 	int has_slot;
 	size_t slot_start, slot_end;
@@ -236,6 +241,7 @@ dep_of(const struct hb_luaenv *e, enum view_kind kind, size_t index, const char 
 }
 
 static void push_editions(struct hb_luaenv *e, const struct hb_node *node);
+static void fill_rich(struct hb_luaenv *e, const struct hb_node *node);
 
 /*
  * __index of a tracked view (a page, a section or the site): the field from the view's store,
@@ -256,7 +262,14 @@ l_view_index(lua_State *L)
 	}
 	touch(e, dep_of(e, kind, index, key));
 	lua_pushvalue(L, 2);
-	lua_rawget(L, lua_upvalueindex(1));
+	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL && kind == VIEW_PAGE &&
+	    !e->is_filled[index]) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, lua_upvalueindex(1));
+		fill_rich(e, e->g->order[index]);
+		lua_pushvalue(L, 2);
+		lua_rawget(L, -2);
+	}
 	return 1;
 }
 
@@ -273,6 +286,11 @@ l_view_pairs(lua_State *L)
 
 		for (i = 0; i < N_DEP_LISTS; i++)
 			touch(e, e->dep_base + (size_t)i);
+	}
+	if (kind == VIEW_PAGE && !e->is_filled[index]) {
+		lua_pushvalue(L, lua_upvalueindex(1));
+		fill_rich(e, e->g->order[index]);
+		lua_pop(L, 1);
 	}
 	/* Every key that stands for a dependency of its own. */
 	touch(e, dep_of(e, kind, index, "pages"));
@@ -354,6 +372,60 @@ l_put(lua_State *L)
 		return luaL_error(L, "the page is larger than the %d MiB a render may write",
 		    (int)(e->mem_quota >> 20));
 	hb_buf_put(e->out, s, len);
+	return 0;
+}
+
+/* Notes that out's bytes [start, end) need no URL filter, joining a span that ends at start. */
+static void
+note_clean(struct hb_luaenv *e, size_t start, size_t end)
+{
+	if (e->n_clean > 0 && e->clean[e->n_clean - 1].end == start) {
+		e->clean[e->n_clean - 1].end = end;
+		return;
+	}
+	e->clean = hb_xgrow(e->clean, &e->clean_alloc, e->n_clean + 1, sizeof(*e->clean));
+	e->clean[e->n_clean].start = start;
+	e->clean[e->n_clean++].end = end;
+}
+
+/*
+ * write_items(list, first, last): writes items first..last (default: all) of a list of strings
+ * as they are, like <%- %>, without joining them into a new string first. Items of a memo
+ * value were checked once when it was made (url.h), and are not filtered again in each page.
+ */
+static int
+l_write_items(lua_State *L)
+{
+	struct hb_luaenv *e = env_of(L);
+	lua_Integer i, first, last;
+	size_t start;
+	int is_clean;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	first = luaL_optinteger(L, 2, 1);
+	last = lua_isnoneornil(L, 3) ? luaL_len(L, 1) : luaL_checkinteger(L, 3);
+	if (e->out == NULL)
+		return luaL_error(L, "write_items: nothing is being rendered");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_clean);
+	lua_pushvalue(L, 1);
+	is_clean = lua_rawget(L, -2) == LUA_TBOOLEAN;
+	lua_pop(L, 2);
+	start = e->out->len;
+	for (i = first < 1 ? 1 : first; i <= last; i++) {
+		size_t len;
+		const char *s;
+
+		if (lua_geti(L, 1, i) != LUA_TSTRING)
+			return luaL_error(L, "write_items: item %I is not a string", i);
+		s = lua_tolstring(L, -1, &len);
+		if (e->out->len + len > e->mem_quota)
+			return luaL_error(L, "the page is larger than the %d MiB a render may "
+			    "write", (int)(e->mem_quota >> 20));
+		hb_buf_put(e->out, s, len);
+		lua_pop(L, 1);
+	}
+	if (is_clean && e->out->len > start)
+		note_clean(e, start, e->out->len);
 	return 0;
 }
 
@@ -494,6 +566,7 @@ static void
 freeze_memo_value(lua_State *L)
 {
 	lua_Integer i, n;
+	int is_clean = 1;
 
 	if (lua_type(L, -1) == LUA_TSTRING)
 		return;
@@ -502,12 +575,24 @@ freeze_memo_value(lua_State *L)
 	n = luaL_len(L, -1);
 	lua_createtable(L, (int)n, 0);
 	for (i = 1; i <= n; i++) {
+		size_t len;
+		const char *item;
+
 		if (lua_geti(L, -2, i) != LUA_TSTRING)
 			luaL_error(L, "memo: item %I of the list is not a string", i);
+		item = lua_tolstring(L, -1, &len);
+		is_clean = is_clean && hb_url_is_clean_html(item, len);
 		lua_rawseti(L, -2, i);
 	}
 	lua_remove(L, -2);
 	make_readonly(L);
+	if (is_clean) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, env_of(L)->ref_clean);
+		lua_pushvalue(L, -2);
+		lua_pushboolean(L, 1);
+		lua_rawset(L, -3);
+		lua_pop(L, 1);
+	}
 }
 
 /*
@@ -742,7 +827,8 @@ build_base(struct hb_luaenv *e)
 	static const char *const no_random[] = { "random", "randomseed", NULL };
 	static const luaL_Reg helpers[] = {
 		{ "url", l_url }, { "include", l_include }, { "date", l_date },
-		{ "escape", l_escape }, { "memo", l_memo }, { NULL, NULL },
+		{ "escape", l_escape }, { "memo", l_memo }, { "write_items", l_write_items },
+		{ NULL, NULL },
 	};
 	lua_State *L = e->L;
 	size_t i;
@@ -980,6 +1066,12 @@ hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct
 	e->ref_memo = new_ref(L);
 	lua_newtable(L);
 	e->ref_memo_deps = new_ref(L);
+	lua_newtable(L);
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	e->ref_clean = new_ref(L);
 	build_base(e);
 	return compile_templates(e, cfg->theme, d);
 }
@@ -995,6 +1087,8 @@ hb_luaenv_free(struct hb_luaenv *e)
 	if (e->L)
 		lua_close(e->L);
 	free(e->stamp);
+	free(e->is_filled);
+	free(e->clean);
 	free(e->memo_stamp);
 	free(e->deps);
 	free(e->memo_deps);
@@ -1256,12 +1350,13 @@ set_cited_by(struct hb_luaenv *e, const struct hb_node *node)
 	lua_setfield(L, -2, "cited_by");
 }
 
-/* Fills the data table (on top of the stack) of one page. */
+/*
+ * Fills the data table (on top of the stack) of one page with its plain fields: what lists of
+ * pages (a section's sidebar, an index) read of every page, cheap to set for all of them.
+ */
 static void
-fill_page(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_history *h,
-    const struct hb_node *node)
+fill_plain(lua_State *L, const struct hb_node *node)
 {
-	lua_State *L = e->L;
 	const struct hb_page *p = node->page;
 
 	set_string(L, "id", p->id);
@@ -1288,6 +1383,21 @@ fill_page(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_history
 	lua_setfield(L, -2, "weight");
 	lua_pushinteger(L, (lua_Integer)node->order + 1);
 	lua_setfield(L, -2, "order");
+}
+
+/*
+ * Adds the rest to the data table on top of the stack: lists, front matter, headings, links,
+ * history and citations. Filled on first use (l_view_index), since most pages are only ever
+ * read as an entry of a list; a page's fields are the same whenever they are filled.
+ */
+static void
+fill_rich(struct hb_luaenv *e, const struct hb_node *node)
+{
+	lua_State *L = e->L;
+	const struct hb_page *p = node->page;
+	const struct hb_graph *g = e->g;
+
+	luaL_checkstack(L, 16, "page fields");
 	set_strings(L, "aliases", &p->aliases);
 	set_strings(L, "tags", &p->tags);
 	set_refs(e, g, "sources", &p->sources);
@@ -1302,9 +1412,10 @@ fill_page(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_history
 	}
 	set_headings(L, &node->doc);
 	set_backlinks(e, node);
-	set_history(L, h ? hb_history_get(h, p->path) : NULL);
+	set_history(L, e->history ? hb_history_get(e->history, p->path) : NULL);
 	set_citations(e, node);
 	set_cited_by(e, node);
+	e->is_filled[node->order] = 1;
 }
 
 static const char *
@@ -1539,6 +1650,9 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	size_t i;
 
 	e->g = g;
+	e->history = h;
+	free(e->is_filled);
+	e->is_filled = hb_xcalloc(g->n_nodes + 1, 1);
 	e->n_nodes = g->n_nodes;
 	e->n_sections = g->n_sections;
 	e->dep_base = 3 * g->n_nodes + g->n_sections;
@@ -1563,7 +1677,7 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_data);
 	for (i = 0; i < g->n_nodes; i++) {
 		lua_rawgeti(L, -1, (lua_Integer)i + 1);
-		fill_page(e, g, h, g->order[i]);
+		fill_plain(L, g->order[i]);
 		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
@@ -1659,12 +1773,13 @@ filter_urls(struct hb_luaenv *e, size_t out_start)
 	size_t cut;
 
 	if (!e->has_slot) {
-		hb_url_filter_html(e->out, out_start, e->out->len);
+		hb_url_filter_html_skipping(e->out, out_start, e->out->len, e->clean, e->n_clean);
 		return;
 	}
-	hb_url_filter_html(e->out, e->slot_end, e->out->len);
-	e->slot_end -= hb_url_filter_html(e->out, e->slot_start, e->slot_end);
-	cut = hb_url_filter_html(e->out, out_start, e->slot_start);
+	hb_url_filter_html_skipping(e->out, e->slot_end, e->out->len, e->clean, e->n_clean);
+	e->slot_end -= hb_url_filter_html_skipping(e->out, e->slot_start, e->slot_end, e->clean,
+	    e->n_clean);
+	cut = hb_url_filter_html_skipping(e->out, out_start, e->slot_start, e->clean, e->n_clean);
 	e->slot_start -= cut;
 	e->slot_end -= cut;
 }
@@ -1699,6 +1814,7 @@ hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *
 	e->tripped = 0;
 	e->serial++;
 	e->n_deps = 0;
+	e->n_clean = 0;
 	clear_groups(e);
 	e->memo_depth = 0;
 	e->slot_depth = 0;

@@ -223,25 +223,64 @@ skip_raw_text(const char *p, const char *end, const char *name, size_t n)
 	return end;
 }
 
-size_t
-hb_url_filter_html(struct hb_buf *b, size_t start, size_t end_off)
+/* After the attributes: the tag's '>' is before end. */
+static int
+is_tag_closed(const char *q, const char *end)
 {
-	char *p = b->buf + start, *end = b->buf + end_off;
+	while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r' || *q == '\f' ||
+	    *q == '/'))
+		q++;
+	return q < end && *q == '>';
+}
+
+/* The first clean span that starts at or after p (offsets shifted back by removed), or NULL. */
+static const struct hb_url_span *
+next_span(const struct hb_url_span **skip, const struct hb_url_span *skip_end,
+    size_t p_off, size_t removed)
+{
+	while (*skip < skip_end && (*skip)->start < p_off + removed)
+		(*skip)++;
+	return *skip < skip_end ? *skip : NULL;
+}
+
+/*
+ * The filter's scan of b's bytes [start, end_off), stepping over the clean spans (sorted, in
+ * b's offsets) that it reaches between tags. *open is set when the bytes end inside a tag, a
+ * comment or raw text, or any '<' was left without its '>' (see hb_url_is_clean_html).
+ */
+static size_t
+filter(struct hb_buf *b, size_t start, size_t end_off, const struct hb_url_span *skip,
+    size_t n_skip, int *open)
+{
+	char *base = b->buf, *p = base + start, *end = base + end_off;
+	const struct hb_url_span *skip_end = skip + n_skip, *span;
 	size_t removed = 0;
 
-	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+	*open = 0;
+	for (;;) {
 		const char *tag, *q;
 		size_t tag_len;
 		struct attr a;
 
+		span = next_span(&skip, skip_end, (size_t)(p - base), removed);
+		if (span != NULL && span->end - removed <= (size_t)(end - base) &&
+		    memchr(p, '<', span->start - removed - (size_t)(p - base)) == NULL) {
+			p = base + span->end - removed;		/* known to need nothing */
+			skip++;
+			continue;
+		}
+		if ((p = memchr(p, '<', (size_t)(end - p))) == NULL)
+			break;
 		if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
 			char *close = memmem(p + 4, (size_t)(end - p - 4), "-->", 3);
 
+			*open = 1;
 			p = close ? close + 3 : end;
 			continue;
 		}
 		tag = p + 1;
 		if (tag >= end || !((*tag | 0x20) >= 'a' && (*tag | 0x20) <= 'z')) {
+			*open |= memchr(p, '>', (size_t)(end - p)) == NULL;
 			p++;
 			continue;
 		}
@@ -260,10 +299,13 @@ hb_url_filter_html(struct hb_buf *b, size_t start, size_t end_off)
 			removed += cut;
 			q = a.value_start + (a.is_quoted && a.value_start < end);
 		}
+		*open |= !is_tag_closed(q, end);
 		p = (char *)(q < end ? q + 1 : end);
 		if ((tag_len == 6 && strncasecmp(tag, "script", 6) == 0) ||
-		    (tag_len == 5 && strncasecmp(tag, "style", 5) == 0))
+		    (tag_len == 5 && strncasecmp(tag, "style", 5) == 0)) {
+			*open = 1;
 			p = (char *)skip_raw_text(p, end, tag, tag_len);
+		}
 	}
 	if (removed > 0) {
 		memmove(end, end + removed, b->len - end_off);
@@ -271,4 +313,38 @@ hb_url_filter_html(struct hb_buf *b, size_t start, size_t end_off)
 		b->buf[b->len] = '\0';
 	}
 	return removed;
+}
+
+size_t
+hb_url_filter_html(struct hb_buf *b, size_t start, size_t end_off)
+{
+	int open;
+
+	return filter(b, start, end_off, NULL, 0, &open);
+}
+
+size_t
+hb_url_filter_html_skipping(struct hb_buf *b, size_t start, size_t end_off,
+    const struct hb_url_span *clean, size_t n_clean)
+{
+	int open;
+
+	while (n_clean > 0 && clean->start < start) {
+		clean++;
+		n_clean--;
+	}
+	return filter(b, start, end_off, clean, n_clean, &open);
+}
+
+int
+hb_url_is_clean_html(const char *s, size_t len)
+{
+	struct hb_buf copy = HB_BUF_INIT;
+	int open;
+	size_t removed;
+
+	hb_buf_put(&copy, s, len);
+	removed = filter(&copy, 0, copy.len, NULL, 0, &open);
+	hb_buf_free(&copy);
+	return removed == 0 && !open;
 }

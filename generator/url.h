@@ -25,4 +25,17 @@ int hb_url_is_safe(const char *url, size_t len, int is_image_src);
 /* Empties unsafe URL attribute values in b's bytes [start, end); returns the bytes removed. */
 size_t hb_url_filter_html(struct hb_buf *b, size_t start, size_t end);
 
+/*
+ * Clean HTML: bytes the filter leaves as they are and that end where the filter starts (no tag,
+ * comment, <script> or <style> left open, no '<' without its '>'). Output made of clean pieces
+ * needs no filtering there: hb_url_filter_html_skipping() steps over such spans (sorted offsets
+ * into b) when it reaches them between tags, and gives the same bytes as hb_url_filter_html().
+ */
+struct hb_url_span {
+	size_t start, end;
+};
+int hb_url_is_clean_html(const char *s, size_t len);
+size_t hb_url_filter_html_skipping(struct hb_buf *b, size_t start, size_t end,
+    const struct hb_url_span *clean, size_t n_clean);
+
 #endif

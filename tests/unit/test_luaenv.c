@@ -824,12 +824,48 @@ test_luaenv__slot_is_located_and_not_recorded(void **state)
 	hb_render_info_free(&info);
 }
 
+static void
+test_luaenv__write_items_writes_a_range_of_a_list(void **state)
+{
+	struct fx *f = *state;
+
+	start_with(f, "<% local t = memo('m', function() return { '<i>1</i>', '2', '<b>3</b>' } end) %>"
+	    "<% write_items(t, 2) %>|<% write_items(t, 1, 2) %>|<% write_items({ 'x', 'y' }) %>|"
+	    "<% write_items(t, 3, 1) %>.");
+	assert_renders(f, "kishi", "page.html", "2<b>3</b>|<i>1</i>2|xy|.");
+}
+
+/* Items of a memo value are checked once; a list made in the page is filtered like any output. */
+static void
+test_luaenv__write_items_output_is_url_filtered(void **state)
+{
+	struct fx *f = *state;
+
+	start_with(f, "<% local bad = memo('bad', function() return { '<a href=\"javascript:x\">x</a>' } end) %>"
+	    "<% write_items(bad) %>|<% write_items({ '<a href=\"vbscript:y\">y</a>' }) %>|"
+	    "<% write_items(memo('ok', function() return { '<a href=\"a.html\">a</a>' } end)) %>");
+	assert_renders(f, "kishi", "page.html",
+	    "<a href=\"\">x</a>|<a href=\"\">y</a>|<a href=\"a.html\">a</a>");
+}
+
+static void
+test_luaenv__write_items_refuses_what_is_not_a_string(void **state)
+{
+	struct fx *f = *state;
+
+	start_with(f, "\n<% write_items({ 'a', {} }) %>");
+	assert_render_error(f, "kishi", "page.html", "item 2 is not a string", THEME "/layouts/page.html", 2);
+}
+
 int
 main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_luaenv__escaped_and_raw_output),
+		T(test_luaenv__write_items_writes_a_range_of_a_list),
+		T(test_luaenv__write_items_output_is_url_filtered),
+		T(test_luaenv__write_items_refuses_what_is_not_a_string),
 		T(test_luaenv__escape_helper),
 		T(test_luaenv__nil_writes_nothing),
 		T(test_luaenv__numbers_are_written),

@@ -99,6 +99,73 @@ test_url__filter_works_on_a_range_and_reports_what_it_removed(void **state)
 	hb_buf_free(&b);
 }
 
+static void
+test_url__clean_html_is_what_the_filter_leaves_and_ends_between_tags(void **state)
+{
+	static const char *const clean[] = {
+		"<li><a href=\"../a.html\">A &amp; B</a></li>\n", "text only", "a < b > c", "",
+	};
+	static const char *const unclean[] = {
+		"<li><a href=\"javascript:x\">x</a></li>",	/* the filter changes it */
+		"<a ",				/* ends inside a tag: what follows is its attributes */
+		"<a title=\"x",			/* inside a quoted value */
+		"x <",				/* a '<' whose tag may follow */
+		"<!-- x -->", "<script>x</script>", "<style>p{}</style>",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(clean) / sizeof(clean[0]); i++)
+		assert_true(hb_url_is_clean_html(clean[i], strlen(clean[i])));
+	for (i = 0; i < sizeof(unclean) / sizeof(unclean[0]); i++)
+		assert_false(hb_url_is_clean_html(unclean[i], strlen(unclean[i])));
+}
+
+/* Skipping clean spans gives the bytes the full filter gives, around removals too. */
+static void
+test_url__skipping_clean_spans_filters_the_rest_the_same(void **state)
+{
+	const char *item = "<li><a href=\"x.html\">x</a></li>";
+	struct hb_buf a = HB_BUF_INIT, b = HB_BUF_INIT;
+	struct hb_url_span spans[3];
+	size_t n = 0, i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		hb_buf_puts(&b, "<a href=\"javascript:bad\">t</a>");
+		spans[n].start = b.len;
+		hb_buf_puts(&b, item);
+		hb_buf_puts(&b, item);
+		spans[n++].end = b.len;
+	}
+	hb_buf_puts(&b, "<a href='vbscript:z'>");
+	hb_buf_put(&a, b.buf, b.len);
+	assert_int_equal(hb_url_filter_html_skipping(&b, 0, b.len, spans, n),
+	    hb_url_filter_html(&a, 0, a.len));
+	assert_string_equal(b.buf, a.buf);
+	assert_null(strstr(b.buf, "script:"));
+	hb_buf_free(&a);
+	hb_buf_free(&b);
+}
+
+/* A "clean" span that a tag before it runs into is not skipped: the tag is filtered whole. */
+static void
+test_url__a_span_inside_a_tag_is_not_skipped(void **state)
+{
+	struct hb_buf b = HB_BUF_INIT;
+	struct hb_url_span span;
+
+	(void)state;
+	hb_buf_puts(&b, "<a title=\"");
+	span.start = b.len;
+	hb_buf_puts(&b, "text");
+	span.end = b.len;
+	hb_buf_puts(&b, "\" href=\"javascript:x\">");
+	hb_url_filter_html_skipping(&b, 0, b.len, &span, 1);
+	assert_string_equal(b.buf, "<a title=\"text\" href=\"\">");
+	hb_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -108,6 +175,9 @@ main(void)
 		cmocka_unit_test(test_url__filter_empties_unsafe_attribute_values),
 		cmocka_unit_test(test_url__filter_leaves_text_scripts_and_comments_alone),
 		cmocka_unit_test(test_url__filter_works_on_a_range_and_reports_what_it_removed),
+		cmocka_unit_test(test_url__clean_html_is_what_the_filter_leaves_and_ends_between_tags),
+		cmocka_unit_test(test_url__skipping_clean_spans_filters_the_rest_the_same),
+		cmocka_unit_test(test_url__a_span_inside_a_tag_is_not_skipped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
