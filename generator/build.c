@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "cache.h"
 #include "caps.h"
 #include "changes.h"
 #include "cite.h"
@@ -1168,18 +1169,39 @@ hb_stats_print_stages(const struct hb_stats *st, FILE *fp)
 	    st->rss_render);
 }
 
+/* The persistent cache (cache.h) is for plain builds of the working tree into a directory. */
+static int
+may_use_cache(const struct hb_options *o)
+{
+	return !o->is_check && o->rev == NULL && !o->no_reuse &&
+	    getenv("HANDBOOK_FAIL_WRITE_AFTER") == NULL && getenv("HANDBOOK_FAIL_ALLOC_AFTER") == NULL;
+}
+
 int
 hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
     struct hb_err *err)
 {
+	struct hb_cache_fingerprint fp;
 	struct run run;
 	struct timespec t0;
-	int rc;
+	int rc, has_fp;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	begin_run(&run, o, stats, err);
-	rc = build_one(&run, o->rev, "", 0, 0, d, stats, err);
-	rc = end_run(&run, rc, err);
+	has_fp = may_use_cache(o) && hb_cache_fingerprint(&fp, o) == 0;
+	if (has_fp && hb_cache_replay(o->out_dir, &fp, d, &stats->n_pages)) {
+		stats->n_reused = stats->n_pages;
+		stats->is_unchanged = 1;
+		rc = d->n_errors > 0 ? 1 : 0;
+	} else {
+		rc = build_one(&run, o->rev, "", 0, 0, d, stats, err);
+		if (rc == 0 && has_fp && run.writer != NULL &&
+		    hb_cache_save(run.writer, &fp, d, stats->n_pages, err) != 0)
+			rc = -1;
+		rc = end_run(&run, rc, err);
+	}
+	if (has_fp)
+		hb_cache_fingerprint_free(&fp);
 	stage_times(stats, &t0);
 	return rc;
 }

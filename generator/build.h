@@ -58,6 +58,7 @@ struct hb_stats {
 	size_t n_files;		/* files written, pages included */
 	size_t n_reused;	/* pages whose output was reused from the build before */
 	size_t n_editions;
+	int is_unchanged;	/* nothing the build reads changed since the site was built (cache.h) */
 	double seconds;
 	/* Wall time of each stage, for --verbose: read, parse (front matter and Markdown), graph
 	 * (links, backlinks, glossary, order), history (git), render (templates) and write. */

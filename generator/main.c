@@ -176,6 +176,9 @@ print_summary(const struct cli *c, const struct hb_diag *d, const struct hb_stat
 		fprintf(stderr, "built %zu edition%s and the newest at the root: %zu pages "
 		    "(%zu reused) in %.2f s\n", st->n_editions, st->n_editions == 1 ? "" : "s",
 		    st->n_pages, st->n_reused, st->seconds);
+	else if (st->is_unchanged)
+		fprintf(stderr, "%zu pages up to date: nothing changed since the last build "
+		    "(%.2f s)\n", st->n_pages, st->seconds);
 	else
 		fprintf(stderr, "built %zu pages in %.2f s\n", st->n_pages, st->seconds);
 }

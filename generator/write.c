@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,9 @@ struct hb_writer {
 	int has_previous;	/* out_dir exists and is handbook's */
 	atomic_long n_writes;
 	long fail_after;
+	pthread_mutex_t lock;			/* guards outputs */
+	struct hb_write_output *outputs;	/* what was put in the site, as it stat()ed */
+	size_t n_outputs, outputs_alloc;
 };
 
 static int
@@ -186,6 +190,8 @@ hb_write_begin(struct hb_writer **out, const char *out_dir, const char *const *p
 	size_t n = strlen(out_dir);
 
 	*out = NULL;
+	w->lock_fd = -1;
+	pthread_mutex_init(&w->lock, NULL);
 	w->out_dir = hb_xstrdup(out_dir);
 	while (n > 1 && w->out_dir[n - 1] == '/')
 		w->out_dir[--n] = '\0';
@@ -194,7 +200,6 @@ hb_write_begin(struct hb_writer **out, const char *out_dir, const char *const *p
 		hb_err_set(err, "refusing to write the site into '%s'", out_dir);
 		goto fail;
 	}
-	w->lock_fd = -1;
 	if (getenv("HANDBOOK_FAIL_WRITE_AFTER") != NULL)
 		w->fail_after = atol(getenv("HANDBOOK_FAIL_WRITE_AFTER"));
 	if (check_out_dir(w, protect, err) != 0 || lock_output(w, err) != 0 ||
@@ -205,6 +210,7 @@ hb_write_begin(struct hb_writer **out, const char *out_dir, const char *const *p
 fail:
 	if (w->lock_fd >= 0)
 		close(w->lock_fd);
+	pthread_mutex_destroy(&w->lock);
 	free(w->out_dir);
 	free(w);
 	return -1;
@@ -298,6 +304,33 @@ write_new(const char *dst, const void *data, size_t len, struct hb_err *err)
 	return 0;
 }
 
+/* Notes a file now in the staging directory, with what stat() says of it. */
+static void
+note_output(struct hb_writer *w, const char *path, const char *dst)
+{
+	struct stat st;
+	struct hb_write_output *o;
+
+	if (lstat(dst, &st) != 0)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->outputs = hb_xgrow(w->outputs, &w->outputs_alloc, w->n_outputs + 1,
+	    sizeof(*w->outputs));
+	o = &w->outputs[w->n_outputs++];
+	o->path = hb_xstrdup(path);
+	o->size = (long long)st.st_size;
+	o->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	o->ino = (unsigned long long)st.st_ino;
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+hb_write_outputs(struct hb_writer *w, const struct hb_write_output **v, size_t *n)
+{
+	*v = w->outputs;
+	*n = w->n_outputs;
+}
+
 int
 hb_write_file(struct hb_writer *w, const char *path, const void *data, size_t len,
     struct hb_err *err)
@@ -319,16 +352,32 @@ hb_write_file(struct hb_writer *w, const char *path, const void *data, size_t le
 	if (hb_path_mkdirs(dir, err) != 0)
 		goto out;
 	prev = hb_path_join(w->out_dir, path);
-	if (same_as_previous(w, prev, data, len) && link(prev, dst) == 0) {
+	if (same_as_previous(w, prev, data, len) && link(prev, dst) == 0)
 		rc = 0;
-		goto out;
-	}
-	rc = write_new(dst, data, len, err);
+	else
+		rc = write_new(dst, data, len, err);
+	if (rc == 0)
+		note_output(w, path, dst);
 out:
 	free(dst);
 	free(dir);
 	free(prev);
 	return rc;
+}
+
+static void
+free_writer(struct hb_writer *w)
+{
+	size_t i;
+
+	close(w->lock_fd);
+	for (i = 0; i < w->n_outputs; i++)
+		free(w->outputs[i].path);
+	free(w->outputs);
+	pthread_mutex_destroy(&w->lock);
+	free(w->staging);
+	free(w->out_dir);
+	free(w);
 }
 
 /*
@@ -382,10 +431,7 @@ hb_write_commit(struct hb_writer *w, struct hb_err *err)
 		/* The staging name now holds the previous site. */
 		hb_path_rmtree(w->staging, err);
 	}
-	close(w->lock_fd);
-	free(w->staging);
-	free(w->out_dir);
-	free(w);
+	free_writer(w);
 	return 0;
 fail:
 	hb_write_abort(w);
@@ -401,10 +447,7 @@ hb_write_abort(struct hb_writer *w)
 		return;
 	if (w->staging)
 		hb_path_rmtree(w->staging, &ignored);
-	close(w->lock_fd);
-	free(w->staging);
-	free(w->out_dir);
-	free(w);
+	free_writer(w);
 }
 
 void

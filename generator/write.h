@@ -41,6 +41,14 @@ int hb_write_read(struct hb_writer *w, const char *path, struct hb_buf *out);
 /* Appends the bytes of path in the current site (the output directory, when it is handbook's);
  * returns 0, or -1 when there are none. */
 int hb_write_read_previous(struct hb_writer *w, const char *path, struct hb_buf *out);
+/* A file this writer put in the site, as stat() saw it just after (for cache.h). */
+struct hb_write_output {
+	char *path;
+	long long size, mtime_ns;
+	unsigned long long ino;
+};
+/* Every file written so far, in no particular order; valid until commit or abort. */
+void hb_write_outputs(struct hb_writer *w, const struct hb_write_output **v, size_t *n);
 int hb_write_commit(struct hb_writer *w, struct hb_err *err);
 void hb_write_abort(struct hb_writer *w);
 /* For a process about to exit from another thread (the template watchdog): removes the

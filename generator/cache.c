@@ -1,0 +1,345 @@
+#define _GNU_SOURCE
+#include "cache.h"
+
+#include <dirent.h>
+#include <git2.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "build.h"
+#include "path.h"
+#include "write.h"
+#include "xalloc.h"
+
+#define CACHE_VERSION "handbook-cache 1"
+
+static long long
+ns_of(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+/* Writes s with backslash, tab and newline escaped, so that a field never breaks a line. */
+static void
+put_field(struct hb_buf *b, const char *s)
+{
+	for (; s != NULL && *s; s++) {
+		if (*s == '\\')
+			hb_buf_puts(b, "\\\\");
+		else if (*s == '\t')
+			hb_buf_puts(b, "\\t");
+		else if (*s == '\n')
+			hb_buf_puts(b, "\\n");
+		else
+			hb_buf_putc(b, *s);
+	}
+}
+
+/* Undoes put_field in place over [s, end); returns the field's NUL-terminated start. */
+static char *
+take_field(char *s, char *end)
+{
+	char *r = s, *w = s;
+
+	for (; r < end; r++) {
+		if (*r == '\\' && r + 1 < end) {
+			r++;
+			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+	return s;
+}
+
+static void
+put_stat(struct hb_cache_fingerprint *fp, const char *tag, const char *rel,
+    const struct stat *st)
+{
+	long long m = ns_of(&st->st_mtim), c = ns_of(&st->st_ctim);
+
+	hb_buf_printf(&fp->text, "%s %lld %lld %lld %llu ", tag, (long long)st->st_size, m, c,
+	    (unsigned long long)st->st_ino);
+	put_field(&fp->text, rel);
+	hb_buf_putc(&fp->text, '\n');
+	if (m > fp->taken_ns - HB_CACHE_RACY_NS)
+		fp->is_racy = 1;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every file under root/rel, sorted, through symbolic links to files as source.c reads them. */
+static int
+walk(struct hb_cache_fingerprint *fp, const char *tag, const char *root, const char *rel)
+{
+	char *dir_path = rel[0] ? hb_path_join(root, rel) : hb_xstrdup(root);
+	DIR *dir = opendir(dir_path);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, alloc = 0, i;
+	int rc = 0;
+
+	if (dir == NULL) {
+		free(dir_path);
+		return -1;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    hb_path_is_scratch(de->d_name))
+			continue;
+		names = hb_xgrow(names, &alloc, n + 1, sizeof(*names));
+		names[n++] = hb_xstrdup(de->d_name);
+	}
+	closedir(dir);
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (i = 0; i < n; i++) {
+		char *child = rel[0] ? hb_path_join(rel, names[i]) : hb_xstrdup(names[i]);
+		char *full = hb_path_join(root, child);
+		struct stat st, lst;
+
+		if (rc == 0 && (stat(full, &st) != 0 || lstat(full, &lst) != 0))
+			rc = -1;
+		else if (rc == 0 && S_ISDIR(st.st_mode) && !S_ISLNK(lst.st_mode))
+			rc = walk(fp, tag, root, child);
+		else if (rc == 0)
+			put_stat(fp, tag, child, &st);
+		free(child);
+		free(full);
+		free(names[i]);
+	}
+	free(names);
+	free(dir_path);
+	return rc;
+}
+
+/* The commit HEAD names in the content folder's repository, or "-". */
+static void
+put_head(struct hb_buf *b, const char *content_dir)
+{
+	git_repository *repo = NULL;
+	git_oid oid;
+	char hex[GIT_OID_HEXSZ + 1] = "-";
+
+	if (git_repository_open_ext(&repo, content_dir, 0, NULL) == 0 &&
+	    git_reference_name_to_id(&oid, repo, "HEAD") == 0)
+		git_oid_tostr(hex, sizeof(hex), &oid);
+	git_repository_free(repo);
+	hb_buf_printf(b, "head %s\n", hex);
+}
+
+static void
+put_option(struct hb_buf *b, const char *name, const char *value)
+{
+	hb_buf_printf(b, "option %s ", name);
+	put_field(b, value ? value : "-");
+	hb_buf_putc(b, '\n');
+}
+
+int
+hb_cache_fingerprint(struct hb_cache_fingerprint *fp, const struct hb_options *o)
+{
+	struct timespec now;
+	struct stat st;
+
+	memset(fp, 0, sizeof(*fp));
+	clock_gettime(CLOCK_REALTIME, &now);
+	fp->taken_ns = ns_of(&now);
+	hb_buf_puts(&fp->text, CACHE_VERSION "\n");
+	if (stat("/proc/self/exe", &st) == 0)
+		put_stat(fp, "exe", "handbook", &st);
+	put_option(&fp->text, "content", o->content_dir);
+	put_option(&fp->text, "theme", o->theme_dir);
+	put_option(&fp->text, "config", o->config_path);
+	put_option(&fp->text, "base-url", o->base_url);
+	put_option(&fp->text, "drafts", o->include_drafts ? "yes" : "no");
+	put_option(&fp->text, "SOURCE_DATE_EPOCH", getenv("SOURCE_DATE_EPOCH"));
+	put_head(&fp->text, o->content_dir);
+	if (stat(o->config_path, &st) == 0)
+		put_stat(fp, "config", o->config_path, &st);
+	if (walk(fp, "content", o->content_dir, "") != 0 || walk(fp, "theme", o->theme_dir, "") != 0)
+		return -1;
+	return 0;
+}
+
+void
+hb_cache_fingerprint_free(struct hb_cache_fingerprint *fp)
+{
+	hb_buf_free(&fp->text);
+}
+
+/* FNV-1a, 64 bits: enough to tell a whole cache file from a torn or edited one. */
+static uint64_t
+checksum(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+int
+hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
+    const struct hb_diag *d, size_t n_pages, struct hb_err *err)
+{
+	const struct hb_write_output *out;
+	struct hb_buf b = HB_BUF_INIT;
+	size_t n_out, i;
+	int rc;
+
+	if (fp->is_racy)
+		return 0;
+	hb_buf_put(&b, fp->text.buf, fp->text.len);
+	hb_buf_printf(&b, "pages %zu\n", n_pages);
+	hb_write_outputs(w, &out, &n_out);
+	for (i = 0; i < n_out; i++) {
+		hb_buf_printf(&b, "out %lld %lld %llu ", out[i].size, out[i].mtime_ns, out[i].ino);
+		put_field(&b, out[i].path);
+		hb_buf_putc(&b, '\n');
+	}
+	for (i = 0; i < d->n; i++) {
+		const struct hb_diag_entry *e = &d->v[i];
+
+		hb_buf_printf(&b, "diag %d %d %d\t", (int)e->level, e->line, e->col);
+		put_field(&b, e->path);
+		hb_buf_putc(&b, '\t');
+		put_field(&b, e->msg);
+		hb_buf_putc(&b, '\t');
+		put_field(&b, e->note ? e->note : "");
+		hb_buf_puts(&b, e->note ? "\t+\n" : "\t-\n");
+	}
+	hb_buf_printf(&b, "end %016" PRIx64 "\n", checksum(b.buf, b.len));
+	rc = hb_write_file(w, HB_CACHE_FILE, b.buf, b.len, err);
+	hb_buf_free(&b);
+	return rc;
+}
+
+/* 1 when the output file of an "out" line (after "out ") still stats as recorded. */
+static int
+is_output_unchanged(const char *out_dir, char *line, char *end)
+{
+	long long size, mtime;
+	unsigned long long ino;
+	int used = 0;
+	char *full;
+	struct stat st;
+	int same;
+
+	if (sscanf(line, "%lld %lld %llu %n", &size, &mtime, &ino, &used) != 3 || used == 0)
+		return 0;
+	full = hb_path_join(out_dir, take_field(line + used, end));
+	same = lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size &&
+	    ns_of(&st.st_mtim) == mtime && st.st_ino == ino;
+	free(full);
+	return same;
+}
+
+/* Parses a "diag" line (after "diag ") into d; returns 0, or -1 when it is malformed. */
+static int
+replay_diag(struct hb_diag *d, char *line, char *end)
+{
+	int level, ln, col, used = 0;
+	char *f[4], *p;
+	size_t k;
+	struct hb_loc loc;
+
+	if (sscanf(line, "%d %d %d\t%n", &level, &ln, &col, &used) != 3 || used == 0 ||
+	    level < HB_NOTE || level > HB_ERROR)
+		return -1;
+	p = line + used;
+	for (k = 0; k < 4; k++) {
+		char *tab = k < 3 ? memchr(p, '\t', (size_t)(end - p)) : end;
+
+		if (tab == NULL)
+			return -1;
+		f[k] = take_field(p, tab);
+		p = tab + 1;
+	}
+	loc.path = f[0][0] ? f[0] : NULL;
+	loc.line = ln;
+	loc.col = col;
+	hb_diag(d, (enum hb_level)level, loc, "%s", f[1]);
+	if (strcmp(f[3], "+") == 0)
+		hb_diag_note(d, "%s", f[2]);
+	return 0;
+}
+
+/* Checks the body after the fingerprint: the outputs, then fills d and *n_pages. */
+static int
+replay_body(const char *out_dir, char *p, char *end, struct hb_diag *d, size_t *n_pages)
+{
+	struct hb_diag got;
+	size_t pages;
+	int ok = 0;
+
+	if (sscanf(p, "pages %zu\n", &pages) != 1 || (p = memchr(p, '\n', (size_t)(end - p))) ==
+	    NULL)
+		return 0;
+	p++;
+	hb_diag_init(&got);	/* merged into d, which applies --strict */
+	while (p < end) {
+		char *eol = memchr(p, '\n', (size_t)(end - p));
+
+		if (eol == NULL)
+			break;
+		*eol = '\0';
+		if (strncmp(p, "out ", 4) == 0 ? !is_output_unchanged(out_dir, p + 4, eol) :
+		    strncmp(p, "diag ", 5) == 0 ? replay_diag(&got, p + 5, eol) != 0 : 1)
+			break;
+		p = eol + 1;
+	}
+	if (p == end) {
+		hb_diag_merge(d, &got);
+		*n_pages = pages;
+		ok = 1;
+	}
+	hb_diag_free(&got);
+	return ok;
+}
+
+int
+hb_cache_replay(const char *out_dir, const struct hb_cache_fingerprint *fp,
+    struct hb_diag *d, size_t *n_pages)
+{
+	char *path = hb_path_join(out_dir, HB_CACHE_FILE), *body, *tail;
+	struct hb_buf b = HB_BUF_INIT;
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	uint64_t want;
+	int ok = 0;
+
+	free(path);
+	if (f == NULL)
+		return 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		hb_buf_put(&b, chunk, n);
+	fclose(f);
+	/* The last line is "end <checksum of everything before it>". */
+	if (b.len < 21 || b.buf[b.len - 1] != '\n')
+		goto out;
+	tail = b.buf + b.len - 21;
+	if (strncmp(tail, "end ", 4) != 0 || sscanf(tail + 4, "%16" SCNx64, &want) != 1 ||
+	    checksum(b.buf, (size_t)(tail - b.buf)) != want)
+		goto out;
+	if (b.len < fp->text.len || memcmp(b.buf, fp->text.buf, fp->text.len) != 0)
+		goto out;
+	body = b.buf + fp->text.len;
+	ok = replay_body(out_dir, body, tail, d, n_pages);
+out:
+	hb_buf_free(&b);
+	return ok;
+}

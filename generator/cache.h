@@ -1,0 +1,56 @@
+/*
+ * cache: `.handbook-cache`, what a build of the working tree leaves in its output so that the
+ * next build can tell that nothing it would read has changed, and stop there.
+ *
+ * The fingerprint of a build is taken before it reads anything: every file of the content and
+ * theme folders and the configuration (path, size, mtime and ctime in nanoseconds, inode, as
+ * stat() sees them, scratch files left out as source.h leaves them out), the options that change
+ * the output (folders, drafts, base URL), SOURCE_DATE_EPOCH, the commit HEAD names (page
+ * histories and the build date come from it) and the handbook executable itself.
+ *
+ * After a successful build, hb_cache_save() writes that fingerprint into the new site with the
+ * build's diagnostics, its page count, and the size, mtime and inode of every file it put there.
+ * A later build whose fingerprint is byte for byte the same, whose output files all still stat
+ * the same, and whose cache file is whole (it ends with a checksum of itself) does nothing but
+ * report the same diagnostics again (so --strict fails the same way). Anything else (no cache, a
+ * corrupt or truncated one, an edited, added or removed input, a touched output file) means a
+ * full build: the cache is never trusted beyond that check.
+ *
+ * Racy edits (a file changed in the same clock tick as the fingerprint, which its mtime cannot
+ * show): when an input's mtime is within HB_CACHE_RACY_NS of the fingerprint's time,
+ * no cache is saved, so the next build is a full one.
+ */
+#ifndef HB_CACHE_H
+#define HB_CACHE_H
+
+#include "buf.h"
+#include "diag.h"
+
+struct hb_options;
+struct hb_writer;
+
+#define HB_CACHE_FILE ".handbook-cache"
+#define HB_CACHE_RACY_NS 50000000LL	/* 50 ms: coarser than any file system clock tick */
+
+struct hb_cache_fingerprint {
+	struct hb_buf text;	/* the lines that must match */
+	long long taken_ns;	/* when it was taken (CLOCK_REALTIME) */
+	int is_racy;		/* an input changed too close to taken_ns to be told apart */
+};
+
+/* Returns 0, or -1 when the inputs cannot be listed (the build will say why). */
+int hb_cache_fingerprint(struct hb_cache_fingerprint *fp, const struct hb_options *o);
+void hb_cache_fingerprint_free(struct hb_cache_fingerprint *fp);
+
+/*
+ * 1 when out_dir holds a site built from exactly these inputs: its diagnostics are added to d
+ * and *n_pages is set. 0 otherwise, with d untouched.
+ */
+int hb_cache_replay(const char *out_dir, const struct hb_cache_fingerprint *fp,
+    struct hb_diag *d, size_t *n_pages);
+
+/* Writes the cache into the site being built (before hb_write_commit). */
+int hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
+    const struct hb_diag *d, size_t n_pages, struct hb_err *err);
+
+#endif

@@ -1,0 +1,118 @@
+# The persistent cache (.handbook-cache): a build with nothing changed does nothing but report the
+# same diagnostics again; any change to what a build reads, a touched output or a damaged cache
+# means a full build, and the site it makes is the one a first build makes.
+. "$ROOT/tests/lib.sh"
+cd "$WORK"
+cp -r "$ROOT/themes/default" theme
+page content/_index.md "Home" <<'MD'
+See [[a]] and [[b]].
+MD
+page content/notes/a.md "A page" "aliases: [Twin]" <<'MD'
+Back [[index]].
+MD
+page content/notes/b.md "B page" "aliases: [Twin]" <<'MD'
+Back [[index]].
+MD
+# Inputs older than the racy window, so the first build may leave a cache.
+age() { find content theme -exec touch -d '2 minutes ago' {} +; }
+age
+
+fresh_build() {
+	hb build --content content --theme theme --out site
+	expect_status 0
+	contains err "built 8 pages"
+}
+up_to_date() {
+	hb build --content content --theme theme --out site "$@"
+	contains err "8 pages up to date: nothing changed since the last build"
+}
+
+fresh_build
+exists site/.handbook-cache
+contains err "warning: alias 'Twin' is also an alias of"
+cp -a site first
+inode=$(stat -c %i site/index.html)
+
+# Nothing changed: the same warnings, nothing written.
+up_to_date
+expect_status 0
+contains err "content/notes/b.md:3:11: warning: alias 'Twin' is also an alias of 'a' (content/notes/a.md); links must use an id"
+contains err "content: warning: not in a git repository: pages are built without history"
+contains err "handbook: 0 errors, 4 warnings"
+same_tree first site
+[ "$(stat -c %i site/index.html)" = "$inode" ] || die "a no-op build rewrote index.html"
+# --strict fails on the same warning, as the full build would, and leaves the site alone.
+hb build --content content --theme theme --out site --strict
+expect_status 1
+contains err "handbook: 4 errors, 0 warnings"
+same_tree first site
+echo "ok: no-op"
+
+# An edited page (same size, same second) is seen: a full build with the new text.
+sed -i 's/Back/Bock/' content/notes/a.md
+touch -d '2 minutes ago' content/notes/a.md
+fresh_build
+contains site/notes/a.html "Bock"
+echo "ok: edit of the same size"
+
+# A new file, a removed file, a theme edit, the configuration, an option: each a full build.
+age; fresh_build; up_to_date
+printf 'x\n' >content/notes/extra.txt; age; fresh_build; exists site/notes/extra.txt
+rm content/notes/extra.txt; age; fresh_build; absent site/notes/extra.txt
+printf '/* changed */\n' >>theme/assets/style.css; age; fresh_build
+contains site/assets/style.css "/* changed */"
+printf 'title: Renamed\n' >handbook.yaml; touch -d '2 minutes ago' handbook.yaml; fresh_build
+contains site/index.html "Renamed"
+up_to_date
+hb build --content content --theme theme --out site --base-url https://example.org/
+expect_status 0
+contains err "built 8 pages"
+hb build --content content --theme theme --out site --drafts
+expect_status 0
+contains err "built 8 pages"
+echo "ok: inputs and options"
+
+# A touched output, a removed one, a damaged or foreign cache: a full build that repairs the site.
+hb build --content content --theme theme --out site
+up_to_date
+printf 'vandalised' >site/notes/a.html
+fresh_build
+contains site/notes/a.html "Bock"
+rm site/notes/b.html
+fresh_build
+exists site/notes/b.html
+up_to_date
+grep -q "^pages 8$" site/.handbook-cache && sed -i "s/^pages 8$/pages 9/" site/.handbook-cache
+fresh_build
+head -c 100 site/.handbook-cache >cut && cp cut site/.handbook-cache
+fresh_build
+printf 'garbage\n' >site/.handbook-cache
+fresh_build
+up_to_date
+echo "ok: outputs and damaged caches"
+
+# A file changed within the racy window leaves no cache: the next build is a full one.
+printf 'Back [[index]] again.\n' >>content/notes/a.md
+fresh_build
+absent site/.handbook-cache
+fresh_build
+contains site/notes/a.html "again."
+echo "ok: racy edits"
+
+# The cached build equals a fresh one in a new directory, byte for byte (the cache aside).
+age; fresh_build; up_to_date
+hb build --content content --theme theme --out other
+expect_status 0
+diff -r -x .handbook-cache site other >/dev/null || die "the cached site differs from a fresh build"
+echo "ok: same as a fresh build"
+
+# In a git repository, a new commit changes page histories: a full build.
+git init -q -b main . && git config user.name E && git config user.email e@example.org
+git add -A && GIT_AUTHOR_DATE=2024-01-01T10:00:00Z GIT_COMMITTER_DATE=2024-01-01T10:00:00Z \
+	git commit -qm one
+fresh_build
+up_to_date
+GIT_AUTHOR_DATE=2024-02-01T10:00:00Z GIT_COMMITTER_DATE=2024-02-01T10:00:00Z \
+	git commit -q --allow-empty -m two
+fresh_build
+echo "ok: a new commit"
