@@ -46,7 +46,7 @@ static const char usage[] =
     "  --strict          treat warnings as errors\n"
     "  --quiet           print only diagnostics\n"
     "  --verbose         also print the time each stage took\n"
-    "  --no-reuse        render every page of every edition, reusing none\n"
+    "  --no-reuse        build everything: ignore .handbook-cache, reuse no edition's pages\n"
     "  --port N          serve: the port (default 8080; 0 picks a free one)\n"
     "  --bind ADDR       serve: the address to listen on (default 127.0.0.1)\n"
     "  --poll            serve: watch files by polling (where inotify does not work)\n"
