@@ -55,7 +55,6 @@ struct build {
 	const char *rev;		/* NULL: the working tree */
 	const char *prefix;		/* "" or "editions/<tag>/" */
 	size_t edition;			/* index in run->editions */
-	int keep_docs;			/* parse trees are needed for a second rendering */
 	struct hb_config cfg;
 	struct hb_arena arena;		/* build lifetime: synthesized pages, graph */
 	struct hb_source content;
@@ -165,6 +164,8 @@ parse_pages(void *arg)
 			continue;
 		b->nodes[i].page = page;
 		hb_markdown_parse(&b->nodes[i].doc, page, &w->arena, &w->diag);
+		/* The tree is most of the memory: it is parsed again when the page is rendered. */
+		hb_markdown_drop_tree(&b->nodes[i].doc);
 	}
 	return NULL;
 }
@@ -493,6 +494,18 @@ record_render(struct worker *w, struct hb_luaenv *lua, struct hb_node *node)
 	hb_render_info_free(&info);
 }
 
+/* The page's parse tree, parsed again (hb_markdown_reparse) when it was dropped. */
+static int
+has_tree(struct worker *w, struct hb_node *node)
+{
+	struct hb_loc loc = { node->page->src_path, 0, 0 };
+
+	if (node->doc.root != NULL || hb_markdown_reparse(&node->doc, node->page) == 0)
+		return 0;
+	hb_diag(&w->diag, HB_ERROR, loc, "the second parse of this page differs from the first");
+	return -1;
+}
+
 static void
 render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct hb_buf *html,
     struct hb_buf *page_out)
@@ -504,11 +517,12 @@ render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct
 	if (reuse_previous(w, lua, node, page_out)) {
 		w->n_reused++;
 	} else {
+		if (has_tree(w, node) != 0)
+			return;
 		if (b->texts != NULL)
 			b->texts[node->order] = hb_markdown_text(&node->doc, &w->arena);
 		hb_render_body(html, node, &b->graph);
-		if (!b->keep_docs)
-			hb_doc_free(&node->doc);	/* the parse trees are most of the memory */
+		hb_markdown_drop_tree(&node->doc);
 		if (hb_luaenv_render(page_out, lua, node, html->buf, choose_layout(lua, node->page),
 		    &w->diag) != 0)
 			return;
@@ -761,8 +775,8 @@ section_title(const struct hb_section *s)
 
 /*
  * The search index of the site's pages (not of the generated views) in reading order, written
- * as search-index.js and search-text.js (search.h). A reused page's text is read again from its
- * document, which a second rendering keeps.
+ * as search-index.js and search-text.js (search.h). A reused page's text comes from its tree,
+ * parsed again for it.
  */
 static int
 write_search(struct build *b, size_t *n_files, struct hb_err *err)
@@ -785,8 +799,14 @@ write_search(struct build *b, size_t *n_files, struct hb_err *err)
 			continue;
 		for (j = 0; j < n->doc.n_headings; j++)
 			heads[j] = n->doc.headings[j].text;
-		if (doc.text == NULL)
-			doc.text = n->doc.root ? hb_markdown_text(&n->doc, &b->arena) : "";
+		if (doc.text == NULL) {		/* a reused page: its text from its tree */
+			struct hb_node *m = b->graph.order[i];
+
+			doc.text = "";
+			if (m->doc.root != NULL || hb_markdown_reparse(&m->doc, m->page) == 0)
+				doc.text = hb_markdown_text(&m->doc, &b->arena);
+			hb_markdown_drop_tree(&m->doc);
+		}
 		hb_search_add(&s, &doc);
 	}
 	hb_search_write(&s, &index_js, &text_js);
@@ -1024,7 +1044,6 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	b.rev = rev;
 	b.prefix = prefix;
 	b.edition = edition;
-	b.keep_docs = also_root;
 	b.jobs = count_jobs(o);
 	hb_arena_init(&b.arena);
 	hb_map_init(&b.groups, HB_MAP_EXACT);

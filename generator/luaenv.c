@@ -49,6 +49,8 @@ struct hb_luaenv {
 	const struct hb_graph *g;
 	const struct hb_history *history;
 	unsigned char *is_filled;	/* by order: the page's rich fields are in its table */
+	uint32_t *filled;		/* the pages filled during this render, to empty after */
+	size_t n_filled, filled_alloc;
 	struct hb_luaenv_edition edition;
 
 	/* Dependency recording (see hb_luaenv_render_info): what a render read, as indexes:
@@ -243,6 +245,25 @@ dep_of(const struct hb_luaenv *e, enum view_kind kind, size_t index, const char 
 static void push_editions(struct hb_luaenv *e, const struct hb_node *node);
 static void fill_rich(struct hb_luaenv *e, const struct hb_node *node);
 
+/* What fill_rich() sets: a page's fields beyond the plain ones, filled on first use. */
+static const char *const rich_fields[] = {
+	"aliases", "tags", "sources", "participants", "related", "prev", "next", "params", "data",
+	"headings", "backlinks", "participated", "history", "updated", "created", "citations",
+	"cited_by",
+};
+
+static int
+is_rich_field(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rich_fields) / sizeof(rich_fields[0]); i++) {
+		if (strcmp(key, rich_fields[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * __index of a tracked view (a page, a section or the site): the field from the view's store,
  * and a record of what it depends on. Upvalues: the store, the kind, the index.
@@ -263,7 +284,7 @@ l_view_index(lua_State *L)
 	touch(e, dep_of(e, kind, index, key));
 	lua_pushvalue(L, 2);
 	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL && kind == VIEW_PAGE &&
-	    !e->is_filled[index]) {
+	    !e->is_filled[index] && is_rich_field(key)) {
 		lua_pop(L, 1);
 		lua_pushvalue(L, lua_upvalueindex(1));
 		fill_rich(e, e->g->order[index]);
@@ -1088,6 +1109,7 @@ hb_luaenv_free(struct hb_luaenv *e)
 		lua_close(e->L);
 	free(e->stamp);
 	free(e->is_filled);
+	free(e->filled);
 	free(e->clean);
 	free(e->memo_stamp);
 	free(e->deps);
@@ -1396,7 +1418,10 @@ fill_rich(struct hb_luaenv *e, const struct hb_node *node)
 	lua_State *L = e->L;
 	const struct hb_page *p = node->page;
 	const struct hb_graph *g = e->g;
+	size_t limit = e->mem_limit, used = e->mem_used;
 
+	/* The site's data is not the template's: filling it does not count against the quota. */
+	e->mem_limit = SIZE_MAX;
 	luaL_checkstack(L, 16, "page fields");
 	set_strings(L, "aliases", &p->aliases);
 	set_strings(L, "tags", &p->tags);
@@ -1415,7 +1440,35 @@ fill_rich(struct hb_luaenv *e, const struct hb_node *node)
 	set_history(L, e->history ? hb_history_get(e->history, p->path) : NULL);
 	set_citations(e, node);
 	set_cited_by(e, node);
+	e->mem_limit = limit == SIZE_MAX || e->mem_used < used ? limit :
+	    limit + (e->mem_used - used);
 	e->is_filled[node->order] = 1;
+	e->filled = hb_xgrow(e->filled, &e->filled_alloc, e->n_filled + 1, sizeof(*e->filled));
+	e->filled[e->n_filled++] = (uint32_t)node->order;
+}
+
+/*
+ * Takes the rich fields out of the pages filled during a render: a page's are seldom read
+ * again by another render, and keeping every page's would hold the whole site in each worker.
+ */
+static void
+empty_filled_pages(struct hb_luaenv *e)
+{
+	lua_State *L = e->L;
+	size_t i, k;
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_data);
+	for (i = 0; i < e->n_filled; i++) {
+		lua_rawgeti(L, -1, (lua_Integer)e->filled[i] + 1);
+		for (k = 0; k < sizeof(rich_fields) / sizeof(rich_fields[0]); k++) {
+			lua_pushnil(L);
+			lua_setfield(L, -2, rich_fields[k]);
+		}
+		lua_pop(L, 1);
+		e->is_filled[e->filled[i]] = 0;
+	}
+	lua_pop(L, 1);
+	e->n_filled = 0;
 }
 
 static const char *
@@ -1844,6 +1897,7 @@ hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *
 	e->ref_current = LUA_REFNIL;
 	set_content(e, node, NULL);
 	lua_settop(L, top);
+	empty_filled_pages(e);
 	if (status == LUA_OK)
 		filter_urls(e, out_start);
 	e->out = NULL;

@@ -590,33 +590,6 @@ context_block(cmark_node *node)
 	return NULL;
 }
 
-/* Appends the plain text of block to b, leaving out link's own text; sets *at to its place. */
-static void
-block_text(cmark_node *block, cmark_node *link, struct hb_buf *b, size_t *at)
-{
-	cmark_iter *it = cmark_iter_new(block);
-	cmark_event_type ev;
-	int in_link = 0;
-
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(node);
-
-		if (node == link) {
-			in_link = ev == CMARK_EVENT_ENTER;
-			*at = b->len;
-			continue;
-		}
-		if (in_link || ev != CMARK_EVENT_ENTER)
-			continue;
-		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
-			hb_buf_puts(b, cmark_node_get_literal(node));
-		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
-			hb_buf_putc(b, ' ');
-	}
-	cmark_iter_free(it);
-}
-
 static int
 ends_sentence(const char *s, size_t i)
 {
@@ -670,30 +643,214 @@ context_after(struct hb_arena *a, const char *s, size_t at)
 	return hb_arena_strndup(a, s + at, end - at);
 }
 
-void
-hb_markdown_finish(struct hb_doc *doc, struct hb_arena *a)
+/* An unlabelled wiki link shows its target's title once the graph has found it. */
+static int
+takes_title(const struct hb_link *l)
+{
+	return l->kind == HB_LINK_WIKI && l->label == NULL;
+}
+
+static void
+show_titles(struct hb_doc *doc)
 {
 	size_t i;
 
 	for (i = 0; i < doc->n_links; i++) {
 		const struct hb_link *l = &doc->links[i];
 
-		if (l->kind == HB_LINK_WIKI && l->label == NULL && l->page != NULL)
+		if (takes_title(l) && l->page != NULL)
 			cmark_node_set_literal(cmark_node_first_child(l->node), l->page->title);
 	}
+}
+
+/*
+ * Appends the plain text of block to b: text and code, line breaks as spaces. When the doc's
+ * links are marked (their index + 1 in the node's user data, by set_contexts), each link's text
+ * is wrapped as "\x01k\x02...\x03", left empty for an unlabelled wiki link (whose title is
+ * known only after the graph). Sets *needs_titles when the block has such a link.
+ */
+static void
+marked_block_text(const struct hb_doc *doc, cmark_node *block, struct hb_buf *b,
+    int *needs_titles)
+{
+	cmark_iter *it = cmark_iter_new(block);
+	cmark_event_type ev;
+	cmark_node *skipping = NULL;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(node);
+		uintptr_t mark = (uintptr_t)cmark_node_get_user_data(node);
+
+		if (t == CMARK_NODE_LINK && mark != 0) {
+			if (ev == CMARK_EVENT_ENTER) {
+				hb_buf_printf(b, "\x01%zu\x02", (size_t)(mark - 1));
+				if (takes_title(&doc->links[mark - 1])) {
+					skipping = node;
+					*needs_titles = 1;
+				}
+			} else {
+				hb_buf_putc(b, '\x03');
+				skipping = skipping == node ? NULL : skipping;
+			}
+			continue;
+		}
+		if (skipping != NULL || ev != CMARK_EVENT_ENTER)
+			continue;
+		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
+			hb_buf_puts(b, cmark_node_get_literal(node));
+		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+			hb_buf_putc(b, ' ');
+	}
+	cmark_iter_free(it);
+}
+
+/* What an unlabelled wiki link shows: its target's title, or the target as written. */
+static const char *
+shown_text(const struct hb_doc *doc, size_t k)
+{
+	const struct hb_link *l = &doc->links[k];
+
+	return l->page != NULL ? l->page->title : l->target;
+}
+
+/*
+ * Link i's sentence from its block's marked text: the other links show their text (titles for
+ * unlabelled wiki links), its own is left out and marks its place.
+ */
+static void
+finish_context(struct hb_doc *doc, size_t i, struct hb_arena *a)
+{
+	struct hb_link *l = &doc->links[i];
+	struct hb_buf text = HB_BUF_INIT;
+	const char *p = l->context;
+	size_t at = 0;
+
+	hb_buf_putc(&text, '\0');
+	text.len = 0;
+	while (*p) {
+		const char *close;
+		size_t k;
+
+		if (*p == '\x03') {
+			p++;
+			continue;
+		}
+		if (*p != '\x01' || (close = strchr(p, '\x02')) == NULL) {
+			hb_buf_putc(&text, *p++);
+			continue;
+		}
+		k = strtoul(p + 1, NULL, 10);
+		p = close + 1;
+		if (k == i || (k < doc->n_links && takes_title(&doc->links[k]))) {
+			if (k == i)
+				at = text.len;
+			else if (k < doc->n_links)
+				hb_buf_puts(&text, shown_text(doc, k));
+			while (*p && *p != '\x03')
+				p++;	/* its own text, or none (a title) */
+		}
+	}
+	l->before = context_before(a, text.buf, at);
+	l->after = context_after(a, text.buf, at);
+	l->context = NULL;
+	hb_buf_free(&text);
+}
+
+/*
+ * Each link's sentence: at once when its block names no unlabelled wiki link, else kept as its
+ * block's marked text (one copy per block) for hb_markdown_finish.
+ */
+static void
+set_contexts(struct hb_doc *doc, struct hb_arena *a)
+{
+	cmark_node *last_block = NULL;
+	const char *context = NULL;
+	int needs_titles = 0;
+	size_t i;
+
+	for (i = 0; i < doc->n_links; i++)
+		cmark_node_set_user_data(doc->links[i].node, (void *)(uintptr_t)(i + 1));
 	for (i = 0; i < doc->n_links; i++) {
 		struct hb_link *l = &doc->links[i];
 		cmark_node *block = context_block(l->node);
-		struct hb_buf text = HB_BUF_INIT;
-		size_t at = 0;
 
 		if (block == NULL)
 			continue;
-		block_text(block, l->node, &text, &at);
-		l->before = context_before(a, text.buf, at);
-		l->after = context_after(a, text.buf, at);
-		hb_buf_free(&text);
+		if (block != last_block) {
+			struct hb_buf text = HB_BUF_INIT;
+
+			needs_titles = 0;
+			marked_block_text(doc, block, &text, &needs_titles);
+			context = hb_arena_strndup(a, text.buf ? text.buf : "", text.len);
+			hb_buf_free(&text);
+			last_block = block;
+		}
+		l->context = context;
+		if (!needs_titles)
+			finish_context(doc, i, a);
 	}
+	for (i = 0; i < doc->n_links; i++)
+		cmark_node_set_user_data(doc->links[i].node, NULL);
+}
+
+void
+hb_markdown_finish(struct hb_doc *doc, struct hb_arena *a)
+{
+	size_t i;
+
+	if (doc->root != NULL)
+		show_titles(doc);
+	for (i = 0; i < doc->n_links; i++) {
+		if (doc->links[i].context != NULL)
+			finish_context(doc, i, a);
+	}
+}
+
+void
+hb_markdown_drop_tree(struct hb_doc *doc)
+{
+	size_t i;
+
+	for (i = 0; i < doc->n_links; i++)
+		doc->links[i].node = NULL;
+	for (i = 0; i < doc->n_headings; i++)
+		doc->headings[i].node = NULL;
+	for (i = 0; i < doc->n_paragraphs; i++)
+		doc->paragraphs[i].node = NULL;
+	hb_doc_free(doc);
+}
+
+int
+hb_markdown_reparse(struct hb_doc *doc, const struct hb_page *page)
+{
+	struct hb_doc fresh;
+	struct hb_arena scratch;
+	struct hb_diag quiet;	/* the first parse reported everything */
+	size_t i;
+	int rc = -1;
+
+	hb_arena_init(&scratch);
+	hb_diag_init(&quiet);
+	hb_markdown_parse(&fresh, page, &scratch, &quiet);
+	if (fresh.n_links == doc->n_links && fresh.n_headings == doc->n_headings &&
+	    fresh.n_paragraphs == doc->n_paragraphs) {
+		for (i = 0; i < doc->n_links; i++)
+			doc->links[i].node = fresh.links[i].node;
+		for (i = 0; i < doc->n_headings; i++)
+			doc->headings[i].node = fresh.headings[i].node;
+		for (i = 0; i < doc->n_paragraphs; i++)
+			doc->paragraphs[i].node = fresh.paragraphs[i].node;
+		hb_doc_free(doc);
+		doc->root = fresh.root;
+		show_titles(doc);
+		rc = 0;
+	} else {
+		hb_doc_free(&fresh);
+	}
+	hb_diag_free(&quiet);
+	hb_arena_free(&scratch);
+	return rc;
 }
 
 /* Collects nodes first: the tree must not change under an iterator. */
@@ -746,10 +903,10 @@ static const char *
 plain_text(struct hb_arena *a, cmark_node *block)
 {
 	struct hb_buf b = HB_BUF_INIT;
-	size_t at;
 	const char *s;
+	int unused;
 
-	block_text(block, NULL, &b, &at);
+	marked_block_text(NULL, block, &b, &unused);	/* no marks yet: plain text */
 	s = hb_arena_strndup(a, b.buf, b.len);
 	hb_buf_free(&b);
 	return s;
@@ -854,6 +1011,7 @@ hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_aren
 	out->n_headings = c.headings.n;
 	if (page->type != NULL && strcmp(page->type, "source") == 0)
 		number_paragraphs(&c, root, out);
+	set_contexts(out, a);
 	free(c.links.v);
 	free(c.headings.v);
 	free(texts.v);

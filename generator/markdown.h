@@ -52,6 +52,9 @@ struct hb_link {
 	void *node;		/* opaque: the LINK node */
 	const char *before;	/* the plain text of its sentence before the link (for backlinks) */
 	const char *after;	/* and after it; either may start or end with "…" */
+	const char *context;	/* parse to finish: its block's text, each link k's text as
+				 * "\x01k\x02text\x03" (empty for an unlabelled wiki link, whose
+				 * title is not known yet); NULL once before and after are set */
 
 	/* Filled in by the graph. */
 	const struct hb_page *page;	/* the target, or NULL when unresolved */
@@ -90,8 +93,18 @@ int hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_
 /*
  * After the graph resolved the links: an unlabelled wiki link shows its target's title, and
  * every link records the plain text of the sentence around it (for "Referenced by"), in a.
+ * Works on a doc whose tree was dropped.
  */
 void hb_markdown_finish(struct hb_doc *doc, struct hb_arena *a);
+/*
+ * The tree is most of a doc's memory and is needed again only to render: hb_markdown_drop_tree()
+ * frees it once parsed (keeping links, headings and paragraphs), and hb_markdown_reparse() parses
+ * the page again into the same doc (the same links, headings and paragraphs, by index, with what
+ * the graph filled in) and shows the titles as hb_markdown_finish() does. The second parse of
+ * the same text cannot fail; reparse returns -1 only if it somehow differs.
+ */
+void hb_markdown_drop_tree(struct hb_doc *doc);
+int hb_markdown_reparse(struct hb_doc *doc, const struct hb_page *page);
 /* The plain text of the whole document, a line per block (for the search index), in a. */
 const char *hb_markdown_text(const struct hb_doc *doc, struct hb_arena *a);
 void hb_doc_free(struct hb_doc *doc);

@@ -242,6 +242,26 @@ test_luaenv__page_and_site_fields(void **state)
 	    "Kishi Nobuo|outcomes|kept|Home|Kishi Nobuo|Handbook &amp; Co|Home|Kishi Nobuo|2");
 }
 
+/*
+ * A page's rich fields (lists, headings, backlinks, front matter) are filled when first read
+ * and taken out after each render: every render still sees them, for any page, and a missing
+ * plain field reads as nil.
+ */
+static void
+test_luaenv__rich_fields_are_there_in_every_render(void **state)
+{
+	struct fx *f = *state;
+	const char *layout = "<% local k = site.page('kishi') %><%= #k.backlinks %>|"
+	    "<%= page.headings[1] and page.headings[1].anchor %>|<%= page.tags[1] %>|"
+	    "<%= page.venue %>|<%= page.prev and page.prev.title %>|"
+	    "<% local n = 0 for _ in pairs(page) do n = n + 1 end %><%= n > 20 %>";
+
+	start_with(f, layout);
+	assert_renders(f, "dmim-2", "page.html", "1|outcomes|defence||Home|true");
+	assert_renders(f, "kishi", "page.html", "1||||Second DMIM|true");
+	assert_renders(f, "dmim-2", "page.html", "1|outcomes|defence||Home|true");
+}
+
 static void
 test_luaenv__sections_view(void **state)
 {
@@ -871,6 +891,7 @@ main(void)
 		T(test_luaenv__numbers_are_written),
 		T(test_luaenv__page_and_site_fields),
 		T(test_luaenv__sections_view),
+		T(test_luaenv__rich_fields_are_there_in_every_render),
 		T(test_luaenv__include_partial_with_context),
 		T(test_luaenv__nested_includes_restore_environment),
 		T(test_luaenv__partial_globals_stay_in_partial),

@@ -6,6 +6,7 @@
 #include "unit.h"
 
 #include "markdown.h"
+#include "render.h"
 
 #define FRONT "---\ntitle: T\n---\n"
 
@@ -229,6 +230,63 @@ test_markdown__finish_records_the_sentence_around_each_link(void **state)
 	/* A link first in its block: nothing before it (this once read out of bounds). */
 	assert_string_equal(f->doc.links[1].before, "");
 	assert_string_equal(f->doc.links[1].after, " opens a paragraph.");
+}
+
+/*
+ * The sentence around a link shows the other links as readers see them: an unlabelled wiki
+ * link by its target's title (known only after the graph), with the tree already dropped.
+ */
+static void
+test_markdown__finish_shows_titles_in_the_sentence_without_the_tree(void **state)
+{
+	struct fx *f = *state;
+	struct hb_page target;
+
+	assert_int_equal(md(f, "See [[kishi]], then [[vv|the vision]] and [[kishi]]. Next one.\n"), 0);
+	hb_markdown_drop_tree(&f->doc);
+	assert_null(f->doc.root);
+	memset(&target, 0, sizeof(target));
+	target.title = "Kishi Nobuo";
+	f->doc.links[0].page = &target;		/* the graph found [[kishi]]; the last one not */
+	hb_markdown_finish(&f->doc, &f->a);
+	assert_string_equal(f->doc.links[0].before, "See ");
+	assert_string_equal(f->doc.links[0].after, ", then the vision and kishi.");
+	assert_string_equal(f->doc.links[1].before, "See Kishi Nobuo, then ");
+	assert_string_equal(f->doc.links[1].after, " and kishi.");
+	assert_string_equal(f->doc.links[2].before, "See Kishi Nobuo, then the vision and ");
+	assert_string_equal(f->doc.links[2].after, ".");
+}
+
+/* A dropped tree parsed again: the same links by index, what the graph set kept, titles shown. */
+static void
+test_markdown__reparse_restores_the_tree_under_the_same_links(void **state)
+{
+	struct fx *f = *state;
+	struct hb_page target;
+	struct hb_buf html = HB_BUF_INIT;
+	struct hb_node node;
+
+	assert_int_equal(md(f, "# Top\n\nSee [[kishi]] and [x](b.md).\n"), 0);
+	hb_markdown_drop_tree(&f->doc);
+	memset(&target, 0, sizeof(target));
+	target.title = "Kishi Nobuo";
+	f->doc.links[0].page = &target;
+	f->doc.links[0].href = "../people/kishi.html";
+	f->doc.links[1].href = "b.html";
+	assert_int_equal(hb_markdown_reparse(&f->doc, &f->p), 0);
+	assert_non_null(f->doc.root);
+	assert_int_equal(f->doc.n_links, 2);
+	assert_string_equal(f->doc.links[0].href, "../people/kishi.html");
+	memset(&node, 0, sizeof(node));
+	node.page = &f->p;
+	node.doc = f->doc;
+	hb_render_init();
+	hb_render_body(&html, &node, NULL);
+	f->doc.root = node.doc.root;
+	assert_non_null(strstr(html.buf, "<a href=\"../people/kishi.html\">Kishi Nobuo</a>"));
+	assert_non_null(strstr(html.buf, "<a href=\"b.html\">x</a>"));
+	assert_non_null(strstr(html.buf, "id=\"top\""));
+	hb_buf_free(&html);
 }
 
 static void
@@ -457,6 +515,8 @@ main(void)
 		T(test_markdown__anchor_drops_unicode_punctuation),
 		T(test_markdown__finish_records_the_sentence_around_each_link),
 		T(test_markdown__finish_cuts_long_context),
+		T(test_markdown__finish_shows_titles_in_the_sentence_without_the_tree),
+		T(test_markdown__reparse_restores_the_tree_under_the_same_links),
 		T(test_markdown__wiki_link_forms),
 		T(test_markdown__wiki_link_parts_are_trimmed),
 		T(test_markdown__wiki_link_label_wrapping_lines),
