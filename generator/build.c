@@ -4,6 +4,7 @@
 #include <git2.h>
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -23,6 +24,7 @@
 #include "map.h"
 #include "markdown.h"
 #include "page.h"
+#include "path.h"
 #include "render.h"
 #include "print.h"
 #include "reuse.h"
@@ -45,8 +47,11 @@ struct run {
 	struct hb_arena *prev_arenas;		/* its records and groups, one arena per worker */
 	int prev_jobs;
 	int has_read_history;
-	int prev_in_site;			/* the previous build is the committed site (serve),
-						 * not one written earlier in this run */
+	int prev_in_site;			/* the previous build is the committed site (serve,
+						 * the persistent cache), not one written earlier in
+						 * this run */
+	const struct hb_map *prev_outputs;	/* from the persistent cache: out path -> struct
+						 * hb_write_output, how its files must still stat */
 };
 
 struct build {
@@ -403,10 +408,36 @@ copy_names(struct hb_arena *a, const char *const *names, size_t n)
 }
 
 /*
- * The previous build's output for this page when nothing it depends on changed (reuse.h): its
- * bytes with the edition slot rendered again. Returns 1 and fills page_out, or 0.
+ * With the persistent cache (cache.h), the previous site's file for out_path: usable only while it
+ * still stats as the cache says the last build wrote it (else someone changed it since).
  */
 static int
+is_previous_intact(const struct build *b, const char *out_path)
+{
+	const struct hb_write_output *o = hb_map_get(b->run->prev_outputs, out_path);
+	char *full;
+	struct stat st;
+	int same;
+
+	if (o == NULL)
+		return 0;
+	full = hb_path_join(b->o->out_dir, out_path);
+	same = lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == o->size &&
+	    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec == o->mtime_ns &&
+	    st.st_ino == o->ino;
+	free(full);
+	return same;
+}
+
+enum reuse { NOT_REUSED, REUSED_BYTES, REUSED_LINKED };
+
+/*
+ * The previous build's output for this page when nothing it depends on changed (reuse.h): its
+ * bytes with the edition slot rendered again, in page_out (REUSED_BYTES). From the persistent
+ * cache, when the slot renders as before and its bytes are not needed (no print.html), the old
+ * file is linked into the new site unread (REUSED_LINKED).
+ */
+static enum reuse
 reuse_previous(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
     struct hb_buf *page_out)
 {
@@ -415,42 +446,51 @@ reuse_previous(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
 	const struct hb_reuse_record *prev;
 	struct hb_reuse_record *rec = &b->records[node->order];
 	struct hb_buf old = HB_BUF_INIT, slot = HB_BUF_INIT;
-	const char *old_path;
-	int ok = 0;
+	const char *old_path, *out_path = node->page->out_path;
+	enum reuse done = NOT_REUSED;
 
 	if (b->writer == NULL || b->o->no_reuse || is_changes_page(node->page) ||
-	    (prev = hb_map_get(&b->run->prev, node->page->out_path)) == NULL ||
-	    !hb_reuse_matches(&b->reuse, node, prev, &b->prev_digests))
-		return 0;
-	old_path = hb_arena_printf(&w->arena, "%s%s", b->run->prev_prefix, node->page->out_path);
-	if ((b->run->prev_in_site ? hb_write_read_previous(b->writer, old_path, &old) :
-	    hb_write_read(b->writer, old_path, &old)) != 0 ||
-	    prev->slot_start + prev->slot_len > old.len)
-		goto out;
+	    (prev = hb_map_get(&b->run->prev, out_path)) == NULL ||
+	    !hb_reuse_matches(&b->reuse, node, prev, &b->prev_digests) ||
+	    (b->run->prev_outputs != NULL && !is_previous_intact(b, out_path)))
+		return NOT_REUSED;
 	if (prev->has_slot && hb_luaenv_render(&slot, lua, node, NULL, HB_SLOT_PARTIAL,
 	    &w->diag) != 0)
 		goto out;
-	hb_buf_put(page_out, old.buf, prev->slot_start);
-	hb_buf_put(page_out, slot.buf, slot.len);
-	hb_buf_put(page_out, old.buf + prev->slot_start + prev->slot_len,
-	    old.len - prev->slot_start - prev->slot_len);
-	/* The same record, in this build's arenas; its key is computed again with the rest. */
-	*rec = *prev;
-	rec->slot_len = slot.len;
-	rec->deps = copy_names(a, prev->deps, prev->n_deps);
-	rec->groups = copy_names(a, prev->groups, prev->n_groups);
-	ok = 1;
+	old_path = hb_arena_printf(&w->arena, "%s%s", b->run->prev_prefix, out_path);
+	if (b->run->prev_outputs != NULL && b->articles == NULL && prev->slot != NULL &&
+	    slot.len == prev->slot_len && memcmp(slot.buf, prev->slot, slot.len) == 0) {
+		if (hb_write_link_previous(b->writer, out_file(&w->arena, b, out_path), &w->err) != 0)
+			w->has_failed = 1;
+		done = REUSED_LINKED;
+	} else if ((b->run->prev_in_site ? hb_write_read_previous(b->writer, old_path, &old) :
+	    hb_write_read(b->writer, old_path, &old)) == 0 &&
+	    prev->slot_start + prev->slot_len <= old.len) {
+		hb_buf_put(page_out, old.buf, prev->slot_start);
+		hb_buf_put(page_out, slot.buf, slot.len);
+		hb_buf_put(page_out, old.buf + prev->slot_start + prev->slot_len,
+		    old.len - prev->slot_start - prev->slot_len);
+		done = REUSED_BYTES;
+	}
+	if (done != NOT_REUSED) {
+		/* The same record, in this build's arenas; its key is computed again with the
+		 * rest. */
+		*rec = *prev;
+		rec->slot_len = slot.len;
+		rec->slot = hb_arena_strndup(a, slot.buf ? slot.buf : "", slot.len);
+		rec->deps = copy_names(a, prev->deps, prev->n_deps);
+		rec->groups = copy_names(a, prev->groups, prev->n_groups);
+	}
 out:
 	hb_buf_free(&old);
 	hb_buf_free(&slot);
-	return ok;
+	return done;
 }
 
 /* The group of a memo value this worker used, as the record of it; NULL when it is not
  * reusable (it read the edition's own data). */
 static const struct hb_reuse_group *
-note_group(struct worker *w, struct hb_luaenv *lua, const struct hb_node *node,
-    const char *key)
+note_group(struct worker *w, struct hb_luaenv *lua, const char *key)
 {
 	struct hb_arena *a = &w->b->record_arenas[w->index];
 	struct hb_reuse_group *grp = hb_map_get(&w->groups, key);
@@ -460,8 +500,9 @@ note_group(struct worker *w, struct hb_luaenv *lua, const struct hb_node *node,
 		return grp->deps ? grp : NULL;
 	grp = hb_arena_alloc(a, sizeof(*grp));
 	memset(grp, 0, sizeof(*grp));
+	/* Every page the value read, the one being rendered included: other pages share it. */
 	if (hb_luaenv_memo_info(lua, key, &gi) == 0 && !gi.uses_edition)
-		hb_reuse_names(node, &gi, a, &grp->deps, &grp->n_deps);
+		hb_reuse_names(NULL, &gi, a, &grp->deps, &grp->n_deps);
 	hb_render_info_free(&gi);
 	hb_map_put(&w->groups, key, grp);
 	return grp->deps ? grp : NULL;
@@ -469,7 +510,8 @@ note_group(struct worker *w, struct hb_luaenv *lua, const struct hb_node *node,
 
 /* Keeps what the render read, so the next build of the run can reuse its output. */
 static void
-record_render(struct worker *w, struct hb_luaenv *lua, struct hb_node *node)
+record_render(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
+    const struct hb_buf *page_out)
 {
 	struct build *b = w->b;
 	struct hb_arena *a = &b->record_arenas[w->index];
@@ -482,7 +524,7 @@ record_render(struct worker *w, struct hb_luaenv *lua, struct hb_node *node)
 	hb_luaenv_render_info(lua, &info);
 	rec->has_key = !info.uses_edition && !is_changes_page(node->page);
 	for (i = 0; rec->has_key && i < info.n_groups; i++)
-		rec->has_key = note_group(w, lua, node, info.groups[i]) != NULL;
+		rec->has_key = note_group(w, lua, info.groups[i]) != NULL;
 	if (rec->has_key) {
 		hb_reuse_names(node, &info, a, &rec->deps, &rec->n_deps);
 		rec->groups = copy_names(a, info.groups, info.n_groups);
@@ -490,6 +532,7 @@ record_render(struct worker *w, struct hb_luaenv *lua, struct hb_node *node)
 		rec->has_slot = info.has_slot;
 		rec->slot_start = info.slot_start;
 		rec->slot_len = info.slot_end - info.slot_start;
+		rec->slot = hb_arena_strndup(a, page_out->buf + rec->slot_start, rec->slot_len);
 	}
 	hb_render_info_free(&info);
 }
@@ -512,10 +555,16 @@ render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct
 {
 	struct build *b = w->b;
 
+	enum reuse reused;
+
 	hb_buf_reset(html);
 	hb_buf_reset(page_out);
-	if (reuse_previous(w, lua, node, page_out)) {
+	if ((reused = reuse_previous(w, lua, node, page_out)) != NOT_REUSED) {
 		w->n_reused++;
+		if (reused == REUSED_LINKED) {
+			w->n_files++;
+			return;
+		}
 	} else {
 		if (has_tree(w, node) != 0)
 			return;
@@ -526,7 +575,7 @@ render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct
 		if (hb_luaenv_render(page_out, lua, node, html->buf, choose_layout(lua, node->page),
 		    &w->diag) != 0)
 			return;
-		record_render(w, lua, node);
+		record_render(w, lua, node, page_out);
 	}
 	if (b->articles != NULL && node->page->layout == NULL)
 		b->articles[node->order] = hb_print_extract(&w->arena, page_out->buf, page_out->len);
@@ -1196,11 +1245,34 @@ may_use_cache(const struct hb_options *o)
 	    getenv("HANDBOOK_FAIL_WRITE_AFTER") == NULL && getenv("HANDBOOK_FAIL_ALLOC_AFTER") == NULL;
 }
 
+/*
+ * The last build's records from the persistent cache become the run's previous build, as in a
+ * serve session: its pages are in the site. prev keeps the output list the records rely on; the
+ * run takes the records and groups (and frees them), prev->arena stays prev's.
+ */
+static void
+take_cached_records(struct run *run, const struct hb_cache_fingerprint *fp,
+    struct hb_cache_previous *prev)
+{
+	if (!hb_cache_load(run->o->out_dir, fp, prev))
+		return;
+	hb_map_free(&run->prev);
+	hb_map_free(&run->prev_groups);
+	run->prev = prev->records;
+	run->prev_groups = prev->groups;
+	hb_map_init(&prev->records, HB_MAP_EXACT);
+	hb_map_init(&prev->groups, HB_MAP_EXACT);
+	run->prev_prefix = "";
+	run->prev_in_site = 1;
+	run->prev_outputs = &prev->outputs;
+}
+
 int
 hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
     struct hb_err *err)
 {
 	struct hb_cache_fingerprint fp;
+	struct hb_cache_previous prev;
 	struct run run;
 	struct timespec t0;
 	int rc, has_fp;
@@ -1213,11 +1285,16 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 		stats->is_unchanged = 1;
 		rc = d->n_errors > 0 ? 1 : 0;
 	} else {
+		if (has_fp)
+			take_cached_records(&run, &fp, &prev);
 		rc = build_one(&run, o->rev, "", 0, 0, d, stats, err);
 		if (rc == 0 && has_fp && run.writer != NULL &&
-		    hb_cache_save(run.writer, &fp, d, stats->n_pages, err) != 0)
+		    hb_cache_save(run.writer, &fp, d, stats->n_pages, &run.prev, &run.prev_groups,
+		    err) != 0)
 			rc = -1;
 		rc = end_run(&run, rc, err);
+		if (has_fp)
+			hb_cache_previous_free(&prev);
 	}
 	if (has_fp)
 		hb_cache_fingerprint_free(&fp);

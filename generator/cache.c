@@ -13,6 +13,7 @@
 
 #include "build.h"
 #include "path.h"
+#include "reuse.h"
 #include "write.h"
 #include "xalloc.h"
 
@@ -166,8 +167,10 @@ hb_cache_fingerprint(struct hb_cache_fingerprint *fp, const struct hb_options *o
 	put_head(&fp->text, o->content_dir);
 	if (stat(o->config_path, &st) == 0)
 		put_stat(fp, "config", o->config_path, &st);
-	if (walk(fp, "content", o->content_dir, "") != 0 || walk(fp, "theme", o->theme_dir, "") != 0)
+	if (walk(fp, "content", o->content_dir, "") != 0 || walk(fp, "theme", o->theme_dir, "") != 0) {
+		hb_cache_fingerprint_free(fp);
 		return -1;
+	}
 	return 0;
 }
 
@@ -191,9 +194,64 @@ checksum(const char *s, size_t n)
 	return h;
 }
 
+static void
+put_names(struct hb_buf *b, const char *const *names, size_t n)
+{
+	size_t i;
+
+	hb_buf_printf(b, "\t%zu", n);
+	for (i = 0; i < n; i++) {
+		hb_buf_putc(b, '\t');
+		put_field(b, names[i]);
+	}
+}
+
+/* "rec\tPATH\tKEY\tHAS_SLOT\tSLOT_START\tSLOT\tN\tDEP...\tM\tGROUP..." per record. */
+static void
+put_records(struct hb_buf *b, const struct hb_map *records)
+{
+	size_t i, k;
+
+	for (i = 0; records != NULL && i < records->cap; i++) {
+		const struct hb_reuse_record *r = records->slots[i].value;
+
+		if (records->slots[i].key == NULL || r == NULL || !r->has_key || r->slot == NULL)
+			continue;
+		hb_buf_puts(b, "rec\t");
+		put_field(b, records->slots[i].key);
+		hb_buf_putc(b, '\t');
+		for (k = 0; k < HB_REUSE_KEY_SIZE; k++)
+			hb_buf_printf(b, "%02x", r->key[k]);
+		hb_buf_printf(b, "\t%d\t%zu\t", r->has_slot, r->slot_start);
+		put_field(b, r->slot);
+		put_names(b, r->deps, r->n_deps);
+		put_names(b, r->groups, r->n_groups);
+		hb_buf_putc(b, '\n');
+	}
+}
+
+/* "group\tKEY\tN\tDEP..." per memo group. */
+static void
+put_groups(struct hb_buf *b, const struct hb_map *groups)
+{
+	size_t i;
+
+	for (i = 0; groups != NULL && i < groups->cap; i++) {
+		const struct hb_reuse_group *g = groups->slots[i].value;
+
+		if (groups->slots[i].key == NULL || g == NULL || g->deps == NULL)
+			continue;
+		hb_buf_puts(b, "group\t");
+		put_field(b, groups->slots[i].key);
+		put_names(b, g->deps, g->n_deps);
+		hb_buf_putc(b, '\n');
+	}
+}
+
 int
 hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
-    const struct hb_diag *d, size_t n_pages, struct hb_err *err)
+    const struct hb_diag *d, size_t n_pages, const struct hb_map *records,
+    const struct hb_map *groups, struct hb_err *err)
 {
 	const struct hb_write_output *out;
 	struct hb_buf b = HB_BUF_INIT;
@@ -221,6 +279,8 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 		put_field(&b, e->note ? e->note : "");
 		hb_buf_puts(&b, e->note ? "\t+\n" : "\t-\n");
 	}
+	put_records(&b, records);
+	put_groups(&b, groups);
 	hb_buf_printf(&b, "end %016" PRIx64 "\n", checksum(b.buf, b.len));
 	rc = hb_write_file(w, HB_CACHE_FILE, b.buf, b.len, err);
 	hb_buf_free(&b);
@@ -297,7 +357,8 @@ replay_body(const char *out_dir, char *p, char *end, struct hb_diag *d, size_t *
 			break;
 		*eol = '\0';
 		if (strncmp(p, "out ", 4) == 0 ? !is_output_unchanged(out_dir, p + 4, eol) :
-		    strncmp(p, "diag ", 5) == 0 ? replay_diag(&got, p + 5, eol) != 0 : 1)
+		    strncmp(p, "diag ", 5) == 0 ? replay_diag(&got, p + 5, eol) != 0 :
+		    strncmp(p, "rec\t", 4) != 0 && strncmp(p, "group\t", 6) != 0)
 			break;
 		p = eol + 1;
 	}
@@ -310,36 +371,216 @@ replay_body(const char *out_dir, char *p, char *end, struct hb_diag *d, size_t *
 	return ok;
 }
 
-int
-hb_cache_replay(const char *out_dir, const struct hb_cache_fingerprint *fp,
-    struct hb_diag *d, size_t *n_pages)
+/* The whole cache file of out_dir into b; *tail is its last line ("end <checksum of everything
+ * before it>"). Returns 1, or 0 when there is none or it is not whole. */
+static int
+read_cache(const char *out_dir, struct hb_buf *b, char **tail)
 {
-	char *path = hb_path_join(out_dir, HB_CACHE_FILE), *body, *tail;
-	struct hb_buf b = HB_BUF_INIT;
+	char *path = hb_path_join(out_dir, HB_CACHE_FILE);
 	FILE *f = fopen(path, "rb");
 	char chunk[65536];
 	size_t n;
 	uint64_t want;
-	int ok = 0;
 
 	free(path);
 	if (f == NULL)
 		return 0;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		hb_buf_put(&b, chunk, n);
+		hb_buf_put(b, chunk, n);
 	fclose(f);
-	/* The last line is "end <checksum of everything before it>". */
-	if (b.len < 21 || b.buf[b.len - 1] != '\n')
-		goto out;
-	tail = b.buf + b.len - 21;
-	if (strncmp(tail, "end ", 4) != 0 || sscanf(tail + 4, "%16" SCNx64, &want) != 1 ||
-	    checksum(b.buf, (size_t)(tail - b.buf)) != want)
-		goto out;
-	if (b.len < fp->text.len || memcmp(b.buf, fp->text.buf, fp->text.len) != 0)
-		goto out;
-	body = b.buf + fp->text.len;
-	ok = replay_body(out_dir, body, tail, d, n_pages);
-out:
+	if (b->len < 21 || b->buf[b->len - 1] != '\n')
+		return 0;
+	*tail = b->buf + b->len - 21;
+	return strncmp(*tail, "end ", 4) == 0 && sscanf(*tail + 4, "%16" SCNx64, &want) == 1 &&
+	    checksum(b->buf, (size_t)(*tail - b->buf)) == want;
+}
+
+int
+hb_cache_replay(const char *out_dir, const struct hb_cache_fingerprint *fp,
+    struct hb_diag *d, size_t *n_pages)
+{
+	struct hb_buf b = HB_BUF_INIT;
+	char *tail;
+	int ok = 0;
+
+	if (read_cache(out_dir, &b, &tail) && b.len >= fp->text.len &&
+	    memcmp(b.buf, fp->text.buf, fp->text.len) == 0)
+		ok = replay_body(out_dir, b.buf + fp->text.len, tail, d, n_pages);
 	hb_buf_free(&b);
 	return ok;
+}
+
+/* The lines that say which executable and options made a fingerprint ("exe", "option"). */
+static void
+maker_lines(const char *text, const char *end, struct hb_buf *out)
+{
+	while (text < end) {
+		const char *eol = memchr(text, '\n', (size_t)(end - text));
+
+		eol = eol ? eol + 1 : end;
+		if (strncmp(text, "exe ", 4) == 0 || strncmp(text, "option ", 7) == 0)
+			hb_buf_put(out, text, (size_t)(eol - text));
+		text = eol;
+	}
+}
+
+/* Splits a line at tabs into fields (unescaped, in place); returns how many, at most max. */
+static size_t
+split_fields(char *line, char *end, char **fields, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max) {
+		char *tab = memchr(line, '\t', (size_t)(end - line));
+
+		fields[n++] = take_field(line, tab ? tab : end);
+		if (tab == NULL)
+			break;
+		line = tab + 1;
+	}
+	return n;
+}
+
+/* A list written by put_names at fields[*at]: its count, then that many names. */
+static const char **
+take_names(struct hb_arena *a, char **fields, size_t n_fields, size_t *at, size_t *n_out)
+{
+	size_t n, i;
+	const char **v;
+
+	if (*at >= n_fields || sscanf(fields[*at], "%zu", &n) != 1 || n > n_fields - *at - 1)
+		return NULL;
+	v = hb_arena_alloc(a, (n + 1) * sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = hb_arena_strdup(a, fields[*at + 1 + i]);
+	*at += n + 1;
+	*n_out = n;
+	return v;
+}
+
+static int
+load_record(struct hb_cache_previous *prev, char **f, size_t n)
+{
+	struct hb_reuse_record *r = hb_arena_alloc(&prev->arena, sizeof(*r));
+	size_t at = 5, k;
+
+	memset(r, 0, sizeof(*r));
+	if (n < 7 || strlen(f[1]) != 2 * HB_REUSE_KEY_SIZE ||
+	    sscanf(f[2], "%d", &r->has_slot) != 1 || sscanf(f[3], "%zu", &r->slot_start) != 1)
+		return -1;
+	for (k = 0; k < HB_REUSE_KEY_SIZE; k++) {
+		unsigned v;
+
+		if (sscanf(f[1] + 2 * k, "%2x", &v) != 1)
+			return -1;
+		r->key[k] = (unsigned char)v;
+	}
+	r->slot = hb_arena_strdup(&prev->arena, f[4]);
+	r->slot_len = strlen(r->slot);
+	if ((r->deps = take_names(&prev->arena, f, n, &at, &r->n_deps)) == NULL ||
+	    (r->groups = take_names(&prev->arena, f, n, &at, &r->n_groups)) == NULL || at != n)
+		return -1;
+	r->has_key = 1;
+	hb_map_put(&prev->records, f[0], r);
+	return 0;
+}
+
+static int
+load_group(struct hb_cache_previous *prev, char **f, size_t n)
+{
+	struct hb_reuse_group *g = hb_arena_alloc(&prev->arena, sizeof(*g));
+	size_t at = 1;
+
+	if ((g->deps = take_names(&prev->arena, f, n, &at, &g->n_deps)) == NULL || at != n)
+		return -1;
+	hb_map_put(&prev->groups, f[0], g);
+	return 0;
+}
+
+static int
+load_output(struct hb_cache_previous *prev, char *line, char *end)
+{
+	struct hb_write_output *o = hb_arena_alloc(&prev->arena, sizeof(*o));
+	int used = 0;
+
+	if (sscanf(line, "%lld %lld %llu %n", &o->size, &o->mtime_ns, &o->ino, &used) != 3 ||
+	    used == 0)
+		return -1;
+	hb_map_put(&prev->outputs, take_field(line + used, end), o);
+	return 0;
+}
+
+/* Every "rec", "group" and "out" line of the body; -1 when one is malformed. */
+static int
+load_lines(struct hb_cache_previous *prev, char *p, char *end)
+{
+	char **f = NULL;
+	size_t alloc = 0;
+	int rc = 0;
+
+	while (rc == 0 && p < end) {
+		char *eol = memchr(p, '\n', (size_t)(end - p)), *tab;
+		size_t n_tabs = 0, n;
+
+		if (eol == NULL)
+			break;
+		for (tab = p; (tab = memchr(tab, '\t', (size_t)(eol - tab))) != NULL; tab++)
+			n_tabs++;
+		f = hb_xgrow(f, &alloc, n_tabs + 1, sizeof(*f));
+		if (strncmp(p, "out ", 4) == 0) {
+			rc = load_output(prev, p + 4, eol);
+		} else if (strncmp(p, "rec\t", 4) == 0) {
+			n = split_fields(p + 4, eol, f, n_tabs);
+			rc = load_record(prev, f, n);
+		} else if (strncmp(p, "group\t", 6) == 0) {
+			n = split_fields(p + 6, eol, f, n_tabs);
+			rc = load_group(prev, f, n);
+		}
+		p = eol + 1;
+	}
+	free(f);
+	return rc;
+}
+
+int
+hb_cache_load(const char *out_dir, const struct hb_cache_fingerprint *fp,
+    struct hb_cache_previous *prev)
+{
+	struct hb_buf b = HB_BUF_INIT, mine = HB_BUF_INIT, theirs = HB_BUF_INIT;
+	char *tail, *body;
+	int ok = 0;
+
+	hb_arena_init(&prev->arena);
+	hb_map_init(&prev->records, HB_MAP_EXACT);
+	hb_map_init(&prev->groups, HB_MAP_EXACT);
+	hb_map_init(&prev->outputs, HB_MAP_EXACT);
+	if (!read_cache(out_dir, &b, &tail) || (body = strstr(b.buf, "\npages ")) == NULL)
+		goto out;
+	maker_lines(fp->text.buf, fp->text.buf + fp->text.len, &mine);
+	maker_lines(b.buf, body + 1, &theirs);
+	if (strncmp(b.buf, CACHE_VERSION "\n", sizeof(CACHE_VERSION)) != 0 ||
+	    mine.len != theirs.len || (mine.len && memcmp(mine.buf, theirs.buf, mine.len) != 0))
+		goto out;
+	ok = load_lines(prev, body + 1, tail) == 0;
+out:
+	if (!ok) {
+		hb_cache_previous_free(prev);
+		hb_arena_init(&prev->arena);
+		hb_map_init(&prev->records, HB_MAP_EXACT);
+		hb_map_init(&prev->groups, HB_MAP_EXACT);
+		hb_map_init(&prev->outputs, HB_MAP_EXACT);
+	}
+	hb_buf_free(&b);
+	hb_buf_free(&mine);
+	hb_buf_free(&theirs);
+	return ok;
+}
+
+void
+hb_cache_previous_free(struct hb_cache_previous *prev)
+{
+	hb_map_free(&prev->records);
+	hb_map_free(&prev->groups);
+	hb_map_free(&prev->outputs);
+	hb_arena_free(&prev->arena);
 }

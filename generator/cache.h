@@ -16,6 +16,9 @@
  * corrupt or truncated one, an edited, added or removed input, a touched output file) means a
  * full build: the cache is never trusted beyond that check.
  *
+ * When the fingerprint differs, the cache still tells the build what each page's render read
+ * (hb_cache_load): pages whose render key is unchanged keep their file, hard-linked unread.
+ *
  * Racy edits (a file changed in the same clock tick as the fingerprint, which its mtime cannot
  * show): when an input's mtime is within HB_CACHE_RACY_NS of the fingerprint's time,
  * no cache is saved, so the next build is a full one.
@@ -23,8 +26,10 @@
 #ifndef HB_CACHE_H
 #define HB_CACHE_H
 
+#include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "map.h"
 
 struct hb_options;
 struct hb_writer;
@@ -38,7 +43,7 @@ struct hb_cache_fingerprint {
 	int is_racy;		/* an input changed too close to taken_ns to be told apart */
 };
 
-/* Returns 0, or -1 when the inputs cannot be listed (the build will say why). */
+/* Returns 0, or -1 (nothing to free) when the inputs cannot be listed (the build says why). */
 int hb_cache_fingerprint(struct hb_cache_fingerprint *fp, const struct hb_options *o);
 void hb_cache_fingerprint_free(struct hb_cache_fingerprint *fp);
 
@@ -49,8 +54,25 @@ void hb_cache_fingerprint_free(struct hb_cache_fingerprint *fp);
 int hb_cache_replay(const char *out_dir, const struct hb_cache_fingerprint *fp,
     struct hb_diag *d, size_t *n_pages);
 
-/* Writes the cache into the site being built (before hb_write_commit). */
+/*
+ * When the inputs did change: what the last build left for this one to reuse, if its cache is
+ * whole and was written by this same executable with the same options. records: output path ->
+ * struct hb_reuse_record (render keys and what each render read, reuse.h); groups: memo key ->
+ * struct hb_reuse_group; outputs: output path -> struct hb_write_output, how each file of the
+ * site must still stat for its bytes to be trusted. All in arena. Returns 1 when loaded.
+ */
+struct hb_cache_previous {
+	struct hb_arena arena;
+	struct hb_map records, groups, outputs;
+};
+int hb_cache_load(const char *out_dir, const struct hb_cache_fingerprint *fp,
+    struct hb_cache_previous *prev);
+void hb_cache_previous_free(struct hb_cache_previous *prev);
+
+/* Writes the cache into the site being built (before hb_write_commit), with this build's
+ * records and groups (as hb_cache_load returns them; either map may be NULL). */
 int hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
-    const struct hb_diag *d, size_t n_pages, struct hb_err *err);
+    const struct hb_diag *d, size_t n_pages, const struct hb_map *records,
+    const struct hb_map *groups, struct hb_err *err);
 
 #endif

@@ -58,6 +58,7 @@ struct hb_reuse_record {
 	int has_key;			/* 0: not reusable (read the edition's own data) */
 	int has_slot;
 	size_t slot_start, slot_len;	/* the edition slot's bytes in the written file */
+	const char *slot;		/* and those bytes (slot_len of them) */
 };
 
 /* A memo value: what it read, as dependency names. One per memo key and build. */

@@ -45,24 +45,37 @@ add_file(struct hb_source *src, const char *path, char *data, size_t len)
 static int
 read_whole(char **out, size_t *len_out, const char *path, struct hb_err *err)
 {
-	struct hb_buf b = HB_BUF_INIT;
-	char chunk[65536];
+	struct stat st;
+	size_t cap, len = 0;
 	ssize_t n;
+	char *data;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
 		hb_err_set(err, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		hb_buf_put(&b, chunk, (size_t)n);
+	/* Room for the whole file and its NUL, read in place; more if it grew meanwhile. */
+	cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	data = hb_xmalloc(cap);
+	for (;;) {
+		if (cap - len < 2) {
+			cap *= 2;
+			data = hb_xrealloc(data, cap);
+		}
+		if ((n = read(fd, data + len, cap - len - 1)) <= 0)
+			break;
+		len += (size_t)n;
+	}
 	close(fd);
 	if (n < 0) {
 		hb_err_set(err, "cannot read %s: %s", path, strerror(errno));
-		hb_buf_free(&b);
+		free(data);
 		return -1;
 	}
-	*out = hb_buf_detach(&b, len_out);
+	data[len] = '\0';
+	*out = data;
+	*len_out = len;
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "map.h"
 #include "path.h"
 #include "xalloc.h"
 
@@ -25,7 +26,8 @@ struct hb_writer {
 	int has_previous;	/* out_dir exists and is handbook's */
 	atomic_long n_writes;
 	long fail_after;
-	pthread_mutex_t lock;			/* guards outputs */
+	pthread_mutex_t lock;			/* guards outputs and dirs */
+	struct hb_map dirs;			/* staging directories known to exist */
 	struct hb_write_output *outputs;	/* what was put in the site, as it stat()ed */
 	size_t n_outputs, outputs_alloc;
 };
@@ -192,6 +194,7 @@ hb_write_begin(struct hb_writer **out, const char *out_dir, const char *const *p
 	*out = NULL;
 	w->lock_fd = -1;
 	pthread_mutex_init(&w->lock, NULL);
+	hb_map_init(&w->dirs, HB_MAP_EXACT);
 	w->out_dir = hb_xstrdup(out_dir);
 	while (n > 1 && w->out_dir[n - 1] == '/')
 		w->out_dir[--n] = '\0';
@@ -211,6 +214,7 @@ fail:
 	if (w->lock_fd >= 0)
 		close(w->lock_fd);
 	pthread_mutex_destroy(&w->lock);
+	hb_map_free(&w->dirs);
 	free(w->out_dir);
 	free(w);
 	return -1;
@@ -304,6 +308,25 @@ write_new(const char *dst, const void *data, size_t len, struct hb_err *err)
 	return 0;
 }
 
+/* Makes a staging directory once per build: most files share a few folders. */
+static int
+make_dir(struct hb_writer *w, const char *dir, struct hb_err *err)
+{
+	int known;
+
+	pthread_mutex_lock(&w->lock);
+	known = hb_map_get(&w->dirs, dir) != NULL;
+	pthread_mutex_unlock(&w->lock);
+	if (known)
+		return 0;
+	if (hb_path_mkdirs(dir, err) != 0)
+		return -1;
+	pthread_mutex_lock(&w->lock);
+	hb_map_put(&w->dirs, dir, w);
+	pthread_mutex_unlock(&w->lock);
+	return 0;
+}
+
 /* Notes a file now in the staging directory, with what stat() says of it. */
 static void
 note_output(struct hb_writer *w, const char *path, const char *dst)
@@ -349,7 +372,7 @@ hb_write_file(struct hb_writer *w, const char *path, const void *data, size_t le
 	}
 	dst = hb_path_join(w->staging, path);
 	dir = hb_path_dirname(dst);
-	if (hb_path_mkdirs(dir, err) != 0)
+	if (make_dir(w, dir, err) != 0)
 		goto out;
 	prev = hb_path_join(w->out_dir, path);
 	if (same_as_previous(w, prev, data, len) && link(prev, dst) == 0)
@@ -375,9 +398,38 @@ free_writer(struct hb_writer *w)
 		free(w->outputs[i].path);
 	free(w->outputs);
 	pthread_mutex_destroy(&w->lock);
+	hb_map_free(&w->dirs);
 	free(w->staging);
 	free(w->out_dir);
 	free(w);
+}
+
+int
+hb_write_link_previous(struct hb_writer *w, const char *path, struct hb_err *err)
+{
+	char *dst, *dir, *prev;
+	int rc = -1;
+
+	if (!w->has_previous || !hb_path_is_safe(path) || strcmp(path, HB_WRITE_MARKER) == 0) {
+		hb_err_set(err, "no previous site to keep '%s' from", path);
+		return -1;
+	}
+	atomic_fetch_add(&w->n_writes, 1);
+	dst = hb_path_join(w->staging, path);
+	dir = hb_path_dirname(dst);
+	prev = hb_path_join(w->out_dir, path);
+	if (make_dir(w, dir, err) == 0) {
+		if (link(prev, dst) == 0) {
+			note_output(w, path, dst);
+			rc = 0;
+		} else {
+			hb_err_set(err, "cannot link %s to %s: %s", prev, dst, strerror(errno));
+		}
+	}
+	free(dst);
+	free(dir);
+	free(prev);
+	return rc;
 }
 
 /*

@@ -91,8 +91,10 @@ fresh_build
 up_to_date
 echo "ok: outputs and damaged caches"
 
-# A file changed within the racy window leaves no cache: the next build is a full one.
+# A file changed within the racy window leaves no cache: the next build is a full one. (Its
+# mtime is set ahead, so that a slow start, under valgrind or ASan, cannot leave the window.)
 printf 'Back [[index]] again.\n' >>content/notes/a.md
+touch -d "@$(($(date +%s) + 5))" content/notes/a.md
 fresh_build
 absent site/.handbook-cache
 fresh_build
@@ -116,3 +118,33 @@ GIT_AUTHOR_DATE=2024-02-01T10:00:00Z GIT_COMMITTER_DATE=2024-02-01T10:00:00Z \
 	git commit -q --allow-empty -m two
 fresh_build
 echo "ok: a new commit"
+
+# What a render read is kept: after an edit of a's text (only a is rendered again), a new title
+# for a reaches every page whose sidebar lists it, c included, which depends on a through the
+# sidebar alone. (The sidebar is a memo value the section's pages share; its dependencies once
+# left out the page being rendered when it was made, and c kept a's old title.)
+mkdir s2 && cd s2
+page content/_index.md "Home" <<'MD'
+See [[a]].
+
+See [[b]].
+
+See [[c]].
+MD
+for p in a b c; do page content/notes/$p.md "Page $p" <<'MD'
+Back [[index]].
+MD
+done
+find content -exec touch -d '2 minutes ago' {} +
+hb build --content content --theme ../theme --out site
+printf 'More text.\n' >>content/notes/a.md
+touch -d '1 minute ago' content/notes/a.md
+hb build --content content --theme ../theme --out site
+sed -i 's/^title: .*/title: "A renamed"/' content/notes/a.md
+touch -d '1 minute ago' content/notes/a.md
+hb build --content content --theme ../theme --out site
+expect_status 0
+contains site/notes/c.html ">A renamed</a>"
+hb build --content content --theme ../theme --out fresh --no-reuse
+same_tree site fresh
+echo "ok: an edit, then a new title"
