@@ -524,6 +524,7 @@ load_lines(struct hb_cache_previous *prev, char *p, char *end)
 
 		if (eol == NULL)
 			break;
+		*eol = '\0';	/* sscanf would measure the rest of the file on every line */
 		for (tab = p; (tab = memchr(tab, '\t', (size_t)(eol - tab))) != NULL; tab++)
 			n_tabs++;
 		f = hb_xgrow(f, &alloc, n_tabs + 1, sizeof(*f));
