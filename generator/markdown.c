@@ -50,6 +50,7 @@ struct mctx {
 	size_t span_open;
 	char miss[128];			/* the last needle not found, and from where */
 	size_t miss_at;
+	int is_again;			/* hb_markdown_reparse: the tree and its nodes only */
 };
 
 /* Decodes one UTF-8 sequence at s; returns its length (1 for a stray byte, taken as is). */
@@ -519,6 +520,8 @@ record_md_link(struct mctx *c, cmark_node *node)
 	if (url[path_len] == '#' && url[path_len + 1] != '\0')
 		link->fragment = hb_arena_strdup(c->a, url + path_len + 1);
 	link->node = node;
+	if (c->is_again)
+		return;
 	needle = hb_xstrndup(url, path_len);
 	locate(c, node, needle, &link->line, &link->col);
 	free(needle);
@@ -553,6 +556,13 @@ record_heading(struct mctx *c, cmark_node *node, struct hb_map *used)
 	const char *anchor, *base, *counter;
 	int i;
 
+	if (c->is_again) {
+		h = c->headings.v = hb_xgrow(c->headings.v, &c->headings.n_alloc,
+		    c->headings.n + 1, sizeof(*h));
+		memset(&h[c->headings.n], 0, sizeof(*h));
+		h[c->headings.n++].node = node;
+		return;
+	}
 	collect_text(node, &text);
 	base = anchor = hb_markdown_anchor(c->a, text.buf);
 	/* "x", "x-1", "x-2", ...: the next suffix to try for base is kept under "\1base", so
@@ -821,6 +831,9 @@ hb_markdown_drop_tree(struct hb_doc *doc)
 	hb_doc_free(doc);
 }
 
+static int parse(struct hb_doc *out, const struct hb_page *page, struct hb_arena *a,
+    struct hb_diag *d, int is_again);
+
 int
 hb_markdown_reparse(struct hb_doc *doc, const struct hb_page *page)
 {
@@ -832,7 +845,7 @@ hb_markdown_reparse(struct hb_doc *doc, const struct hb_page *page)
 
 	hb_arena_init(&scratch);
 	hb_diag_init(&quiet);
-	hb_markdown_parse(&fresh, page, &scratch, &quiet);
+	parse(&fresh, page, &scratch, &quiet, 1);
 	if (fresh.n_links == doc->n_links && fresh.n_headings == doc->n_headings &&
 	    fresh.n_paragraphs == doc->n_paragraphs) {
 		for (i = 0; i < doc->n_links; i++)
@@ -951,7 +964,7 @@ number_paragraphs(struct mctx *c, cmark_node *root, struct hb_doc *out)
 			v.v = hb_xgrow(v.v, &v.n_alloc, v.n + 1, sizeof(*p));
 			p = &((struct hb_paragraph *)v.v)[v.n++];
 			p->number = (int)v.n;
-			p->text = plain_text(c->a, node);
+			p->text = c->is_again ? NULL : plain_text(c->a, node);
 			p->line = c->page->body_line + cmark_node_get_start_line(node) - 1;
 			p->node = node;
 		}
@@ -964,11 +977,12 @@ number_paragraphs(struct mctx *c, cmark_node *root, struct hb_doc *out)
 	free(v.v);
 }
 
-int
-hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_arena *a,
-    struct hb_diag *d)
+/* hb_markdown_parse; is_again: for hb_markdown_reparse, only what a tree's nodes need. */
+static int
+parse(struct hb_doc *out, const struct hb_page *page, struct hb_arena *a, struct hb_diag *d,
+    int is_again)
 {
-	struct mctx c = { .page = page, .a = a, .d = d };
+	struct mctx c = { .page = page, .a = a, .d = d, .is_again = is_again };
 	struct growable texts = { 0 }, others = { 0 }, absorbed = { 0 };
 	struct hb_map used;
 	size_t before = d->n_errors, i;
@@ -1011,13 +1025,21 @@ hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_aren
 	out->n_headings = c.headings.n;
 	if (page->type != NULL && strcmp(page->type, "source") == 0)
 		number_paragraphs(&c, root, out);
-	set_contexts(out, a);
+	if (!is_again)
+		set_contexts(out, a);
 	free(c.links.v);
 	free(c.headings.v);
 	free(texts.v);
 	free(others.v);
 	free(c.line_starts);
 	return d->n_errors > before ? -1 : 0;
+}
+
+int
+hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_arena *a,
+    struct hb_diag *d)
+{
+	return parse(out, page, a, d, 0);
 }
 
 const char *
