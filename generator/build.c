@@ -64,7 +64,8 @@ struct build {
 	struct hb_arena arena;		/* build lifetime: synthesized pages, graph */
 	struct hb_source content;
 	struct hb_source theme;
-	const struct hb_file **md;	/* the .md files of content */
+	struct hb_file **md;		/* the .md files of content (their bytes dropped once
+					 * parsed: a page keeps its own copy) */
 	size_t n_md;
 	struct hb_node *nodes;		/* one per page, parallel to md until compacted */
 	size_t n_nodes;
@@ -161,9 +162,16 @@ parse_pages(void *arg)
 
 	for (i = (size_t)w->index; i < b->n_md && !is_cancelled(b); i += (size_t)b->jobs) {
 		struct hb_page *page = hb_arena_alloc(&w->arena, sizeof(*page));
+		int rc;
 
 		progress_step(b);
-		if (hb_page_parse(page, &w->arena, b->md[i], b->o->content_dir, &w->diag) != 0)
+		if (hb_source_load(b->md[i], &w->err) != 0) {
+			w->has_failed = 1;
+			break;
+		}
+		rc = hb_page_parse(page, &w->arena, b->md[i], b->o->content_dir, &w->diag);
+		hb_source_drop_data(b->md[i]);
+		if (rc != 0)
 			continue;
 		if (page->is_draft && !b->o->include_drafts)
 			continue;
@@ -680,11 +688,11 @@ write_static(struct build *b, size_t *n_files, struct hb_err *err)
 		(*n_files)++;
 	}
 	for (i = 0; i < b->content.n_files; i++) {
-		const struct hb_file *f = &b->content.files[i];
+		struct hb_file *f = &b->content.files[i];
 
 		if (is_markdown(f->path))
 			continue;
-		if (hb_write_file(b->writer, out_file(&b->arena, b, f->path), f->data, f->len,
+		if (hb_source_load(f, err) != 0 || hb_write_file(b->writer, out_file(&b->arena, b, f->path), f->data, f->len,
 		    err) != 0)
 			return -1;
 		(*n_files)++;
@@ -695,11 +703,12 @@ write_static(struct build *b, size_t *n_files, struct hb_err *err)
 static int
 read_sources(struct build *b, struct hb_diag *d, struct hb_err *err)
 {
-	struct hb_source_spec content = { b->o->content_dir, b->rev, NULL };
+	/* The working tree's pages are read by the parse workers, one at a time each. */
+	struct hb_source_spec content = { b->o->content_dir, b->rev, NULL, 1 };
 	/* Editions publish each tag's content with today's theme (as with the configuration): every
 	 * edition then looks alike and has the edition switcher. */
 	struct hb_source_spec theme = { b->o->theme_dir, b->run->editions ? NULL : b->rev,
-		b->o->content_dir };
+		b->o->content_dir, 0 };
 	size_t i;
 
 	if (hb_source_read(&b->content, &content, d, err) != 0 ||
@@ -1116,6 +1125,12 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	progress_stage(&b, "parsing", b.n_md);
 	run_phase(workers, b.jobs, parse_pages);
 	merge_workers(workers, b.jobs, d);
+	for (w = 0; w < b.jobs; w++) {
+		if (workers[w].has_failed) {
+			*err = workers[w].err;
+			goto out;
+		}
+	}
 	if (is_cancelled(&b)) {
 		hb_err_set(err, "interrupted");
 		goto out;

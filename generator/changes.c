@@ -48,7 +48,7 @@ add_string(struct hb_arena *a, struct hb_value *map, const char *key, const char
 const char *
 hb_changes_title(struct hb_arena *a, const char *path, const char *text, size_t len)
 {
-	struct hb_file f = { (char *)path, (char *)text, len, "" };
+	struct hb_file f = { (char *)path, (char *)text, len, "", NULL };
 	struct hb_page p;
 	struct hb_diag d;
 	const char *title = path;

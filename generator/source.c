@@ -32,9 +32,12 @@ add_file(struct hb_source *src, const char *path, char *data, size_t len)
 
 	src->files = hb_xgrow(src->files, &src->n_alloc, src->n_files + 1, sizeof(*src->files));
 	f = &src->files[src->n_files++];
+	memset(f, 0, sizeof(*f));
 	f->path = hb_xstrdup(path);
 	f->data = data;
 	f->len = len;
+	if (data == NULL)
+		return f;	/* lazy: hb_source_load() reads it and hashes it */
 	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) == 0)
 		git_oid_tostr(f->oid, sizeof(f->oid), &oid);
 	else
@@ -121,7 +124,9 @@ walk_entry(struct walk *w, const char *rel)
 		    (long long)st.st_size, HB_SOURCE_MAX_FILE);
 		goto out;
 	}
-	if ((rc = read_whole(&data, &len, full, w->err)) == 0)
+	if (w->spec->is_lazy)
+		add_file(w->src, rel, NULL, (size_t)st.st_size)->full_path = hb_xstrdup(full);
+	else if ((rc = read_whole(&data, &len, full, w->err)) == 0)
 		add_file(w->src, rel, data, len);
 out:
 	free(full);
@@ -315,6 +320,27 @@ hb_source_read(struct hb_source *out, const struct hb_source_spec *spec, struct 
 	return 0;
 }
 
+int
+hb_source_load(struct hb_file *f, struct hb_err *err)
+{
+	git_oid oid;
+
+	if (f->data != NULL || f->full_path == NULL)
+		return 0;
+	if (read_whole(&f->data, &f->len, f->full_path, err) != 0)
+		return -1;
+	if (git_odb_hash(&oid, f->data, f->len, GIT_OBJECT_BLOB) == 0)
+		git_oid_tostr(f->oid, sizeof(f->oid), &oid);
+	return 0;
+}
+
+void
+hb_source_drop_data(struct hb_file *f)
+{
+	free(f->data);
+	f->data = NULL;
+}
+
 void
 hb_source_free(struct hb_source *src)
 {
@@ -323,6 +349,7 @@ hb_source_free(struct hb_source *src)
 	for (i = 0; i < src->n_files; i++) {
 		free(src->files[i].path);
 		free(src->files[i].data);
+		free(src->files[i].full_path);
 	}
 	free(src->files);
 	memset(src, 0, sizeof(*src));
@@ -331,7 +358,7 @@ hb_source_free(struct hb_source *src)
 const struct hb_file *
 hb_source_find(const struct hb_source *src, const char *path)
 {
-	struct hb_file key = { (char *)path, NULL, 0, "" };
+	struct hb_file key = { (char *)path, NULL, 0, "", NULL };
 
 	if (src->n_files == 0)
 		return NULL;

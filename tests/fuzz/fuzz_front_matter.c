@@ -11,7 +11,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct hb_file file = { (char *)"fuzz.md", NULL, size, "" };
+	struct hb_file file = { (char *)"fuzz.md", NULL, size, "", NULL };
 	struct hb_arena a;
 	struct hb_diag d;
 	struct hb_page page;

@@ -21,7 +21,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int is_ready;
-	struct hb_file file = { (char *)"fuzz.md", NULL, 0, "" };
+	struct hb_file file = { (char *)"fuzz.md", NULL, 0, "", NULL };
 	struct hb_arena a;
 	struct hb_diag d;
 	struct hb_node node;

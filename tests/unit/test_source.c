@@ -63,7 +63,7 @@ teardown(void **state)
 static int
 read_dir(struct fx *f, const char *dir, const char *rev)
 {
-	struct hb_source_spec spec = { dir, rev, NULL };
+	struct hb_source_spec spec = { dir, rev, NULL, 0 };
 
 	hb_source_free(&f->src);
 	f->err.msg[0] = '\0';
