@@ -562,7 +562,6 @@ render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct
     struct hb_buf *page_out)
 {
 	struct build *b = w->b;
-
 	enum reuse reused;
 
 	hb_buf_reset(html);
@@ -692,8 +691,8 @@ write_static(struct build *b, size_t *n_files, struct hb_err *err)
 
 		if (is_markdown(f->path))
 			continue;
-		if (hb_source_load(f, err) != 0 || hb_write_file(b->writer, out_file(&b->arena, b, f->path), f->data, f->len,
-		    err) != 0)
+		if (hb_source_load(f, err) != 0 || hb_write_file(b->writer,
+		    out_file(&b->arena, b, f->path), f->data, f->len, err) != 0)
 			return -1;
 		(*n_files)++;
 	}

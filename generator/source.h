@@ -4,8 +4,9 @@
  *
  * hb_source_read() lists every regular file under spec->dir (editors' scratch files, as
  * hb_path_is_scratch says: hidden ones, backups, autosaves, are skipped), sorted by path, and
- * copies its bytes (for a lazy source, later: hb_source_load). With spec->rev set, the same directory is read from that revision of the repository that contains it (found from
- * spec->dir upwards, as git does); the working tree, index and HEAD are never touched.
+ * copies its bytes (a lazy source's later, one file at a time: hb_source_load). With spec->rev
+ * set, the same directory is read from that revision of the repository that contains it (found
+ * from spec->dir upwards, as git does); the working tree, index and HEAD are never touched.
  *
  * Each file carries its path relative to spec->dir ('/'-separated, hb_path_is_safe), its bytes
  * (NUL-terminated copy), and its git blob id (computed for working-tree files too, so caches can
