@@ -179,6 +179,9 @@ print_summary(const struct cli *c, const struct hb_diag *d, const struct hb_stat
 	else if (st->is_unchanged)
 		fprintf(stderr, "%zu pages up to date: nothing changed since the last build "
 		    "(%.2f s)\n", st->n_pages, st->seconds);
+	else if (st->n_reused > 0)
+		fprintf(stderr, "built %zu pages (%zu kept from the last build) in %.2f s\n",
+		    st->n_pages, st->n_reused, st->seconds);
 	else
 		fprintf(stderr, "built %zu pages in %.2f s\n", st->n_pages, st->seconds);
 }

@@ -140,6 +140,7 @@ hb build --content content --theme ../theme --out site
 printf 'More text.\n' >>content/notes/a.md
 touch -d '1 minute ago' content/notes/a.md
 hb build --content content --theme ../theme --out site
+contains "$WORK/err" "kept from the last build"	# the pages a's text does not reach
 sed -i 's/^title: .*/title: "A renamed"/' content/notes/a.md
 touch -d '1 minute ago' content/notes/a.md
 hb build --content content --theme ../theme --out site
