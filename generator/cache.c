@@ -1,7 +1,6 @@
 #define _GNU_SOURCE
 #include "cache.h"
 
-#include <dirent.h>
 #include <git2.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -73,38 +72,17 @@ put_stat(struct hb_cache_fingerprint *fp, const char *tag, const char *rel,
 		fp->is_racy = 1;
 }
 
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every file under root/rel, sorted, through symbolic links to files as source.c reads them. */
 static int
 walk(struct hb_cache_fingerprint *fp, const char *tag, const char *root, const char *rel)
 {
-	char *dir_path = rel[0] ? hb_path_join(root, rel) : hb_xstrdup(root);
-	DIR *dir = opendir(dir_path);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, alloc = 0, i;
-	int rc = 0;
+	char *dir_path = hb_path_join(root, rel);
+	char **names;
+	size_t n, i;
+	int rc = hb_path_list(dir_path, &names, &n);
 
-	if (dir == NULL) {
-		free(dir_path);
-		return -1;
-	}
-	while ((de = readdir(dir)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-		    hb_path_is_scratch(de->d_name))
-			continue;
-		names = hb_xgrow(names, &alloc, n + 1, sizeof(*names));
-		names[n++] = hb_xstrdup(de->d_name);
-	}
-	closedir(dir);
-	qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n; i++) {
-		char *child = rel[0] ? hb_path_join(rel, names[i]) : hb_xstrdup(names[i]);
+		char *child = hb_path_join(rel, names[i]);
 		char *full = hb_path_join(root, child);
 		struct stat st, lst;
 

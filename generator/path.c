@@ -43,6 +43,35 @@ hb_path_is_scratch(const char *name)
 	    strcmp(name, "4913") == 0 || (n > 4 && strcmp(name + n - 4, ".tmp") == 0);
 }
 
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+hb_path_list(const char *dir, char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t alloc = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (hb_path_is_scratch(de->d_name))
+			continue;	/* "." and ".." too */
+		*names = hb_xgrow(*names, &alloc, *n + 1, sizeof(**names));
+		(*names)[(*n)++] = hb_xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(*names, *n, sizeof(**names), cmp_names);
+	return 0;
+}
+
 char *
 hb_path_join(const char *a, const char *b)
 {

@@ -15,6 +15,9 @@ int hb_path_is_safe(const char *p);
 /* 1 for names editors and tools leave beside files, which are never content: hidden (".x",
  * vim's ".x.swp"), "#x#" autosaves, "x~" backups, "x.tmp", and vim's write probe "4913". */
 int hb_path_is_scratch(const char *name);
+/* The names in dir that are not scratch files, sorted bytewise: *names holds *n strings, each to
+ * free, and the array too. Returns 0, or -1 with errno set when dir cannot be opened. */
+int hb_path_list(const char *dir, char ***names, size_t *n);
 char *hb_path_join(const char *a, const char *b);
 /* The directory part of p ("a/b/c.html" -> "a/b", "c.html" -> ""). */
 char *hb_path_dirname(const char *p);

@@ -134,35 +134,18 @@ out:
 }
 
 static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
 walk_dir(struct walk *w, const char *rel)
 {
-	char *full = rel[0] ? hb_path_join(w->spec->dir, rel) : hb_xstrdup(w->spec->dir);
-	char **names = NULL;
-	size_t n = 0, n_alloc = 0, i;
-	struct dirent *de;
-	DIR *dir = opendir(full);
+	char *full = hb_path_join(w->spec->dir, rel);
+	char **names;
+	size_t n, i;
 	int rc = 0;
 
-	if (dir == NULL) {
+	if (hb_path_list(full, &names, &n) != 0) {
 		hb_err_set(w->err, "cannot open directory %s: %s", full, strerror(errno));
 		free(full);
 		return -1;
 	}
-	while ((de = readdir(dir)) != NULL) {
-		if (hb_path_is_scratch(de->d_name))
-			continue;
-		names = hb_xgrow(names, &n_alloc, n + 1, sizeof(*names));
-		names[n++] = hb_xstrdup(de->d_name);
-	}
-	closedir(dir);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
 		char *child = hb_path_join(rel, names[i]);
 

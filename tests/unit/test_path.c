@@ -197,6 +197,33 @@ test_path__mkdirs_fails_on_an_existing_file(void **state)
 	free(file);
 }
 
+/* A folder's names, sorted bytewise, without ".", ".." and editors' scratch files. */
+static void
+test_path__list_sorts_and_skips_scratch_files(void **state)
+{
+	char *tmp = *state, *missing = ut_join(tmp, "missing");
+	static const char *const files[] = { "b.md", "B.md", "a.md", ".hidden", "a.md~", "#a.md#",
+		"4913", "x.tmp" };
+	char **names;
+	size_t n, i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		ut_write_str(tmp, files[i], "x");
+	ut_write_str(tmp, "sub/c.md", "x");
+	assert_int_equal(hb_path_list(tmp, &names, &n), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(names[0], "B.md");
+	assert_string_equal(names[1], "a.md");
+	assert_string_equal(names[2], "b.md");
+	assert_string_equal(names[3], "sub");
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	assert_int_equal(hb_path_list(missing, &names, &n), -1);
+	assert_int_equal(n, 0);
+	free(missing);
+}
+
 static void
 test_path__rmtree_removes_a_tree(void **state)
 {
@@ -295,6 +322,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_path__mkdirs_fails_below_a_file, tmp_setup,
 		    tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_path__mkdirs_fails_on_an_existing_file, tmp_setup,
+		    tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_path__list_sorts_and_skips_scratch_files, tmp_setup,
 		    tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_path__rmtree_removes_a_tree, tmp_setup,
 		    tmp_teardown),
