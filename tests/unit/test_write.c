@@ -5,6 +5,7 @@
  */
 #include "unit.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 
 #include "buf.h"
@@ -345,6 +346,8 @@ test_write__degenerate_output_names_are_refused(void **state)
 		assert_int_equal(hb_write_begin(&f->w, names[i], NULL, &f->err), -1);
 		assert_null(f->w);
 	}
+	/* Refusing so early once closed file descriptor 0 (the lock's, not yet opened). */
+	assert_int_not_equal(fcntl(0, F_GETFD), -1);
 }
 
 static void
