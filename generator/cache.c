@@ -542,13 +542,6 @@ hb_cache_load(const char *out_dir, const struct hb_cache_fingerprint *fp,
 		goto out;
 	ok = load_lines(prev, body + 1, tail) == 0;
 out:
-	if (!ok) {
-		hb_cache_previous_free(prev);
-		hb_arena_init(&prev->arena);
-		hb_map_init(&prev->records, HB_MAP_EXACT);
-		hb_map_init(&prev->groups, HB_MAP_EXACT);
-		hb_map_init(&prev->outputs, HB_MAP_EXACT);
-	}
 	hb_buf_free(&b);
 	hb_buf_free(&mine);
 	hb_buf_free(&theirs);

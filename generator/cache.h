@@ -59,7 +59,9 @@ int hb_cache_replay(const char *out_dir, const struct hb_cache_fingerprint *fp,
  * whole and was written by this same executable with the same options. records: output path ->
  * struct hb_reuse_record (render keys and what each render read, reuse.h); groups: memo key ->
  * struct hb_reuse_group; outputs: output path -> struct hb_write_output, how each file of the
- * site must still stat for its bytes to be trusted. All in arena. Returns 1 when loaded.
+ * site must still stat for its bytes to be trusted. All in arena. Returns 1 when loaded; 0 when
+ * not, and what was read must not be used. Either way prev is freed with
+ * hb_cache_previous_free().
  */
 struct hb_cache_previous {
 	struct hb_arena arena;
