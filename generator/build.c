@@ -76,6 +76,8 @@ struct build {
 	struct hb_arena *record_arenas;		/* one per worker, handed to the run */
 	struct hb_map groups;			/* memo key -> group, of this build */
 	struct hb_map prev_digests;		/* the previous build's groups, digested now */
+	const struct hb_map *digests;		/* this build's, while the keys are made */
+	int wants_text;			/* the search index is made: parse keeps pages' texts */
 	const char **texts;		/* by reading order: plain text, for the search index */
 	const char **articles;		/* by reading order: the <article>, for print.html */
 	struct hb_writer *writer;	/* NULL for `check` */
@@ -153,6 +155,26 @@ is_markdown(const char *path)
 	return n > 3 && strcmp(path + n - 3, ".md") == 0;
 }
 
+/*
+ * Parses page's Markdown into node. The tree is most of the memory, so the body is rendered
+ * now as far as it can be before the graph (and its Markdown forgotten); a body our marks cannot
+ * be used in is kept instead, to be parsed again when the page is rendered.
+ */
+static void
+parse_markdown(struct worker *w, struct hb_node *node, struct hb_page *page)
+{
+	node->page = page;
+	hb_markdown_parse(&node->doc, page, &w->arena, &w->diag);
+	if (w->b->wants_text && hb_markdown_can_mark(page))
+		node->doc.text = hb_markdown_marked_text(&node->doc, &w->arena);
+	hb_render_prepare(&node->doc, page, &w->arena);
+	if (node->doc.html != NULL)
+		hb_page_forget_body(page);
+	else
+		hb_page_keep_body(page, &w->arena);
+	hb_markdown_drop_tree(&node->doc);
+}
+
 static void *
 parse_pages(void *arg)
 {
@@ -169,17 +191,25 @@ parse_pages(void *arg)
 			w->has_failed = 1;
 			break;
 		}
-		rc = hb_page_parse(page, &w->arena, b->md[i], b->o->content_dir, &w->diag);
+		rc = hb_page_parse_lent(page, &w->arena, b->md[i], b->o->content_dir, &w->diag);
+		if (rc == 0 && (!page->is_draft || b->o->include_drafts))
+			parse_markdown(w, &b->nodes[i], page);
 		hb_source_drop_data(b->md[i]);
-		if (rc != 0)
-			continue;
-		if (page->is_draft && !b->o->include_drafts)
-			continue;
-		b->nodes[i].page = page;
-		hb_markdown_parse(&b->nodes[i].doc, page, &w->arena, &w->diag);
-		/* The tree is most of the memory: it is parsed again when the page is rendered. */
-		hb_markdown_drop_tree(&b->nodes[i].doc);
 	}
+	return NULL;
+}
+
+/* After the graph: each link's sentence and shown title (hb_markdown_finish), in the worker's
+ * arena. */
+static void *
+finish_docs(void *arg)
+{
+	struct worker *w = arg;
+	struct build *b = w->b;
+	size_t i;
+
+	for (i = (size_t)w->index; i < b->n_nodes; i += (size_t)b->jobs)
+		hb_markdown_finish(&b->nodes[i].doc, &w->arena);
 	return NULL;
 }
 
@@ -545,16 +575,29 @@ record_render(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
 	hb_render_info_free(&info);
 }
 
-/* The page's parse tree, parsed again (hb_markdown_reparse) when it was dropped. */
+/*
+ * The page's prepared HTML (hb_render_prepare), else its parse tree, parsed again
+ * (hb_markdown_reparse) when it was dropped.
+ */
 static int
-has_tree(struct worker *w, struct hb_node *node)
+has_body(struct worker *w, struct hb_node *node)
 {
 	struct hb_loc loc = { node->page->src_path, 0, 0 };
 
-	if (node->doc.root != NULL || hb_markdown_reparse(&node->doc, node->page) == 0)
+	if (node->doc.html != NULL || node->doc.root != NULL ||
+	    hb_markdown_reparse(&node->doc, node->page) == 0)
 		return 0;
 	hb_diag(&w->diag, HB_ERROR, loc, "the second parse of this page differs from the first");
 	return -1;
+}
+
+/* A page's text for the search index: kept from its parse, else from its tree. */
+static const char *
+search_text(const struct hb_node *node, struct hb_arena *a)
+{
+	if (node->doc.text != NULL)
+		return hb_markdown_unmark_text(&node->doc, a);
+	return hb_markdown_text(&node->doc, a);
 }
 
 static void
@@ -573,10 +616,10 @@ render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct
 			return;
 		}
 	} else {
-		if (has_tree(w, node) != 0)
+		if (has_body(w, node) != 0)
 			return;
 		if (b->texts != NULL)
-			b->texts[node->order] = hb_markdown_text(&node->doc, &w->arena);
+			b->texts[node->order] = search_text(node, &w->arena);
 		hb_render_body(html, node, &b->graph);
 		hb_markdown_drop_tree(&node->doc);
 		if (hb_luaenv_render(page_out, lua, node, html->buf, choose_layout(lua, node->page),
@@ -856,12 +899,12 @@ write_search(struct build *b, size_t *n_files, struct hb_err *err)
 			continue;
 		for (j = 0; j < n->doc.n_headings; j++)
 			heads[j] = n->doc.headings[j].text;
-		if (doc.text == NULL) {		/* a reused page: its text from its tree */
+		if (doc.text == NULL) {		/* a reused page */
 			struct hb_node *m = b->graph.order[i];
 
-			doc.text = "";
-			if (m->doc.root != NULL || hb_markdown_reparse(&m->doc, m->page) == 0)
-				doc.text = hb_markdown_text(&m->doc, &b->arena);
+			if (m->doc.text == NULL && m->doc.root == NULL)
+				hb_markdown_reparse(&m->doc, m->page);
+			doc.text = search_text(m, &b->arena);
 			hb_markdown_drop_tree(&m->doc);
 		}
 		hb_search_add(&s, &doc);
@@ -891,6 +934,24 @@ add_group(struct build *b, const char *key, const struct hb_reuse_group *grp)
 	copy->deps = copy_names(&b->record_arenas[0], grp->deps, grp->n_deps);
 	copy->n_deps = grp->n_deps;
 	hb_map_put(&b->groups, key, copy);
+}
+
+/* Each record's key (hb_reuse_key only reads what it is given). */
+static void *
+key_pages(void *arg)
+{
+	struct worker *w = arg;
+	struct build *b = w->b;
+	size_t i;
+
+	for (i = (size_t)w->index; i < b->graph.n_nodes; i += (size_t)b->jobs) {
+		struct hb_reuse_record *rec = &b->records[i];
+
+		if (rec->has_key && hb_reuse_key(&b->reuse, b->graph.order[i], rec, b->digests,
+		    rec->key) != 0)
+			rec->has_key = 0;
+	}
+	return NULL;
 }
 
 /*
@@ -930,13 +991,9 @@ key_records(struct build *b, struct worker *workers)
 	}
 	hb_map_init(&digests, HB_MAP_EXACT);
 	hb_reuse_digest_groups(&b->reuse, &b->groups, &digests, &b->arena);
-	for (i = 0; i < b->graph.n_nodes; i++) {
-		struct hb_reuse_record *rec = &b->records[i];
-
-		if (rec->has_key && hb_reuse_key(&b->reuse, b->graph.order[i], rec, &digests,
-		    rec->key) != 0)
-			rec->has_key = 0;
-	}
+	b->digests = &digests;
+	run_phase(workers, b->jobs, key_pages);
+	b->digests = NULL;
 	hb_map_free(&digests);
 }
 
@@ -1121,6 +1178,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 		hb_diag_init(&workers[w].diag);
 		hb_map_init(&workers[w].groups, HB_MAP_EXACT);
 	}
+	b.wants_text = wants(&b, "search.html");
 	progress_stage(&b, "parsing", b.n_md);
 	run_phase(workers, b.jobs, parse_pages);
 	merge_workers(workers, b.jobs, d);
@@ -1141,8 +1199,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, &b.arena, d);
 	hb_cite_check(&b.graph, &b.arena, d);
 	stats->n_pages += b.graph.n_nodes;
-	for (i = 0; i < b.n_nodes; i++)
-		hb_markdown_finish(&b.nodes[i].doc, &b.arena);
+	run_phase(workers, b.jobs, finish_docs);
 	stats->t_graph += seconds_since(&t0);
 	stats->rss_graph = peak_rss_mib();
 	if (d->n_errors > errors_before) {

@@ -522,6 +522,8 @@ record_md_link(struct mctx *c, cmark_node *node)
 	link->node = node;
 	if (c->is_again)
 		return;
+	if (cmark_node_get_title(node) != NULL && cmark_node_get_title(node)[0] != '\0')
+		link->title = hb_arena_strdup(c->a, cmark_node_get_title(node));
 	needle = hb_xstrndup(url, path_len);
 	locate(c, node, needle, &link->line, &link->col);
 	free(needle);
@@ -653,9 +655,8 @@ context_after(struct hb_arena *a, const char *s, size_t at)
 	return hb_arena_strndup(a, s + at, end - at);
 }
 
-/* An unlabelled wiki link shows its target's title once the graph has found it. */
-static int
-takes_title(const struct hb_link *l)
+int
+hb_link_takes_title(const struct hb_link *l)
 {
 	return l->kind == HB_LINK_WIKI && l->label == NULL;
 }
@@ -668,7 +669,7 @@ show_titles(struct hb_doc *doc)
 	for (i = 0; i < doc->n_links; i++) {
 		const struct hb_link *l = &doc->links[i];
 
-		if (takes_title(l) && l->page != NULL)
+		if (hb_link_takes_title(l) && l->page != NULL)
 			cmark_node_set_literal(cmark_node_first_child(l->node), l->page->title);
 	}
 }
@@ -695,7 +696,7 @@ marked_block_text(const struct hb_doc *doc, cmark_node *block, struct hb_buf *b,
 		if (t == CMARK_NODE_LINK && mark != 0) {
 			if (ev == CMARK_EVENT_ENTER) {
 				hb_buf_printf(b, "\x01%zu\x02", (size_t)(mark - 1));
-				if (takes_title(&doc->links[mark - 1])) {
+				if (hb_link_takes_title(&doc->links[mark - 1])) {
 					skipping = node;
 					*needs_titles = 1;
 				}
@@ -752,7 +753,7 @@ finish_context(struct hb_doc *doc, size_t i, struct hb_arena *a)
 		}
 		k = strtoul(p + 1, NULL, 10);
 		p = close + 1;
-		if (k == i || (k < doc->n_links && takes_title(&doc->links[k]))) {
+		if (k == i || (k < doc->n_links && hb_link_takes_title(&doc->links[k]))) {
 			if (k == i)
 				at = text.len;
 			else if (k < doc->n_links)
@@ -1042,12 +1043,17 @@ hb_markdown_parse(struct hb_doc *out, const struct hb_page *page, struct hb_aren
 	return parse(out, page, a, d, 0);
 }
 
-const char *
-hb_markdown_text(const struct hb_doc *doc, struct hb_arena *a)
+/*
+ * The plain text of the tree, a line per block. With is_marked, the doc's links carry their
+ * index + 1 in their user data, and an unlabelled wiki link's text is "\x01k\x02".
+ */
+static const char *
+tree_text(const struct hb_doc *doc, struct hb_arena *a, int is_marked)
 {
 	struct hb_buf b = HB_BUF_INIT;
 	cmark_iter *it;
 	cmark_event_type ev;
+	cmark_node *skipping = NULL;
 	const char *s;
 
 	if (doc->root == NULL)
@@ -1056,7 +1062,16 @@ hb_markdown_text(const struct hb_doc *doc, struct hb_arena *a)
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(node);
+		uintptr_t mark = is_marked ? (uintptr_t)cmark_node_get_user_data(node) : 0;
 
+		if (t == CMARK_NODE_LINK && mark != 0 && hb_link_takes_title(&doc->links[mark - 1])) {
+			if (ev == CMARK_EVENT_ENTER)
+				hb_buf_printf(&b, "\x01%zu\x02", (size_t)(mark - 1));
+			skipping = ev == CMARK_EVENT_ENTER ? node : NULL;
+			continue;
+		}
+		if (skipping != NULL)
+			continue;
 		if (ev == CMARK_EVENT_EXIT) {
 			if ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK && b.len > 0 &&
 			    b.buf[b.len - 1] != '\n')
@@ -1069,7 +1084,57 @@ hb_markdown_text(const struct hb_doc *doc, struct hb_arena *a)
 			hb_buf_putc(&b, ' ');
 	}
 	cmark_iter_free(it);
-	s = hb_arena_strndup(a, b.buf, b.len);
+	s = hb_arena_strndup(a, b.buf ? b.buf : "", b.len);
+	hb_buf_free(&b);
+	return s;
+}
+
+const char *
+hb_markdown_text(const struct hb_doc *doc, struct hb_arena *a)
+{
+	return tree_text(doc, a, 0);
+}
+
+int
+hb_markdown_can_mark(const struct hb_page *page)
+{
+	return memchr(page->body, '\x01', page->body_len) == NULL;
+}
+
+const char *
+hb_markdown_marked_text(const struct hb_doc *doc, struct hb_arena *a)
+{
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < doc->n_links; i++)
+		cmark_node_set_user_data(doc->links[i].node, (void *)(uintptr_t)(i + 1));
+	s = tree_text(doc, a, 1);
+	for (i = 0; i < doc->n_links; i++)
+		cmark_node_set_user_data(doc->links[i].node, NULL);
+	return s;
+}
+
+const char *
+hb_markdown_unmark_text(const struct hb_doc *doc, struct hb_arena *a)
+{
+	struct hb_buf b = HB_BUF_INIT;
+	const char *p = doc->text, *mark, *s;
+
+	if (strchr(p, '\x01') == NULL)
+		return p;
+	while ((mark = strchr(p, '\x01')) != NULL) {
+		const char *close = strchr(mark, '\x02');
+		size_t k = strtoul(mark + 1, NULL, 10);
+
+		hb_buf_put(&b, p, (size_t)(mark - p));
+		if (close == NULL || k >= doc->n_links)	/* cannot happen: the body has no \x01 */
+			break;
+		hb_buf_puts(&b, shown_text(doc, k));
+		p = close + 1;
+	}
+	hb_buf_puts(&b, mark == NULL ? p : "");
+	s = hb_arena_strndup(a, b.buf ? b.buf : "", b.len);
 	hb_buf_free(&b);
 	return s;
 }

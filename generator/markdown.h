@@ -47,6 +47,7 @@ struct hb_link {
 	const char *target;	/* wiki: id, alias or title; md: the path as written, no fragment */
 	const char *fragment;	/* heading anchor after '#', or NULL */
 	const char *label;	/* wiki: the text after '|', or NULL */
+	const char *title;	/* md: the link's title ("[t](x.md "title")"), or NULL */
 	int line;
 	int col;
 	void *node;		/* opaque: the LINK node */
@@ -83,7 +84,15 @@ struct hb_doc {
 	size_t n_links;
 	struct hb_paragraph *paragraphs;	/* source pages (type: source) only */
 	size_t n_paragraphs;
+	const char *html;	/* the body rendered but for what the graph decides, or NULL:
+				 * see hb_render_prepare() */
+	size_t html_len;
+	const char *text;	/* the search text, unlabelled links' titles marked, or NULL:
+				 * see hb_markdown_marked_text() */
 };
+
+/* An unlabelled wiki link shows its target's title once the graph has found it. */
+int hb_link_takes_title(const struct hb_link *l);
 
 /* Registers the cmark-gfm extensions; call once before threads start. */
 void hb_markdown_init(void);
@@ -107,6 +116,20 @@ void hb_markdown_drop_tree(struct hb_doc *doc);
 int hb_markdown_reparse(struct hb_doc *doc, const struct hb_page *page);
 /* The plain text of the whole document, a line per block (for the search index), in a. */
 const char *hb_markdown_text(const struct hb_doc *doc, struct hb_arena *a);
+
+/*
+ * Control characters of our own mark the places the graph fills in, in hb_render_prepare()'s
+ * HTML and in hb_markdown_marked_text(); a body that has one itself is kept out of both.
+ */
+int hb_markdown_can_mark(const struct hb_page *page);
+
+/*
+ * The search text as hb_markdown_text() gives it, taken right after the parse: the text of an
+ * unlabelled wiki link k (its target's title, known after the graph) is "\x01k\x02" instead.
+ * hb_markdown_unmark_text() puts the titles in, once hb_markdown_finish() ran.
+ */
+const char *hb_markdown_marked_text(const struct hb_doc *doc, struct hb_arena *a);
+const char *hb_markdown_unmark_text(const struct hb_doc *doc, struct hb_arena *a);
 void hb_doc_free(struct hb_doc *doc);
 /* Writes the GitHub-style anchor for heading text into a (without de-duplication). */
 const char *hb_markdown_anchor(struct hb_arena *a, const char *text);

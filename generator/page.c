@@ -499,9 +499,9 @@ split_front_matter(const char *data, size_t len, const char **yaml, size_t *yaml
 	return 0;
 }
 
-int
-hb_page_parse(struct hb_page *out, struct hb_arena *a, const struct hb_file *file,
-    const char *src_prefix, struct hb_diag *d)
+static int
+parse_page(struct hb_page *out, struct hb_arena *a, const struct hb_file *file,
+    const char *src_prefix, struct hb_diag *d, int is_body_lent)
 {
 	struct pctx c = { out, a, d };
 	const char *yaml = NULL, *body = NULL;
@@ -530,8 +530,8 @@ hb_page_parse(struct hb_page *out, struct hb_arena *a, const struct hb_file *fil
 	}
 	out->front_text = hb_arena_strndup(a, yaml, yaml_len);
 	out->front_len = yaml_len;
-	out->body = hb_arena_strndup(a, body, (size_t)(file->data + file->len - body));
 	out->body_len = (size_t)(file->data + file->len - body);
+	out->body = is_body_lent ? body : hb_arena_strndup(a, body, out->body_len);
 	set_identity(&c, file->path);
 	out->title = get_string(&c, "title");
 	if (out->title == NULL || out->title[0] == '\0') {
@@ -549,4 +549,31 @@ hb_page_parse(struct hb_page *out, struct hb_arena *a, const struct hb_file *fil
 	get_list(&c, "related", &out->related);
 	get_list(&c, "tags", &out->tags);
 	return 0;
+}
+
+int
+hb_page_parse(struct hb_page *out, struct hb_arena *a, const struct hb_file *file,
+    const char *src_prefix, struct hb_diag *d)
+{
+	return parse_page(out, a, file, src_prefix, d, 0);
+}
+
+int
+hb_page_parse_lent(struct hb_page *out, struct hb_arena *a, const struct hb_file *file,
+    const char *src_prefix, struct hb_diag *d)
+{
+	return parse_page(out, a, file, src_prefix, d, 1);
+}
+
+void
+hb_page_keep_body(struct hb_page *page, struct hb_arena *a)
+{
+	page->body = hb_arena_strndup(a, page->body, page->body_len);
+}
+
+void
+hb_page_forget_body(struct hb_page *page)
+{
+	page->body = NULL;
+	page->body_len = 0;
 }

@@ -108,6 +108,16 @@ const struct hb_value *hb_value_get(const struct hb_value *map, const char *key)
 int hb_page_parse(struct hb_page *out, struct hb_arena *a, const struct hb_file *file,
     const char *src_prefix, struct hb_diag *d);
 
+/*
+ * hb_page_parse, but the body is lent: it points into file's data, valid until that is dropped.
+ * Then either hb_page_keep_body() copies it into a, or hb_page_forget_body() forgets it (for a
+ * page whose body was rendered already, see hb_render_prepare()).
+ */
+int hb_page_parse_lent(struct hb_page *out, struct hb_arena *a, const struct hb_file *file,
+    const char *src_prefix, struct hb_diag *d);
+void hb_page_keep_body(struct hb_page *page, struct hb_arena *a);
+void hb_page_forget_body(struct hb_page *page);
+
 /* Returns 1 when s is a date: YYYY, YYYY-MM or YYYY-MM-DD (a real calendar day). */
 int hb_page_is_date(const char *s);
 

@@ -20,7 +20,17 @@
 void hb_render_init(void);
 
 /*
- * Renders node's doc. Glossary terms (graph->terms) are linked on their first mention in text,
+ * Renders a freshly parsed doc as far as it can before the graph: every link, its words when
+ * the graph chooses them, and every text that may name a glossary term are marked (see
+ * render.c), and the tree is dropped. The HTML, a little larger than the Markdown, costs less
+ * memory than the tree and spares a second parse. Nothing happens when the body has a control
+ * character our marks use (hb_markdown_can_mark()): the tree stays, to be dropped and parsed
+ * again (hb_markdown_reparse()) as before. In a.
+ */
+void hb_render_prepare(struct hb_doc *doc, const struct hb_page *page, struct hb_arena *a);
+
+/*
+ * Renders node's doc, from its prepared HTML or from its tree. Glossary terms (graph->terms) are linked on their first mention in text,
  * as <a href="…"><abbr title="expansion">ABBR</abbr></a>: whole words only, case-sensitive,
  * the longest term first, never inside headings, code, links or images, and not on glossary
  * pages. Every heading also ends with a permalink: <a class="headerlink" href="#id">¶</a>.

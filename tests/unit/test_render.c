@@ -87,17 +87,76 @@ cmark_gfm_html(const char *body)
 	return html;
 }
 
-/* Finishes and renders one page's doc on its own (no graph, so no glossary). */
-static void
-render_doc(struct hb_arena *a, struct hb_buf *out, struct hb_page *p, struct hb_doc *doc)
+/*
+ * The build's way to render: p's body parsed again and prepared at once (hb_render_prepare),
+ * then given what the graph gave doc's links, finished and rendered from its marks. Returns
+ * the HTML (caller frees), or NULL when p's body cannot be prepared.
+ */
+static char *
+render_prepared(struct hb_arena *a, struct hb_page *p, const struct hb_doc *doc,
+    const struct hb_graph *g)
 {
+	struct hb_diag quiet;
+	struct hb_node node;
+	struct hb_buf out = HB_BUF_INIT;
+	size_t i;
+
+	hb_diag_init(&quiet);
+	memset(&node, 0, sizeof(node));
+	node.page = p;
+	assert_int_equal(hb_markdown_parse(&node.doc, p, a, &quiet), 0);
+	hb_diag_free(&quiet);
+	hb_render_prepare(&node.doc, p, a);
+	if (node.doc.html == NULL) {
+		hb_doc_free(&node.doc);
+		return NULL;
+	}
+	assert_null(node.doc.root);
+	assert_int_equal(node.doc.n_links, doc->n_links);
+	for (i = 0; i < doc->n_links; i++) {
+		struct hb_link *l = &node.doc.links[i];
+
+		l->page = doc->links[i].page;
+		l->href = doc->links[i].href;
+		l->paragraph = doc->links[i].paragraph;
+		l->cite_number = doc->links[i].cite_number;
+		l->cited_text = doc->links[i].cited_text;
+	}
+	hb_markdown_finish(&node.doc, a);
+	hb_render_body(&out, &node, g);
+	return hb_buf_detach(&out, NULL);
+}
+
+/*
+ * Finishes and renders one page's doc from its tree (with g's glossary, if any), and checks
+ * that the build's way, from prepared HTML, writes the same bytes.
+ */
+static void
+render_with(struct hb_arena *a, struct hb_buf *out, struct hb_page *p, struct hb_doc *doc,
+    const struct hb_graph *g)
+{
+	char *prepared = render_prepared(a, p, doc, g);
+	size_t start = out->len;
 	struct hb_node node;
 
 	hb_markdown_finish(doc, a);
 	memset(&node, 0, sizeof(node));
 	node.page = p;
 	node.doc = *doc;
-	hb_render_body(out, &node, NULL);
+	hb_render_body(out, &node, g);
+	doc->root = node.doc.root;
+	if (prepared != NULL && strcmp(out->buf + start, prepared) != 0)
+		print_message("from the tree:\n%s\nprepared:\n%s\n", out->buf + start, prepared);
+	if (prepared != NULL)
+		assert_string_equal(out->buf + start, prepared);
+	free(prepared);
+}
+
+/* Renders one page's doc on its own (no graph, so no glossary), both ways. */
+static void
+render_doc(struct hb_arena *a, struct hb_buf *out, struct hb_page *p, struct hb_doc *doc)
+{
+	render_with(a, out, p, doc, NULL);
 }
 
 /* Parses body (after a 3-line front matter) into f->doc as content/<path>. */
@@ -434,19 +493,74 @@ test_render__links_resolved_by_the_graph(void **state)
 	assert_int_equal(f->d.n_errors, 0);
 	hb_markdown_finish(&nodes[0].doc, &f->a);
 	hb_markdown_finish(&nodes[1].doc, &f->a);
-	hb_render_body(&f->out, &nodes[0], NULL);
+	render_with(&f->a, &f->out, nodes[0].page, &nodes[0].doc, NULL);
 	assert_string_equal(f->out.buf,
 	    "<p>Chaired by <a href=\"../people/kishi.html\">Kishi Nobuo</a>; see "
 	    "<a href=\"../people/kishi.html#career\">Kishi Nobuo</a> and "
 	    "<a href=\"../people/kishi.html\">x</a>.</p>\n");
 	hb_buf_reset(&f->out);
-	hb_render_body(&f->out, &nodes[1], NULL);
+	render_with(&f->a, &f->out, nodes[1].page, &nodes[1].doc, NULL);
 	assert_non_null(strstr(f->out.buf, "<h2 id=\"career\">"));
 	assert_non_null(strstr(f->out.buf,
 	    "</h2>\n<p>Links back to <a href=\"../meetings/dmim.html\">the meeting</a>.</p>\n"));
 	hb_graph_free(&g);
 	hb_doc_free(&nodes[0].doc);
 	hb_doc_free(&nodes[1].doc);
+}
+
+/* Glossary terms: first mention only, whole words, never in headings or links; escaped. */
+static void
+test_render__glossary_terms_linked_alike_both_ways(void **state)
+{
+	struct fx *f = *state;
+	struct hb_node nodes[3];
+	struct hb_graph g;
+
+	memset(nodes, 0, sizeof(nodes));
+	for (int i = 0; i < 3; i++)
+		nodes[i].page = hb_arena_alloc(&f->a, sizeof(struct hb_page));
+	parse_as(f, nodes[0].page, &nodes[0].doc, "meetings/dmim.md", FRONT,
+	    "## ADMM in a heading\n\n"
+	    "The [ADMM link](../glossary/admm.md) and [[admm]] do not count; ADMMs, ADMM-Plus, xADMM neither.\n"
+	    "Then the ADMM, the ADMM again, and R&D 1 < 2 *the R&D unit* with `ADMM` code.\n\n"
+	    "- a list: R&D\n\n| ADMM |\n|---|\n| x |\n");
+	parse_as(f, nodes[1].page, &nodes[1].doc, "glossary/admm.md",
+	    "---\ntitle: ADMM\ntype: glossary\nabbr: ADMM\n"
+	    "expansion: \"ASEAN Defence Ministers' Meeting <\\\"x\\\">\"\n---\n",
+	    "The ADMM itself is not linked on its own page.\n");
+	parse_as(f, nodes[2].page, &nodes[2].doc, "glossary/rd.md",
+	    "---\ntitle: R&D\ntype: glossary\nabbr: R&D\n---\n", "");
+	hb_graph_build(&g, nodes, 3, NULL, &f->a, &f->d);
+	assert_int_equal(f->d.n_errors, 0);
+	assert_int_equal(g.n_terms, 2);
+	render_with(&f->a, &f->out, nodes[0].page, &nodes[0].doc, &g);
+	assert_non_null(strstr(f->out.buf, "Then the <a href=\"../glossary/admm.html\"><abbr "
+	    "title=\"ASEAN Defence Ministers&#39; Meeting &lt;&quot;x&quot;&gt;\">ADMM</abbr></a>, "
+	    "the ADMM again, and <a href=\"../glossary/rd.html\"><abbr>R&amp;D</abbr></a> "
+	    "1 &lt; 2 <em>the R&amp;D unit</em>"));
+	assert_non_null(strstr(f->out.buf, "ADMM in a heading"));
+	hb_buf_reset(&f->out);
+	render_with(&f->a, &f->out, nodes[1].page, &nodes[1].doc, &g);
+	assert_string_equal(f->out.buf, "<p>The ADMM itself is not linked on its own page.</p>\n");
+	hb_graph_free(&g);
+	for (int i = 0; i < 3; i++)
+		hb_doc_free(&nodes[i].doc);
+}
+
+/* Our marks are control characters: a body that has one is rendered from its tree instead. */
+static void
+test_render__body_with_a_mark_character_is_not_prepared(void **state)
+{
+	struct fx *f = *state;
+	struct hb_page *kishi = target_page(f, "Kishi Nobuo");
+
+	parse(f, "odd \x01t3\x02 bytes and [[kishi]]\n");
+	f->doc.links[0].page = kishi;
+	f->doc.links[0].href = "kishi.html";
+	assert_null(render_prepared(&f->a, &f->p, &f->doc, NULL));
+	render_doc(&f->a, &f->out, &f->p, &f->doc);
+	assert_string_equal(f->out.buf,
+	    "<p>odd \x01t3\x02 bytes and <a href=\"kishi.html\">Kishi Nobuo</a></p>\n");
 }
 
 #define PARALLEL_BODY \
@@ -542,6 +656,8 @@ main(void)
 		T(test_render__wiki_link_in_table_cell),
 		T(test_render__wrapped_wiki_label),
 		T(test_render__links_resolved_by_the_graph),
+		T(test_render__glossary_terms_linked_alike_both_ways),
+		T(test_render__body_with_a_mark_character_is_not_prepared),
 		T(test_render__parallel_renders_are_identical),
 	};
 #undef T
