@@ -78,6 +78,8 @@ struct build {
 	struct hb_map prev_digests;		/* the previous build's groups, digested now */
 	const struct hb_map *digests;		/* this build's, while the keys are made */
 	int wants_text;			/* the search index is made: parse keeps pages' texts */
+	int prepares_bodies;		/* parse renders bodies (hb_render_prepare); not when most
+					 * pages may be reused from the build before */
 	const char **texts;		/* by reading order: plain text, for the search index */
 	const char **articles;		/* by reading order: the <article>, for print.html */
 	struct hb_writer *writer;	/* NULL for `check` */
@@ -157,8 +159,9 @@ is_markdown(const char *path)
 
 /*
  * Parses page's Markdown into node. The tree is most of the memory, so the body is rendered
- * now as far as it can be before the graph (and its Markdown forgotten); a body our marks cannot
- * be used in is kept instead, to be parsed again when the page is rendered.
+ * now as far as it can be before the graph (and its Markdown forgotten). When the build before
+ * left pages to reuse, most will not be rendered at all: the body is kept instead, to be parsed
+ * again if the page is rendered; so is a body our marks cannot be used in.
  */
 static void
 parse_markdown(struct worker *w, struct hb_node *node, struct hb_page *page)
@@ -167,7 +170,8 @@ parse_markdown(struct worker *w, struct hb_node *node, struct hb_page *page)
 	hb_markdown_parse(&node->doc, page, &w->arena, &w->diag);
 	if (w->b->wants_text && hb_markdown_can_mark(page))
 		node->doc.text = hb_markdown_marked_text(&node->doc, &w->arena);
-	hb_render_prepare(&node->doc, page, &w->arena);
+	if (w->b->prepares_bodies)
+		hb_render_prepare(&node->doc, page, &w->arena);
 	if (node->doc.html != NULL)
 		hb_page_forget_body(page);
 	else
@@ -1179,6 +1183,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 		hb_map_init(&workers[w].groups, HB_MAP_EXACT);
 	}
 	b.wants_text = wants(&b, "search.html");
+	b.prepares_bodies = o->no_reuse || run->prev.n == 0;
 	progress_stage(&b, "parsing", b.n_md);
 	run_phase(workers, b.jobs, parse_pages);
 	merge_workers(workers, b.jobs, d);

@@ -49,6 +49,7 @@ struct hb_luaenv {
 	const struct hb_graph *g;
 	const struct hb_history *history;
 	unsigned char *is_filled;	/* by order: the page's rich fields are in its table */
+	unsigned char *is_plain;	/* by order: and its plain fields (fill_page) */
 	uint32_t *filled;		/* the pages filled during this render, to empty after */
 	size_t n_filled, filled_alloc;
 	struct hb_luaenv_edition edition;
@@ -244,6 +245,7 @@ dep_of(const struct hb_luaenv *e, enum view_kind kind, size_t index, const char 
 
 static void push_editions(struct hb_luaenv *e, const struct hb_node *node);
 static void fill_rich(struct hb_luaenv *e, const struct hb_node *node);
+static void fill_plain(lua_State *L, const struct hb_node *node);
 
 /* What fill_rich() sets: a page's fields beyond the plain ones, filled on first use. */
 static const char *const rich_fields[] = {
@@ -262,6 +264,36 @@ is_rich_field(const char *key)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Fills the store of page index (upvalue 1 of its view's metamethods) on a read it lacks: its
+ * plain fields on the first, its rich ones when key is one of them (any key when NULL). Most
+ * pages of a large site are never read by a worker at all. The site's data is not the
+ * template's: filling it does not count against the memory quota. Returns 1 when it filled.
+ */
+static int
+fill_page(struct hb_luaenv *e, size_t index, const char *key)
+{
+	lua_State *L = e->L;
+	size_t limit = e->mem_limit, used = e->mem_used;
+	int filled = 0;
+
+	e->mem_limit = SIZE_MAX;
+	lua_pushvalue(L, lua_upvalueindex(1));
+	if (!e->is_plain[index]) {
+		fill_plain(L, e->g->order[index]);
+		e->is_plain[index] = 1;
+		filled = 1;
+	}
+	if (!e->is_filled[index] && (key == NULL || is_rich_field(key))) {
+		fill_rich(e, e->g->order[index]);
+		filled = 1;
+	}
+	lua_pop(L, 1);
+	e->mem_limit = limit == SIZE_MAX || e->mem_used < used ? limit :
+	    limit + (e->mem_used - used);
+	return filled;
 }
 
 /*
@@ -284,12 +316,10 @@ l_view_index(lua_State *L)
 	touch(e, dep_of(e, kind, index, key));
 	lua_pushvalue(L, 2);
 	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL && kind == VIEW_PAGE &&
-	    !e->is_filled[index] && is_rich_field(key)) {
+	    fill_page(e, index, key)) {
 		lua_pop(L, 1);
-		lua_pushvalue(L, lua_upvalueindex(1));
-		fill_rich(e, e->g->order[index]);
 		lua_pushvalue(L, 2);
-		lua_rawget(L, -2);
+		lua_rawget(L, lua_upvalueindex(1));
 	}
 	return 1;
 }
@@ -308,11 +338,8 @@ l_view_pairs(lua_State *L)
 		for (i = 0; i < N_DEP_LISTS; i++)
 			touch(e, e->dep_base + (size_t)i);
 	}
-	if (kind == VIEW_PAGE && !e->is_filled[index]) {
-		lua_pushvalue(L, lua_upvalueindex(1));
-		fill_rich(e, e->g->order[index]);
-		lua_pop(L, 1);
-	}
+	if (kind == VIEW_PAGE)
+		fill_page(e, index, NULL);
 	/* Every key that stands for a dependency of its own. */
 	touch(e, dep_of(e, kind, index, "pages"));
 	touch(e, dep_of(e, kind, index, "history"));
@@ -1109,6 +1136,7 @@ hb_luaenv_free(struct hb_luaenv *e)
 		lua_close(e->L);
 	free(e->stamp);
 	free(e->is_filled);
+	free(e->is_plain);
 	free(e->filled);
 	free(e->clean);
 	free(e->memo_stamp);
@@ -1418,10 +1446,7 @@ fill_rich(struct hb_luaenv *e, const struct hb_node *node)
 	lua_State *L = e->L;
 	const struct hb_page *p = node->page;
 	const struct hb_graph *g = e->g;
-	size_t limit = e->mem_limit, used = e->mem_used;
 
-	/* The site's data is not the template's: filling it does not count against the quota. */
-	e->mem_limit = SIZE_MAX;
 	luaL_checkstack(L, 16, "page fields");
 	set_strings(L, "aliases", &p->aliases);
 	set_strings(L, "tags", &p->tags);
@@ -1440,8 +1465,6 @@ fill_rich(struct hb_luaenv *e, const struct hb_node *node)
 	set_history(L, e->history ? hb_history_get(e->history, p->path) : NULL);
 	set_citations(e, node);
 	set_cited_by(e, node);
-	e->mem_limit = limit == SIZE_MAX || e->mem_used < used ? limit :
-	    limit + (e->mem_used - used);
 	e->is_filled[node->order] = 1;
 	e->filled = hb_xgrow(e->filled, &e->filled_alloc, e->n_filled + 1, sizeof(*e->filled));
 	e->filled[e->n_filled++] = (uint32_t)node->order;
@@ -1706,6 +1729,8 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	e->history = h;
 	free(e->is_filled);
 	e->is_filled = hb_xcalloc(g->n_nodes + 1, 1);
+	free(e->is_plain);
+	e->is_plain = hb_xcalloc(g->n_nodes + 1, 1);
 	e->n_nodes = g->n_nodes;
 	e->n_sections = g->n_sections;
 	e->dep_base = 3 * g->n_nodes + g->n_sections;
@@ -1727,13 +1752,6 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	e->ref_ids = new_ref(L);
 	e->ref_proxy = new_ref(L);
 	e->ref_data = new_ref(L);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_data);
-	for (i = 0; i < g->n_nodes; i++) {
-		lua_rawgeti(L, -1, (lua_Integer)i + 1);
-		fill_plain(L, g->order[i]);
-		lua_pop(L, 1);
-	}
-	lua_pop(L, 1);
 	set_positions(e, g);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_base);
 	set_site_fields(e, g, cfg, h);

@@ -262,6 +262,24 @@ test_luaenv__rich_fields_are_there_in_every_render(void **state)
 	assert_renders(f, "dmim-2", "page.html", "1|outcomes|defence||Home|true");
 }
 
+/*
+ * A page's plain fields are filled on its first read too (a worker may never read most
+ * pages): a first read of a field the page lacks, or of pairs(), still sees all of them.
+ */
+static void
+test_luaenv__plain_fields_are_filled_on_first_read(void **state)
+{
+	struct fx *f = *state;
+
+	start_with(f, "<% local k = site.page('kishi') %><%= k.venue == nil %>|<%= k.title %>|"
+	    "<%= k.path %>|<% local n = 0 for _ in pairs(site.page('dmim-2')) do n = n + 1 end %>"
+	    "<%= n > 20 %>|<%= site.page('dmim-2').venue %>|<%= #site.pages %>");
+	assert_renders(f, "index", "page.html",
+	    "true|Kishi Nobuo|people/kishi.html|true||3");
+	assert_renders(f, "kishi", "page.html",
+	    "true|Kishi Nobuo|people/kishi.html|true||3");
+}
+
 static void
 test_luaenv__sections_view(void **state)
 {
@@ -892,6 +910,7 @@ main(void)
 		T(test_luaenv__page_and_site_fields),
 		T(test_luaenv__sections_view),
 		T(test_luaenv__rich_fields_are_there_in_every_render),
+		T(test_luaenv__plain_fields_are_filled_on_first_read),
 		T(test_luaenv__include_partial_with_context),
 		T(test_luaenv__nested_includes_restore_environment),
 		T(test_luaenv__partial_globals_stay_in_partial),
