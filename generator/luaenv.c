@@ -48,7 +48,7 @@ struct hb_luaenv {
 	int ref_clean;		/* memo list values whose every item is clean HTML (url.h) */
 	const struct hb_graph *g;
 	const struct hb_history *history;
-	unsigned char *is_filled;	/* by order: the page's rich fields are in its table */
+	uint32_t *filled_groups;	/* by order: which groups of rich fields are in its table */
 	unsigned char *is_plain;	/* by order: and its plain fields (fill_page) */
 	uint32_t *filled;		/* the pages filled during this render, to empty after */
 	size_t n_filled, filled_alloc;
@@ -244,26 +244,41 @@ dep_of(const struct hb_luaenv *e, enum view_kind kind, size_t index, const char 
 }
 
 static void push_editions(struct hb_luaenv *e, const struct hb_node *node);
-static void fill_rich(struct hb_luaenv *e, const struct hb_node *node);
+static int fill_rich(struct hb_luaenv *e, const struct hb_node *node, int group);
 static void fill_plain(lua_State *L, const struct hb_node *node);
 
-/* What fill_rich() sets: a page's fields beyond the plain ones, filled on first use. */
-static const char *const rich_fields[] = {
-	"aliases", "tags", "sources", "participants", "related", "prev", "next", "params", "data",
-	"headings", "backlinks", "participated", "history", "updated", "created", "citations",
-	"cited_by",
+/*
+ * A page's fields beyond the plain ones, filled on first use (fill_rich), a group at a time:
+ * reading one source's `params` must not build its hundreds of backlinks.
+ */
+enum rich_group {
+	G_ALIASES, G_TAGS, G_SOURCES, G_PARTICIPANTS, G_RELATED, G_NEIGHBOURS, G_PARAMS, G_DATA,
+	G_HEADINGS, G_BACKLINKS, G_PARTICIPATED, G_HISTORY, G_CITATIONS, G_CITED_BY, N_GROUPS
 };
 
+static const struct {
+	const char *name;
+	enum rich_group group;
+} rich_fields[] = {
+	{ "aliases", G_ALIASES }, { "tags", G_TAGS }, { "sources", G_SOURCES },
+	{ "participants", G_PARTICIPANTS }, { "related", G_RELATED }, { "prev", G_NEIGHBOURS },
+	{ "next", G_NEIGHBOURS }, { "params", G_PARAMS }, { "data", G_DATA },
+	{ "headings", G_HEADINGS }, { "backlinks", G_BACKLINKS },
+	{ "participated", G_PARTICIPATED }, { "history", G_HISTORY }, { "updated", G_HISTORY },
+	{ "created", G_HISTORY }, { "citations", G_CITATIONS }, { "cited_by", G_CITED_BY },
+};
+
+/* The group key belongs to, or -1 for a field that is not rich. */
 static int
-is_rich_field(const char *key)
+rich_group_of(const char *key)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(rich_fields) / sizeof(rich_fields[0]); i++) {
-		if (strcmp(key, rich_fields[i]) == 0)
-			return 1;
+		if (strcmp(key, rich_fields[i].name) == 0)
+			return (int)rich_fields[i].group;
 	}
-	return 0;
+	return -1;
 }
 
 /*
@@ -277,7 +292,7 @@ fill_page(struct hb_luaenv *e, size_t index, const char *key)
 {
 	lua_State *L = e->L;
 	size_t limit = e->mem_limit, used = e->mem_used;
-	int filled = 0;
+	int filled = 0, group;
 
 	e->mem_limit = SIZE_MAX;
 	lua_pushvalue(L, lua_upvalueindex(1));
@@ -286,9 +301,11 @@ fill_page(struct hb_luaenv *e, size_t index, const char *key)
 		e->is_plain[index] = 1;
 		filled = 1;
 	}
-	if (!e->is_filled[index] && (key == NULL || is_rich_field(key))) {
-		fill_rich(e, e->g->order[index]);
-		filled = 1;
+	if (key == NULL) {
+		for (group = 0; group < N_GROUPS; group++)
+			filled |= fill_rich(e, e->g->order[index], group);
+	} else if ((group = rich_group_of(key)) >= 0) {
+		filled |= fill_rich(e, e->g->order[index], group);
 	}
 	lua_pop(L, 1);
 	e->mem_limit = limit == SIZE_MAX || e->mem_used < used ? limit :
@@ -1135,7 +1152,7 @@ hb_luaenv_free(struct hb_luaenv *e)
 	if (e->L)
 		lua_close(e->L);
 	free(e->stamp);
-	free(e->is_filled);
+	free(e->filled_groups);
 	free(e->is_plain);
 	free(e->filled);
 	free(e->clean);
@@ -1286,6 +1303,14 @@ set_backlinks(struct hb_luaenv *e, const struct hb_node *node)
 	}
 	make_readonly(L);
 	lua_setfield(L, -2, "backlinks");
+}
+
+static void
+set_participated(struct hb_luaenv *e, const struct hb_node *node)
+{
+	lua_State *L = e->L;
+	size_t i;
+
 	lua_createtable(L, (int)node->n_participated, 0);
 	for (i = 0; i < node->n_participated; i++) {
 		push_proxy(e, node->participated[i]);
@@ -1436,38 +1461,55 @@ fill_plain(lua_State *L, const struct hb_node *node)
 }
 
 /*
- * Adds the rest to the data table on top of the stack: lists, front matter, headings, links,
- * history and citations. Filled on first use (l_view_index), since most pages are only ever
- * read as an entry of a list; a page's fields are the same whenever they are filled.
+ * Adds one group of the rest to the data table on top of the stack: lists, front matter,
+ * headings, links, history or citations, unless it is there. Filled on first use
+ * (l_view_index), since most pages are only ever read as an entry of a list; a page's fields
+ * are the same whenever they are filled. Returns 1 when it filled.
  */
-static void
-fill_rich(struct hb_luaenv *e, const struct hb_node *node)
+static int
+fill_rich(struct hb_luaenv *e, const struct hb_node *node, int group)
 {
 	lua_State *L = e->L;
 	const struct hb_page *p = node->page;
 	const struct hb_graph *g = e->g;
 
+	if (e->filled_groups[node->order] & (1u << group))
+		return 0;
 	luaL_checkstack(L, 16, "page fields");
-	set_strings(L, "aliases", &p->aliases);
-	set_strings(L, "tags", &p->tags);
-	set_refs(e, g, "sources", &p->sources);
-	set_refs(e, g, "participants", &p->participants);
-	set_refs(e, g, "related", &p->related);
-	set_neighbours(e, node);
-	push_value(L, p->front);
-	lua_setfield(L, -2, "params");
-	if (p->data != NULL) {
-		push_value(L, p->data);
-		lua_setfield(L, -2, "data");
+	switch ((enum rich_group)group) {
+	case G_ALIASES: set_strings(L, "aliases", &p->aliases); break;
+	case G_TAGS: set_strings(L, "tags", &p->tags); break;
+	case G_SOURCES: set_refs(e, g, "sources", &p->sources); break;
+	case G_PARTICIPANTS: set_refs(e, g, "participants", &p->participants); break;
+	case G_RELATED: set_refs(e, g, "related", &p->related); break;
+	case G_NEIGHBOURS: set_neighbours(e, node); break;
+	case G_PARAMS:
+		push_value(L, p->front);
+		lua_setfield(L, -2, "params");
+		break;
+	case G_DATA:
+		if (p->data != NULL) {
+			push_value(L, p->data);
+			lua_setfield(L, -2, "data");
+		}
+		break;
+	case G_HEADINGS: set_headings(L, &node->doc); break;
+	case G_BACKLINKS: set_backlinks(e, node); break;
+	case G_PARTICIPATED: set_participated(e, node); break;
+	case G_HISTORY:
+		set_history(L, e->history ? hb_history_get(e->history, p->path) : NULL);
+		break;
+	case G_CITATIONS: set_citations(e, node); break;
+	case G_CITED_BY: set_cited_by(e, node); break;
+	case N_GROUPS: break;
 	}
-	set_headings(L, &node->doc);
-	set_backlinks(e, node);
-	set_history(L, e->history ? hb_history_get(e->history, p->path) : NULL);
-	set_citations(e, node);
-	set_cited_by(e, node);
-	e->is_filled[node->order] = 1;
-	e->filled = hb_xgrow(e->filled, &e->filled_alloc, e->n_filled + 1, sizeof(*e->filled));
-	e->filled[e->n_filled++] = (uint32_t)node->order;
+	if (e->filled_groups[node->order] == 0) {
+		e->filled = hb_xgrow(e->filled, &e->filled_alloc, e->n_filled + 1,
+		    sizeof(*e->filled));
+		e->filled[e->n_filled++] = (uint32_t)node->order;
+	}
+	e->filled_groups[node->order] |= 1u << group;
+	return 1;
 }
 
 /*
@@ -1484,11 +1526,13 @@ empty_filled_pages(struct hb_luaenv *e)
 	for (i = 0; i < e->n_filled; i++) {
 		lua_rawgeti(L, -1, (lua_Integer)e->filled[i] + 1);
 		for (k = 0; k < sizeof(rich_fields) / sizeof(rich_fields[0]); k++) {
-			lua_pushnil(L);
-			lua_setfield(L, -2, rich_fields[k]);
+			if (e->filled_groups[e->filled[i]] & (1u << rich_fields[k].group)) {
+				lua_pushnil(L);
+				lua_setfield(L, -2, rich_fields[k].name);
+			}
 		}
 		lua_pop(L, 1);
-		e->is_filled[e->filled[i]] = 0;
+		e->filled_groups[e->filled[i]] = 0;
 	}
 	lua_pop(L, 1);
 	e->n_filled = 0;
@@ -1727,8 +1771,8 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 
 	e->g = g;
 	e->history = h;
-	free(e->is_filled);
-	e->is_filled = hb_xcalloc(g->n_nodes + 1, 1);
+	free(e->filled_groups);
+	e->filled_groups = hb_xcalloc(g->n_nodes + 1, sizeof(*e->filled_groups));
 	free(e->is_plain);
 	e->is_plain = hb_xcalloc(g->n_nodes + 1, 1);
 	e->n_nodes = g->n_nodes;

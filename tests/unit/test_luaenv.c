@@ -280,6 +280,20 @@ test_luaenv__plain_fields_are_filled_on_first_read(void **state)
 	    "true|Kishi Nobuo|people/kishi.html|true||3");
 }
 
+/* Rich fields are filled a group at a time; each still reads right after another was read. */
+static void
+test_luaenv__rich_fields_filled_by_group(void **state)
+{
+	struct fx *f = *state;
+
+	start_with(f, "<% local k = site.page('dmim-2') %><%= k.params.venue == nil %>|"
+	    "<%= k.tags[2] %>|<%= #k.headings %>|<%= k.next and k.next.id %>|"
+	    "<%= k.prev and k.prev.id %>|<%= #site.page('kishi').backlinks %>|"
+	    "<%= #site.page('kishi').participated %>|<%= k.params.venue == nil %>");
+	assert_renders(f, "index", "page.html", "true|asean|1|kishi|index|1|0|true");
+	assert_renders(f, "kishi", "page.html", "true|asean|1|kishi|index|1|0|true");
+}
+
 static void
 test_luaenv__sections_view(void **state)
 {
@@ -911,6 +925,7 @@ main(void)
 		T(test_luaenv__sections_view),
 		T(test_luaenv__rich_fields_are_there_in_every_render),
 		T(test_luaenv__plain_fields_are_filled_on_first_read),
+		T(test_luaenv__rich_fields_filled_by_group),
 		T(test_luaenv__include_partial_with_context),
 		T(test_luaenv__nested_includes_restore_environment),
 		T(test_luaenv__partial_globals_stay_in_partial),
