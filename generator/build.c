@@ -84,6 +84,7 @@ struct build {
 	const char **articles;		/* by reading order: the <article>, for print.html */
 	struct hb_writer *writer;	/* NULL for `check` */
 	int jobs;
+	atomic_size_t next_item;	/* the phase's next item for a free worker */
 };
 
 struct worker {
@@ -128,6 +129,19 @@ progress_step(const struct build *b)
 		atomic_fetch_add(&b->o->progress->done, 1);
 }
 
+/*
+ * The next of n items for a worker to take in this phase, or n when all are taken. Items go to
+ * whichever worker is free, so a thread slowed down (a busy CPU) holds the phase up by one
+ * item at most. Which worker takes an item changes nothing in the output.
+ */
+static size_t
+next_item(struct worker *w, size_t n)
+{
+	size_t i = atomic_fetch_add(&w->b->next_item, 1);
+
+	return i < n ? i : n;
+}
+
 /* Runs fn on every worker: on threads when there are several, inline otherwise. */
 static void
 run_phase(struct worker *workers, int jobs, phase_fn fn)
@@ -135,6 +149,8 @@ run_phase(struct worker *workers, int jobs, phase_fn fn)
 	pthread_t *threads = hb_xcalloc((size_t)jobs, sizeof(*threads));
 	int *started = hb_xcalloc((size_t)jobs, sizeof(*started));
 	int i;
+
+	atomic_store(&workers[0].b->next_item, 0);
 
 	for (i = 0; i < jobs; i++) {
 		started[i] = jobs > 1 && pthread_create(&threads[i], NULL, fn, &workers[i]) == 0;
@@ -186,7 +202,7 @@ parse_pages(void *arg)
 	struct build *b = w->b;
 	size_t i;
 
-	for (i = (size_t)w->index; i < b->n_md && !is_cancelled(b); i += (size_t)b->jobs) {
+	while ((i = next_item(w, b->n_md)) < b->n_md && !is_cancelled(b)) {
 		struct hb_page *page = hb_arena_alloc(&w->arena, sizeof(*page));
 		int rc;
 
@@ -212,7 +228,7 @@ finish_docs(void *arg)
 	struct build *b = w->b;
 	size_t i;
 
-	for (i = (size_t)w->index; i < b->n_nodes; i += (size_t)b->jobs)
+	while ((i = next_item(w, b->n_nodes)) < b->n_nodes)
 		hb_markdown_finish(&b->nodes[i].doc, &w->arena);
 	return NULL;
 }
@@ -657,7 +673,7 @@ render_pages(void *arg)
 		goto out;
 	hb_luaenv_set_edition(lua, &le);
 	hb_luaenv_set_site(lua, &b->graph, &b->cfg, &b->history);
-	for (i = (size_t)w->index; i < b->graph.n_nodes; i += (size_t)b->jobs) {
+	while ((i = next_item(w, b->graph.n_nodes)) < b->graph.n_nodes) {
 		if (is_cancelled(b)) {
 			hb_err_set(&w->err, "interrupted");
 			w->has_failed = 1;
@@ -948,7 +964,7 @@ key_pages(void *arg)
 	struct build *b = w->b;
 	size_t i;
 
-	for (i = (size_t)w->index; i < b->graph.n_nodes; i += (size_t)b->jobs) {
+	while ((i = next_item(w, b->graph.n_nodes)) < b->graph.n_nodes) {
 		struct hb_reuse_record *rec = &b->records[i];
 
 		if (rec->has_key && hb_reuse_key(&b->reuse, b->graph.order[i], rec, b->digests,
@@ -1033,7 +1049,7 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	hb_map_free(&b->prev_digests);
 	hb_map_init(&b->prev_digests, HB_MAP_EXACT);
 	hb_reuse_free(&b->reuse);
-	hb_reuse_prepare(&b->reuse, &b->graph, &b->cfg, &b->theme, &b->history);
+	hb_reuse_prepare(&b->reuse, &b->graph, &b->cfg, &b->theme, &b->history, b->jobs);
 	hb_reuse_digest_groups(&b->reuse, &b->run->prev_groups, &b->prev_digests, &b->arena);
 	progress_stage(b, "rendering", b->graph.n_nodes);
 	run_phase(workers, b->jobs, render_pages);

@@ -67,8 +67,9 @@ struct hb_reuse_group {
 	size_t n_deps;
 };
 
+/* Hashes what every page's key is made of, on jobs threads. */
 void hb_reuse_prepare(struct hb_reuse *r, const struct hb_graph *g, const struct hb_config *cfg,
-    const struct hb_source *theme, const struct hb_history *h);
+    const struct hb_source *theme, const struct hb_history *h, int jobs);
 void hb_reuse_free(struct hb_reuse *r);
 /* The dependencies in info as sorted names, in a (the node's own page left out). */
 void hb_reuse_names(const struct hb_node *node, const struct hb_render_info *info,
