@@ -2,7 +2,7 @@
 # Dependencies are Debian packages, installed by scripts/deps.sh when missing.
 
 CC ?= cc
-PKGS := libcmark-gfm libgit2 lua5.4 yaml-0.1 libmicrohttpd
+PKGS := libcmark-gfm libgit2 lua5.4 yaml-0.1 libmicrohttpd libcrypto
 WARN := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \
 	-Wstrict-prototypes -Wformat=2
 # Recursive (=) on purpose: pkg-config runs when a recipe needs it, after `deps`.

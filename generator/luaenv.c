@@ -21,8 +21,19 @@
 
 #define HOOK_STEP 1000
 
+/* A field name of a page view, classified (page_key()). */
+struct page_key {
+	const char *name;	/* the Lua string's address */
+	char *copy;		/* and its text */
+	int dep;		/* enum page_dep */
+	int group;		/* enum rich_group, or -1 */
+};
+
+#define N_PAGE_KEYS 64
+
 struct hb_luaenv {
 	lua_State *L;
+	struct page_key page_keys[N_PAGE_KEYS];
 	size_t mem_used;
 	size_t mem_limit;	/* SIZE_MAX outside renders */
 	size_t mem_quota;
@@ -199,9 +210,11 @@ touch(struct hb_luaenv *e, size_t idx)
 	}
 }
 
-/* What reading key of a view depends on. */
-static size_t
-dep_of(const struct hb_luaenv *e, enum view_kind kind, size_t index, const char *key)
+/* What a page's field depends on: itself, its deep fields, or a list it belongs to. */
+enum page_dep { PD_PLAIN, PD_DEEP, PD_ORDER, PD_POSITION, PD_NEIGHBOURS };
+
+static enum page_dep
+page_dep_of(const char *key)
 {
 	static const char *const deep[] = {
 		"backlinks", "citations", "cited_by", "created", "data", "headings", "history",
@@ -209,22 +222,61 @@ dep_of(const struct hb_luaenv *e, enum view_kind kind, size_t index, const char 
 	};
 	size_t i;
 
+	for (i = 0; i < sizeof(deep) / sizeof(deep[0]); i++) {
+		if (strcmp(key, deep[i]) == 0)
+			return PD_DEEP;
+	}
+	/* A page's place in the whole order, and in its section's list, move when pages
+	 * elsewhere come or go: they belong to those lists, not to the page. */
+	if (strcmp(key, "order") == 0)
+		return PD_ORDER;
+	if (strcmp(key, "position") == 0)
+		return PD_POSITION;
+	if (strcmp(key, "prev") == 0 || strcmp(key, "next") == 0)
+		return PD_NEIGHBOURS;
+	return PD_PLAIN;
+}
+
+static int rich_group_of(const char *key);
+
+/*
+ * What a page's field key is, computed once per key string: templates read the same few
+ * field names on every page, and Lua keeps one copy of each short string, so the pointer finds
+ * the entry (strcmp confirms it: a freed string's address may come back as another).
+ */
+static const struct page_key *
+page_key(struct hb_luaenv *e, const char *key)
+{
+	struct page_key *k = &e->page_keys[((uintptr_t)key >> 4) % N_PAGE_KEYS];
+
+	if (k->name != key || strcmp(k->copy, key) != 0) {
+		free(k->copy);
+		k->name = key;
+		k->copy = hb_xstrdup(key);
+		k->dep = page_dep_of(key);
+		k->group = rich_group_of(key);
+	}
+	return k;
+}
+
+/* What reading key of a view depends on. */
+static size_t
+dep_of(struct hb_luaenv *e, enum view_kind kind, size_t index, const char *key)
+{
 	const struct hb_section *s;
 
 	switch (kind) {
 	case VIEW_PAGE:
-		for (i = 0; i < sizeof(deep) / sizeof(deep[0]); i++) {
-			if (strcmp(key, deep[i]) == 0)
-				return e->n_nodes + index;
+		switch (page_key(e, key)->dep) {
+		case PD_DEEP: return e->n_nodes + index;
+		case PD_ORDER: return e->dep_base + DEP_ALL;
+		case PD_POSITION:
+			if ((s = e->g->order[index]->section) != NULL)
+				return 3 * e->n_nodes + (size_t)(s - e->g->sections);
+			return index;
+		case PD_NEIGHBOURS: return 2 * e->n_nodes + index;
+		case PD_PLAIN: return index;
 		}
-		/* A page's place in the whole order, and in its section's list, move when pages
-		 * elsewhere come or go: they belong to those lists, not to the page. */
-		if (strcmp(key, "order") == 0)
-			return e->dep_base + DEP_ALL;
-		if (strcmp(key, "position") == 0 && (s = e->g->order[index]->section) != NULL)
-			return 3 * e->n_nodes + (size_t)(s - e->g->sections);
-		if (strcmp(key, "prev") == 0 || strcmp(key, "next") == 0)
-			return 2 * e->n_nodes + index;
 		return index;
 	case VIEW_SECTION:
 		return strcmp(key, "pages") == 0 ? 3 * e->n_nodes + index :
@@ -304,7 +356,7 @@ fill_page(struct hb_luaenv *e, size_t index, const char *key)
 	if (key == NULL) {
 		for (group = 0; group < N_GROUPS; group++)
 			filled |= fill_rich(e, e->g->order[index], group);
-	} else if ((group = rich_group_of(key)) >= 0) {
+	} else if ((group = page_key(e, key)->group) >= 0) {
 		filled |= fill_rich(e, e->g->order[index], group);
 	}
 	lua_pop(L, 1);
@@ -1154,6 +1206,8 @@ hb_luaenv_free(struct hb_luaenv *e)
 	free(e->stamp);
 	free(e->filled_groups);
 	free(e->is_plain);
+	for (i = 0; i < N_PAGE_KEYS; i++)
+		free(e->page_keys[i].copy);
 	free(e->filled);
 	free(e->clean);
 	free(e->memo_stamp);

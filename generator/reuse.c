@@ -1,20 +1,17 @@
 #include "reuse.h"
 
-#include <git2.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "xalloc.h"
 
 static void
 hash(const struct hb_buf *b, unsigned char out[HB_REUSE_KEY_SIZE])
 {
-	git_oid oid;
-
-	git_odb_hash(&oid, b->buf, b->len, GIT_OBJECT_BLOB);
-	memcpy(out, oid.id, HB_REUSE_KEY_SIZE);
+	hb_hash_blob(b->buf, b->len, out);
 }
 
 /* A field and its terminator: NUL cannot occur in any of the strings hashed. */

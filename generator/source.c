@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "path.h"
 #include "xalloc.h"
 
@@ -28,7 +29,6 @@ static struct hb_file *
 add_file(struct hb_source *src, const char *path, char *data, size_t len)
 {
 	struct hb_file *f;
-	git_oid oid;
 
 	src->files = hb_xgrow(src->files, &src->n_alloc, src->n_files + 1, sizeof(*src->files));
 	f = &src->files[src->n_files++];
@@ -38,10 +38,7 @@ add_file(struct hb_source *src, const char *path, char *data, size_t len)
 	f->len = len;
 	if (data == NULL)
 		return f;	/* lazy: hb_source_load() reads it and hashes it */
-	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) == 0)
-		git_oid_tostr(f->oid, sizeof(f->oid), &oid);
-	else
-		f->oid[0] = '\0';
+	hb_hash_blob_hex(data, len, f->oid);
 	return f;
 }
 
@@ -306,14 +303,11 @@ hb_source_read(struct hb_source *out, const struct hb_source_spec *spec, struct 
 int
 hb_source_load(struct hb_file *f, struct hb_err *err)
 {
-	git_oid oid;
-
 	if (f->data != NULL || f->full_path == NULL)
 		return 0;
 	if (read_whole(&f->data, &f->len, f->full_path, err) != 0)
 		return -1;
-	if (git_odb_hash(&oid, f->data, f->len, GIT_OBJECT_BLOB) == 0)
-		git_oid_tostr(f->oid, sizeof(f->oid), &oid);
+	hb_hash_blob_hex(f->data, f->len, f->oid);
 	return 0;
 }
 

@@ -4,8 +4,8 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
-liblua5.4-dev libyaml-dev libcmocka-dev libmicrohttpd-dev git python3"
-MODULES="libcmark-gfm libgit2 lua5.4 yaml-0.1 libmicrohttpd cmocka"
+liblua5.4-dev libyaml-dev libcmocka-dev libmicrohttpd-dev libssl-dev git python3"
+MODULES="libcmark-gfm libgit2 lua5.4 yaml-0.1 libmicrohttpd libcrypto cmocka"
 
 have_all() {
 	command -v cc >/dev/null 2>&1 || return 1

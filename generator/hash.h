@@ -1,0 +1,22 @@
+/*
+ * hash: git's blob id of some bytes (SHA-1 of "blob <length>\0" and the bytes), as git and
+ * libgit2's git_odb_hash() compute it. It names a working-tree file as git would, and it is
+ * the digest of the render keys (reuse.c).
+ *
+ * OpenSSL's SHA-1 uses the CPU's SHA instructions; libgit2's detects collision attacks too and
+ * is several times slower, which showed on every file and key of a large build. The ids are
+ * the same. Thread-safe.
+ */
+#ifndef HB_HASH_H
+#define HB_HASH_H
+
+#include <stddef.h>
+
+#define HB_HASH_SIZE 20
+
+void hb_hash_blob(const void *data, size_t len, unsigned char out[HB_HASH_SIZE]);
+
+/* The same as 40 lower-case hex digits and a NUL. */
+void hb_hash_blob_hex(const void *data, size_t len, char out[2 * HB_HASH_SIZE + 1]);
+
+#endif
