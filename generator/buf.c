@@ -67,14 +67,6 @@ hb_buf_puts(struct hb_buf *b, const char *s)
 }
 
 void
-hb_buf_putc(struct hb_buf *b, int c)
-{
-	hb_buf_grow(b, 1);
-	b->buf[b->len++] = (char)c;
-	b->buf[b->len] = '\0';
-}
-
-void
 hb_buf_vprintf(struct hb_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

@@ -27,7 +27,6 @@ void hb_buf_reset(struct hb_buf *b);
 void hb_buf_grow(struct hb_buf *b, size_t extra);
 void hb_buf_put(struct hb_buf *b, const void *data, size_t len);
 void hb_buf_puts(struct hb_buf *b, const char *s);
-void hb_buf_putc(struct hb_buf *b, int c);
 void hb_buf_printf(struct hb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void hb_buf_vprintf(struct hb_buf *b, const char *fmt, va_list ap);
@@ -35,5 +34,15 @@ void hb_buf_vprintf(struct hb_buf *b, const char *fmt, va_list ap);
 void hb_buf_put_html(struct hb_buf *b, const char *s, size_t len);
 /* Returns the bytes (caller frees) and leaves b empty and valid. */
 char *hb_buf_detach(struct hb_buf *b, size_t *len_out);
+
+/* Appends one byte. Inline: callers write text a byte at a time. */
+static inline void
+hb_buf_putc(struct hb_buf *b, int c)
+{
+	if (b->len + 2 > b->alloc)
+		hb_buf_grow(b, 1);
+	b->buf[b->len++] = (char)c;
+	b->buf[b->len] = '\0';
+}
 
 #endif

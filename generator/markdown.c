@@ -741,13 +741,18 @@ finish_context(struct hb_doc *doc, size_t i, struct hb_arena *a)
 	text.len = 0;
 	while (*p) {
 		const char *close;
-		size_t k;
+		size_t k, run = strcspn(p, "\x01\x03");
 
+		if (run > 0) {
+			hb_buf_put(&text, p, run);	/* plain text up to the next mark */
+			p += run;
+			continue;
+		}
 		if (*p == '\x03') {
 			p++;
 			continue;
 		}
-		if (*p != '\x01' || (close = strchr(p, '\x02')) == NULL) {
+		if ((close = strchr(p, '\x02')) == NULL) {
 			hb_buf_putc(&text, *p++);
 			continue;
 		}

@@ -96,6 +96,13 @@ hb_path_dirname(const char *p)
 	return slash ? hb_xstrndup(p, (size_t)(slash - p)) : hb_xstrdup("");
 }
 
+static int
+is_url_safe(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+}
+
 char *
 hb_path_relurl(const char *from, const char *to)
 {
@@ -113,14 +120,15 @@ hb_path_relurl(const char *from, const char *to)
 	}
 	/* File names become URL path segments: anything but unreserved characters and '/' is
 	 * percent-encoded, so "a#b.md" or "javascript:x.md" can only ever name a file. */
-	for (i = common; to[i]; i++) {
-		unsigned char c = (unsigned char)to[i];
+	for (i = common; to[i]; ) {
+		size_t j = i;
 
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
-			hb_buf_putc(&buf, c);
-		else
-			hb_buf_printf(&buf, "%%%02X", c);
+		while (to[j] && is_url_safe((unsigned char)to[j]))
+			j++;
+		hb_buf_put(&buf, to + i, j - i);
+		if (to[j] != '\0')
+			hb_buf_printf(&buf, "%%%02X", (unsigned char)to[j++]);
+		i = j;
 	}
 	return hb_buf_detach(&buf, NULL);
 }
