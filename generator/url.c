@@ -92,22 +92,43 @@ hb_url_is_safe(const char *url, size_t len, int is_image_src)
 	return 1;
 }
 
-static const char *const url_attributes[] = {
-	"href", "src", "action", "formaction", "poster", "cite", "background", "longdesc",
-	"usemap", "data", "codebase", "xlink:href", "srcset", "ping", "lowsrc", "dynsrc", "icon",
-	"profile", "archive", "classid", "manifest", NULL,
+#define ATTR(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} url_attributes[] = {
+	ATTR("href"), ATTR("src"), ATTR("action"), ATTR("formaction"), ATTR("poster"),
+	ATTR("cite"), ATTR("background"), ATTR("longdesc"), ATTR("usemap"), ATTR("data"),
+	ATTR("codebase"), ATTR("xlink:href"), ATTR("srcset"), ATTR("ping"), ATTR("lowsrc"),
+	ATTR("dynsrc"), ATTR("icon"), ATTR("profile"), ATTR("archive"), ATTR("classid"),
+	ATTR("manifest"),
 };
 
 static int
 is_url_attribute(const char *name, size_t n)
 {
-	const char *const *a;
+	size_t i;
 
-	for (a = url_attributes; *a; a++) {
-		if (strlen(*a) == n && strncasecmp(*a, name, n) == 0)
+	for (i = 0; i < sizeof(url_attributes) / sizeof(url_attributes[0]); i++) {
+		if (url_attributes[i].len == n && strncasecmp(url_attributes[i].name, name, n) == 0)
 			return 1;
 	}
 	return 0;
+}
+
+/* The bytes that end a tag's parts. NUL is a space here, as it was for strchr(). */
+enum { C_SPACE = 1, C_SLASH = 2, C_GT = 4, C_EQ = 8 };
+
+static int
+char_class(char c)
+{
+	switch (c) {
+	case ' ': case '\t': case '\n': case '\r': case '\f': case '\0': return C_SPACE;
+	case '/': return C_SLASH;
+	case '>': return C_GT;
+	case '=': return C_EQ;
+	default: return 0;
+	}
 }
 
 /* srcset: "url 1x, url 2x"; each URL must be safe. */
@@ -164,14 +185,14 @@ next_attribute(const char **p, const char *end, struct attr *a)
 		return 0;
 	memset(a, 0, sizeof(*a));
 	a->name = s;
-	while (s < end && !strchr(" \t\n\r\f/>=", *s))
+	while (s < end && !(char_class(*s) & (C_SPACE | C_SLASH | C_GT | C_EQ)))
 		s++;
 	a->name_len = (size_t)(s - a->name);
-	while (s < end && strchr(" \t\n\r\f", *s))
+	while (s < end && (char_class(*s) & C_SPACE))
 		s++;
 	if (s < end && *s == '=') {
 		s++;
-		while (s < end && strchr(" \t\n\r\f", *s))
+		while (s < end && (char_class(*s) & C_SPACE))
 			s++;
 		if (s < end && (*s == '"' || *s == '\'')) {
 			const char *close = memchr(s + 1, *s, (size_t)(end - s - 1));
@@ -182,7 +203,7 @@ next_attribute(const char **p, const char *end, struct attr *a)
 			s = close ? close + 1 : end;
 		} else {
 			a->value_start = s;
-			while (s < end && !strchr(" \t\n\r\f>", *s))
+			while (s < end && !(char_class(*s) & (C_SPACE | C_GT)))
 				s++;
 			a->value_end = s;
 		}
@@ -284,7 +305,7 @@ filter(struct hb_buf *b, size_t start, size_t end_off, const struct hb_url_span 
 			p++;
 			continue;
 		}
-		for (q = tag; q < end && !strchr(" \t\n\r\f/>", *q); q++)
+		for (q = tag; q < end && !(char_class(*q) & (C_SPACE | C_SLASH | C_GT)); q++)
 			;
 		tag_len = (size_t)(q - tag);
 		while (next_attribute(&q, end, &a)) {
