@@ -41,7 +41,9 @@ hb_buf_grow(struct hb_buf *b, size_t extra)
 		return;
 	if (b->alloc == 0) {
 		size_t n = 0;
-		b->buf = hb_xgrow(NULL, &n, need, 1);
+
+		/* 64 bytes at first: most buffers hold a line or a URL, and would grow thrice. */
+		b->buf = hb_xgrow(NULL, &n, need < 64 ? 64 : need, 1);
 		b->buf[0] = '\0';
 		b->alloc = n;
 		return;

@@ -124,7 +124,14 @@ hb_caps_check_page(const char *path, const char *text, size_t len, struct hb_dia
 			is_nested = failed = 1;
 		}
 		for (p = line; p < stop; ) {
-			size_t n = utf8_length((const unsigned char *)p, (size_t)(stop - p));
+			unsigned char c = (unsigned char)*p;
+			size_t n;
+
+			if (c >= 0x20 && c < 0x80 && c != '[') {
+				p++;	/* most bytes: printable ASCII, nothing to check */
+				continue;
+			}
+			n = utf8_length((const unsigned char *)p, (size_t)(stop - p));
 
 			if (n == 0) {
 				if (!bad_utf8)

@@ -210,7 +210,9 @@ in_code_span(struct mctx *c, const char *at)
 		size_t run = 0;
 
 		if (*p != '`') {
-			p++;
+			const char *tick = memchr(p, '`', (size_t)(at - p));
+
+			p = tick ? tick : at;
 			continue;
 		}
 		while (p + run < at && p[run] == '`')
