@@ -45,7 +45,8 @@ struct hb_luaenv {
 	const char *theme_dir;
 	char **names;		/* template names, sorted */
 	size_t n_names;
-	int ref_readonly;	/* registry refs */
+	int ref_readonly_pairs;	/* registry refs: the read-only proxies' __pairs, */
+	int ref_readonly_len;	/* __len, */
 	int ref_deny;		/* __newindex of read-only views */
 	int ref_templates;
 	int ref_base;		/* the allow-listed globals */
@@ -103,10 +104,9 @@ now_ns(void)
 	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-/* Trusted setup code, run before the sandbox exists: read-only views with sorted pairs. */
+/* Trusted setup code, run before the sandbox exists: sorted pairs, and the refusal of writes. */
 static const char prelude[] =
-    "local next, type, error, tostring, setmetatable, sort = next, type, error, tostring, "
-    "setmetatable, table.sort\n"
+    "local next, type, error, tostring, sort = next, type, error, tostring, table.sort\n"
     "local function before(a, b)\n"
     "  local ta, tb = type(a), type(b)\n"
     "  if ta ~= tb then return ta < tb end\n"
@@ -127,11 +127,7 @@ static const char prelude[] =
     "local function deny(_, k)\n"
     "  error(\"attempt to modify read-only field '\" .. tostring(k) .. \"'\", 2)\n"
     "end\n"
-    "return function(data)\n"
-    "  return setmetatable({}, { __index = data, __newindex = deny, __metatable = false,\n"
-    "    __pairs = function() return sorted_pairs(data) end,\n"
-    "    __len = function() return #data end })\n"
-    "end, sorted_pairs, deny\n";
+    "return sorted_pairs, deny\n";
 
 static struct hb_luaenv *
 env_of(lua_State *L)
@@ -448,15 +444,59 @@ make_view(struct hb_luaenv *e, enum view_kind kind, size_t index)
 	lua_remove(L, -2);
 }
 
-/* Replaces the table on top of the stack by its read-only proxy. */
+/* The table a read-only proxy (make_readonly) stands for: its metatable's __index. */
+static void
+push_proxied(lua_State *L, int proxy)
+{
+	lua_getmetatable(L, proxy);
+	lua_getfield(L, -1, "__index");
+	lua_remove(L, -2);
+}
+
+/* __pairs of a read-only proxy: its table's pairs, in sorted key order. */
+static int
+l_readonly_pairs(lua_State *L)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, env_of(L)->ref_sorted_pairs);
+	push_proxied(L, 1);
+	lua_call(L, 1, 3);
+	return 3;
+}
+
+/* __len of a read-only proxy: its table's length. */
+static int
+l_readonly_len(lua_State *L)
+{
+	push_proxied(L, 1);
+	lua_pushinteger(L, luaL_len(L, -1));
+	return 1;
+}
+
+/*
+ * Replaces the table on top of the stack by its read-only proxy: an empty table whose
+ * metatable reads from it (__index), refuses writes (__newindex), hides itself (__metatable)
+ * and gives the table's pairs and length. Made here rather than by a Lua function: the site
+ * model makes tens of thousands of them per build.
+ */
 static void
 make_readonly(lua_State *L)
 {
 	struct hb_luaenv *e = env_of(L);
 
-	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_readonly);
-	lua_insert(L, -2);
-	lua_call(L, 1, 1);
+	lua_newtable(L);
+	lua_createtable(L, 0, 5);
+	lua_pushvalue(L, -3);
+	lua_setfield(L, -2, "__index");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_deny);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_readonly_pairs);
+	lua_setfield(L, -2, "__pairs");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_readonly_len);
+	lua_setfield(L, -2, "__len");
+	lua_setmetatable(L, -2);
+	lua_remove(L, -2);
 }
 
 static const char *
@@ -1175,10 +1215,13 @@ hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct
 	open_libraries(L);
 	if (luaL_loadbufferx(L, prelude, sizeof(prelude) - 1, "=prelude", "t") != LUA_OK)
 		return -1;
-	lua_call(L, 0, 3);
+	lua_call(L, 0, 2);
 	e->ref_deny = new_ref(L);
 	e->ref_sorted_pairs = new_ref(L);
-	e->ref_readonly = new_ref(L);
+	lua_pushcfunction(L, l_readonly_pairs);
+	e->ref_readonly_pairs = new_ref(L);
+	lua_pushcfunction(L, l_readonly_len);
+	e->ref_readonly_len = new_ref(L);
 	lua_newtable(L);
 	e->ref_memo = new_ref(L);
 	lua_newtable(L);
