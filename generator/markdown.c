@@ -365,7 +365,7 @@ set_citation_kind(struct hb_link *link)
 static cmark_node *
 text_node(const char *s, size_t len)
 {
-	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, hb_markdown_mem());
 	char *lit = hb_xstrndup(s, len);
 
 	cmark_node_set_literal(t, lit);
@@ -482,7 +482,7 @@ split_wiki_links(struct mctx *c, cmark_node *text)
 		set_citation_kind(link);
 		if (open > p)
 			cmark_node_insert_before(text, text_node(p, (size_t)(open - p)));
-		node = cmark_node_new(CMARK_NODE_LINK);
+		node = cmark_node_new_with_mem(CMARK_NODE_LINK, hb_markdown_mem());
 		cmark_node_set_url(node, "");
 		cmark_node_append_child(node, text_node(link->label ? link->label :
 		    link->target, strlen(link->label ? link->label : link->target)));
@@ -869,6 +869,7 @@ hb_markdown_reparse(struct hb_doc *doc, const struct hb_page *page)
 			doc->paragraphs[i].node = fresh.paragraphs[i].node;
 		hb_doc_free(doc);
 		doc->root = fresh.root;
+		doc->pool = fresh.pool;
 		show_titles(doc);
 		rc = 0;
 	} else {
@@ -905,10 +906,151 @@ collect_nodes(cmark_node *root, struct growable *texts, struct growable *others)
 	cmark_iter_free(it);
 }
 
+/*
+ * cmark's memory for one document. Every node and buffer of a parse comes from the pool of the
+ * doc being parsed, in blocks freed at once with the tree, instead of a malloc and a free each
+ * (a large share of a parse went to the heap). Each allocation starts with a header naming its
+ * pool and size, which realloc and free read; what cmark asks for while no parse is running (a
+ * literal set at render time) comes from the heap, its header saying so. Sanitizer builds use
+ * the heap throughout, so that they still check every access to a tree.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define USES_POOL 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define USES_POOL 0
+#endif
+#endif
+#ifndef USES_POOL
+#define USES_POOL 1
+#endif
+
+#define POOL_BLOCK (64 * 1024)
+
+struct pool_block {
+	struct pool_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+struct pool {
+	struct pool_block *head;
+};
+
+struct alloc_header {
+	struct pool *pool;	/* NULL: from the heap */
+	size_t size;
+	max_align_t data[];
+};
+
+static _Thread_local struct pool *parsing_pool;	/* the doc this thread is parsing */
+
+static void *
+pool_get(struct pool *pool, size_t size)
+{
+	const size_t align = sizeof(max_align_t);
+	size_t need;
+	struct alloc_header *h;
+
+	if (size > SIZE_MAX / 2)
+		hb_xalloc_die();
+	need = (sizeof(*h) + size + align - 1) / align * align;
+	if (pool == NULL) {
+		h = hb_xmalloc(need);
+	} else {
+		struct pool_block *b = pool->head;
+
+		if (b == NULL || b->size - b->used < need) {
+			size_t block = need > POOL_BLOCK ? need : POOL_BLOCK;
+
+			b = hb_xmalloc(sizeof(*b) + block);
+			b->size = block;
+			b->used = 0;
+			b->next = pool->head;
+			pool->head = b;
+		}
+		h = (struct alloc_header *)((char *)b->data + b->used);
+		b->used += need;
+	}
+	h->pool = pool;
+	h->size = size;
+	return h->data;
+}
+
+static struct alloc_header *
+header_of(void *p)
+{
+	return (struct alloc_header *)((char *)p - offsetof(struct alloc_header, data));
+}
+
+static void *
+pool_calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		hb_xalloc_die();
+	p = pool_get(parsing_pool, n * size);
+	memset(p, 0, n * size);
+	return p;
+}
+
+static void *
+pool_realloc(void *p, size_t size)
+{
+	struct alloc_header *h;
+	void *q;
+
+	if (p == NULL)
+		return pool_get(parsing_pool, size);
+	h = header_of(p);
+	if (h->pool == NULL) {
+		if (size > SIZE_MAX / 2)
+			hb_xalloc_die();
+		h = hb_xrealloc(h, sizeof(*h) + size);
+		h->size = size;
+		return h->data;
+	}
+	if (size <= h->size)
+		return p;
+	q = pool_get(h->pool, size);
+	memcpy(q, p, h->size);
+	return q;
+}
+
+static void
+pool_free(void *p)
+{
+	if (p != NULL && header_of(p)->pool == NULL)
+		free(header_of(p));
+}
+
+static cmark_mem pool_mem = { pool_calloc, pool_realloc, pool_free };
+
+cmark_mem *
+hb_markdown_mem(void)
+{
+	return USES_POOL ? &pool_mem : cmark_get_default_mem_allocator();
+}
+
+static void
+free_pool(struct pool *pool)
+{
+	while (pool != NULL && pool->head != NULL) {
+		struct pool_block *next = pool->head->next;
+
+		free(pool->head);
+		pool->head = next;
+	}
+	free(pool);
+}
+
+/* Parses page's body; with the pool, into parsing_pool. */
 static cmark_node *
 parse_body(const struct hb_page *page)
 {
-	cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES);
+	cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES,
+	    hb_markdown_mem());
 	cmark_node *root;
 	size_t i;
 
@@ -1003,6 +1145,8 @@ parse(struct hb_doc *out, const struct hb_page *page, struct hb_arena *a, struct
 
 	memset(out, 0, sizeof(*out));
 	index_lines(&c);
+	out->pool = hb_xcalloc(1, sizeof(struct pool));
+	parsing_pool = out->pool;
 	root = parse_body(page);
 	collect_nodes(root, &texts, &others);
 	for (i = 0; i < texts.n; i++) {
@@ -1045,6 +1189,7 @@ parse(struct hb_doc *out, const struct hb_page *page, struct hb_arena *a, struct
 	free(texts.v);
 	free(others.v);
 	free(c.line_starts);
+	parsing_pool = NULL;
 	return d->n_errors > before ? -1 : 0;
 }
 
@@ -1157,4 +1302,6 @@ hb_doc_free(struct hb_doc *doc)
 	if (doc->root != NULL)
 		cmark_node_free(doc->root);
 	doc->root = NULL;
+	free_pool(doc->pool);
+	doc->pool = NULL;
 }

@@ -78,6 +78,7 @@ struct hb_paragraph {
 
 struct hb_doc {
 	void *root;		/* opaque: cmark_node *, owned */
+	void *pool;		/* opaque: the memory of root's tree (markdown.c), owned */
 	struct hb_heading *headings;
 	size_t n_headings;
 	struct hb_link *links;
@@ -93,6 +94,13 @@ struct hb_doc {
 
 /* An unlabelled wiki link shows its target's title once the graph has found it. */
 int hb_link_takes_title(const struct hb_link *l);
+
+/*
+ * The allocator of every parse tree. cmark-gfm links a node into a tree only when both come
+ * from the same allocator: nodes made to add to a tree are made with this one.
+ */
+struct cmark_mem;
+struct cmark_mem *hb_markdown_mem(void);
 
 /* Registers the cmark-gfm extensions; call once before threads start. */
 void hb_markdown_init(void);

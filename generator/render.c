@@ -113,7 +113,7 @@ set_link(struct hb_link *link)
 static cmark_node *
 raw_inline(const char *html)
 {
-	cmark_node *n = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	cmark_node *n = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, hb_markdown_mem());
 
 	cmark_node_set_on_enter(n, html);
 	return n;
@@ -294,7 +294,7 @@ find_term(const struct glossary *gl, const char *text, size_t *pos)
 static cmark_node *
 new_text(const char *s, size_t len)
 {
-	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, hb_markdown_mem());
 	char *lit = hb_xstrndup(s, len);
 
 	cmark_node_set_literal(t, lit);
@@ -306,8 +306,8 @@ new_text(const char *s, size_t len)
 static cmark_node *
 term_link(const struct hb_term *t, const struct hb_node *self)
 {
-	cmark_node *link = cmark_node_new(CMARK_NODE_LINK);
-	cmark_node *abbr = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	cmark_node *link = cmark_node_new_with_mem(CMARK_NODE_LINK, hb_markdown_mem());
+	cmark_node *abbr = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, hb_markdown_mem());
 	struct hb_buf open = HB_BUF_INIT;
 	char *url = hb_path_relurl(self->page->out_path, t->node->page->out_path);
 
@@ -405,7 +405,8 @@ render_tree(cmark_node *root)
 	for (i = 0; extension_names[i]; i++)
 		extensions = cmark_llist_append(mem, extensions,
 		    cmark_find_syntax_extension(extension_names[i]));
-	html = cmark_render_html(root, CMARK_OPT_DEFAULT, extensions);
+	/* The HTML in the heap, not in the memory of root's tree (markdown.c), to be freed. */
+	html = cmark_render_html_with_mem(root, CMARK_OPT_DEFAULT, extensions, mem);
 	cmark_llist_free(mem, extensions);
 	return html;
 }
