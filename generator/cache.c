@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "cache.h"
 
+#include <fcntl.h>
 #include <git2.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -9,14 +10,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "build.h"
+#include "hash.h"
 #include "path.h"
 #include "reuse.h"
 #include "write.h"
 #include "xalloc.h"
 
-#define CACHE_VERSION "handbook-cache 1"
+#define CACHE_VERSION "handbook-cache 2"
 
 static long long
 ns_of(const struct timespec *t)
@@ -86,7 +89,9 @@ walk(struct hb_cache_fingerprint *fp, const char *tag, const char *root, const c
 		char *full = hb_path_join(root, child);
 		struct stat st, lst;
 
-		if (rc == 0 && (stat(full, &st) != 0 || lstat(full, &lst) != 0))
+		/* lstat, and stat too only for a link: one call for most files. */
+		if (rc == 0 && (lstat(full, &lst) != 0 ||
+		    (S_ISLNK(lst.st_mode) ? stat(full, &st) != 0 : (st = lst, 0))))
 			rc = -1;
 		else if (rc == 0 && S_ISDIR(st.st_mode) && !S_ISLNK(lst.st_mode))
 			rc = walk(fp, tag, root, child);
@@ -158,20 +163,6 @@ hb_cache_fingerprint_free(struct hb_cache_fingerprint *fp)
 	hb_buf_free(&fp->text);
 }
 
-/* FNV-1a, 64 bits: enough to tell a whole cache file from a torn or edited one. */
-static uint64_t
-checksum(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static void
 put_names(struct hb_buf *b, const char *const *names, size_t n)
 {
@@ -233,6 +224,7 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 {
 	const struct hb_write_output *out;
 	struct hb_buf b = HB_BUF_INIT;
+	char sum[2 * HB_HASH_SIZE + 1];
 	size_t n_out, i;
 	int rc;
 
@@ -259,7 +251,8 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 	}
 	put_records(&b, records);
 	put_groups(&b, groups);
-	hb_buf_printf(&b, "end %016" PRIx64 "\n", checksum(b.buf, b.len));
+	hb_hash_blob_hex(b.buf, b.len, sum);
+	hb_buf_printf(&b, "end %s\n", sum);
 	rc = hb_write_file(w, HB_CACHE_FILE, b.buf, b.len, err);
 	hb_buf_free(&b);
 	return rc;
@@ -355,22 +348,32 @@ static int
 read_cache(const char *out_dir, struct hb_buf *b, char **tail)
 {
 	char *path = hb_path_join(out_dir, HB_CACHE_FILE);
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	uint64_t want;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	const size_t tail_len = sizeof("end \n") - 1 + 2 * HB_HASH_SIZE;
+	char sum[2 * HB_HASH_SIZE + 1];
+	struct stat st;
+	ssize_t n;
 
 	free(path);
-	if (f == NULL)
+	if (fd < 0)
 		return 0;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		hb_buf_put(b, chunk, n);
-	fclose(f);
-	if (b->len < 21 || b->buf[b->len - 1] != '\n')
+	/* One read into a buffer of the file's size: a large site's cache is megabytes. */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)tail_len) {
+		close(fd);
 		return 0;
-	*tail = b->buf + b->len - 21;
-	return strncmp(*tail, "end ", 4) == 0 && sscanf(*tail + 4, "%16" SCNx64, &want) == 1 &&
-	    checksum(b->buf, (size_t)(*tail - b->buf)) == want;
+	}
+	hb_buf_grow(b, (size_t)st.st_size);
+	while (b->len < (size_t)st.st_size &&
+	    (n = read(fd, b->buf + b->len, (size_t)st.st_size - b->len)) > 0)
+		b->len += (size_t)n;
+	b->buf[b->len] = '\0';
+	close(fd);
+	if (b->len != (size_t)st.st_size || b->buf[b->len - 1] != '\n')
+		return 0;
+	*tail = b->buf + b->len - tail_len;
+	hb_hash_blob_hex(b->buf, (size_t)(*tail - b->buf), sum);
+	return strncmp(*tail, "end ", 4) == 0 &&
+	    strncmp(*tail + 4, sum, 2 * HB_HASH_SIZE) == 0;
 }
 
 int

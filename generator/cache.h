@@ -11,10 +11,10 @@
  * After a successful build, hb_cache_save() writes that fingerprint into the new site with the
  * build's diagnostics, its page count, and the size, mtime and inode of every file it put there.
  * A later build whose fingerprint is byte for byte the same, whose output files all still stat
- * the same, and whose cache file is whole (it ends with a checksum of itself) does nothing but
- * report the same diagnostics again (so --strict fails the same way). Anything else (no cache, a
- * corrupt or truncated one, an edited, added or removed input, a touched output file) means a
- * full build: the cache is never trusted beyond that check.
+ * the same, and whose cache file is whole (it ends with the SHA-1 blob id of the rest) does
+ * nothing but report the same diagnostics again (so --strict fails the same way). Anything else
+ * (no cache, a corrupt or truncated one, an edited, added or removed input, a touched output
+ * file) means a full build: the cache is never trusted beyond that check.
  *
  * When the fingerprint differs, the cache still tells the build what each page's render read
  * (hb_cache_load): pages whose render key is unchanged keep their file, hard-linked unread.
