@@ -151,7 +151,6 @@ run_phase(struct worker *workers, int jobs, phase_fn fn)
 	int i;
 
 	atomic_store(&workers[0].b->next_item, 0);
-
 	for (i = 0; i < jobs; i++) {
 		started[i] = jobs > 1 && pthread_create(&threads[i], NULL, fn, &workers[i]) == 0;
 		if (!started[i])
@@ -956,6 +955,19 @@ add_group(struct build *b, const char *key, const struct hb_reuse_group *grp)
 	hb_map_put(&b->groups, key, copy);
 }
 
+/* What each page's render key is made of (hb_reuse_hash_page). */
+static void *
+hash_pages(void *arg)
+{
+	struct worker *w = arg;
+	struct build *b = w->b;
+	size_t i;
+
+	while ((i = next_item(w, b->graph.n_nodes)) < b->graph.n_nodes)
+		hb_reuse_hash_page(&b->reuse, i, &b->history);
+	return NULL;
+}
+
 /* Each record's key (hb_reuse_key only reads what it is given). */
 static void *
 key_pages(void *arg)
@@ -1034,7 +1046,7 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	free(b->records);
 	b->records = hb_xcalloc(b->graph.n_nodes + 1, sizeof(*b->records));
 	free(b->texts);
-	b->texts = wants(b, "search.html") ? hb_xcalloc(b->graph.n_nodes + 1,
+	b->texts = b->wants_text ? hb_xcalloc(b->graph.n_nodes + 1,
 	    sizeof(*b->texts)) : NULL;
 	free(b->articles);
 	b->articles = wants(b, "print.html") ? hb_xcalloc(b->graph.n_nodes + 1,
@@ -1049,7 +1061,8 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	hb_map_free(&b->prev_digests);
 	hb_map_init(&b->prev_digests, HB_MAP_EXACT);
 	hb_reuse_free(&b->reuse);
-	hb_reuse_prepare(&b->reuse, &b->graph, &b->cfg, &b->theme, &b->history, b->jobs);
+	hb_reuse_prepare(&b->reuse, &b->graph, &b->cfg, &b->theme);
+	run_phase(workers, b->jobs, hash_pages);
 	hb_reuse_digest_groups(&b->reuse, &b->run->prev_groups, &b->prev_digests, &b->arena);
 	progress_stage(b, "rendering", b->graph.n_nodes);
 	run_phase(workers, b->jobs, render_pages);

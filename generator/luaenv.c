@@ -206,34 +206,62 @@ touch(struct hb_luaenv *e, size_t idx)
 	}
 }
 
+/*
+ * A page's fields beyond the plain ones, filled on first use (fill_rich), a group at a time:
+ * reading one source's `params` must not build its hundreds of backlinks.
+ */
+enum rich_group {
+	G_ALIASES, G_TAGS, G_SOURCES, G_PARTICIPANTS, G_RELATED, G_NEIGHBOURS, G_PARAMS, G_DATA,
+	G_HEADINGS, G_BACKLINKS, G_PARTICIPATED, G_HISTORY, G_CITATIONS, G_CITED_BY, N_GROUPS
+};
+
+static const struct {
+	const char *name;
+	enum rich_group group;
+} rich_fields[] = {
+	{ "aliases", G_ALIASES }, { "tags", G_TAGS }, { "sources", G_SOURCES },
+	{ "participants", G_PARTICIPANTS }, { "related", G_RELATED }, { "prev", G_NEIGHBOURS },
+	{ "next", G_NEIGHBOURS }, { "params", G_PARAMS }, { "data", G_DATA },
+	{ "headings", G_HEADINGS }, { "backlinks", G_BACKLINKS },
+	{ "participated", G_PARTICIPATED }, { "history", G_HISTORY }, { "updated", G_HISTORY },
+	{ "created", G_HISTORY }, { "citations", G_CITATIONS }, { "cited_by", G_CITED_BY },
+};
+
+/* The group key belongs to, or -1 for a field that is not rich. */
+static int
+rich_group_of(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rich_fields) / sizeof(rich_fields[0]); i++) {
+		if (strcmp(key, rich_fields[i].name) == 0)
+			return (int)rich_fields[i].group;
+	}
+	return -1;
+}
+
 /* What a page's field depends on: itself, its deep fields, or a list it belongs to. */
 enum page_dep { PD_PLAIN, PD_DEEP, PD_ORDER, PD_POSITION, PD_NEIGHBOURS };
 
 static enum page_dep
 page_dep_of(const char *key)
 {
-	static const char *const deep[] = {
-		"backlinks", "citations", "cited_by", "created", "data", "headings", "history",
-		"participated", "updated",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(deep) / sizeof(deep[0]); i++) {
-		if (strcmp(key, deep[i]) == 0)
-			return PD_DEEP;
-	}
 	/* A page's place in the whole order, and in its section's list, move when pages
 	 * elsewhere come or go: they belong to those lists, not to the page. */
 	if (strcmp(key, "order") == 0)
 		return PD_ORDER;
 	if (strcmp(key, "position") == 0)
 		return PD_POSITION;
-	if (strcmp(key, "prev") == 0 || strcmp(key, "next") == 0)
+	switch (rich_group_of(key)) {
+	case G_NEIGHBOURS:
 		return PD_NEIGHBOURS;
-	return PD_PLAIN;
+	case G_DATA: case G_HEADINGS: case G_BACKLINKS: case G_PARTICIPATED: case G_HISTORY:
+	case G_CITATIONS: case G_CITED_BY:
+		return PD_DEEP;		/* what other pages' text, its own headings and git decide */
+	default:
+		return PD_PLAIN;
+	}
 }
-
-static int rich_group_of(const char *key);
 
 /*
  * What a page's field key is, computed once per key string: templates read the same few
@@ -294,40 +322,6 @@ dep_of(struct hb_luaenv *e, enum view_kind kind, size_t index, const char *key)
 static void push_editions(struct hb_luaenv *e, const struct hb_node *node);
 static int fill_rich(struct hb_luaenv *e, const struct hb_node *node, int group);
 static void fill_plain(lua_State *L, const struct hb_node *node);
-
-/*
- * A page's fields beyond the plain ones, filled on first use (fill_rich), a group at a time:
- * reading one source's `params` must not build its hundreds of backlinks.
- */
-enum rich_group {
-	G_ALIASES, G_TAGS, G_SOURCES, G_PARTICIPANTS, G_RELATED, G_NEIGHBOURS, G_PARAMS, G_DATA,
-	G_HEADINGS, G_BACKLINKS, G_PARTICIPATED, G_HISTORY, G_CITATIONS, G_CITED_BY, N_GROUPS
-};
-
-static const struct {
-	const char *name;
-	enum rich_group group;
-} rich_fields[] = {
-	{ "aliases", G_ALIASES }, { "tags", G_TAGS }, { "sources", G_SOURCES },
-	{ "participants", G_PARTICIPANTS }, { "related", G_RELATED }, { "prev", G_NEIGHBOURS },
-	{ "next", G_NEIGHBOURS }, { "params", G_PARAMS }, { "data", G_DATA },
-	{ "headings", G_HEADINGS }, { "backlinks", G_BACKLINKS },
-	{ "participated", G_PARTICIPATED }, { "history", G_HISTORY }, { "updated", G_HISTORY },
-	{ "created", G_HISTORY }, { "citations", G_CITATIONS }, { "cited_by", G_CITED_BY },
-};
-
-/* The group key belongs to, or -1 for a field that is not rich. */
-static int
-rich_group_of(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(rich_fields) / sizeof(rich_fields[0]); i++) {
-		if (strcmp(key, rich_fields[i].name) == 0)
-			return (int)rich_fields[i].group;
-	}
-	return -1;
-}
 
 /*
  * Fills the store of page index (upvalue 1 of its view's metamethods) on a read it lacks: its

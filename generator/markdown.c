@@ -780,6 +780,17 @@ finish_context(struct hb_doc *doc, size_t i, struct hb_arena *a)
 	hb_buf_free(&text);
 }
 
+/* Puts each link's index + 1 in its node's user data (is_on), or takes it out again. */
+static void
+mark_link_nodes(const struct hb_doc *doc, int is_on)
+{
+	size_t i;
+
+	for (i = 0; i < doc->n_links; i++)
+		cmark_node_set_user_data(doc->links[i].node,
+		    is_on ? (void *)(uintptr_t)(i + 1) : NULL);
+}
+
 /*
  * Each link's sentence: at once when its block names no unlabelled wiki link, else kept as its
  * block's marked text (one copy per block) for hb_markdown_finish.
@@ -792,8 +803,7 @@ set_contexts(struct hb_doc *doc, struct hb_arena *a)
 	int needs_titles = 0;
 	size_t i;
 
-	for (i = 0; i < doc->n_links; i++)
-		cmark_node_set_user_data(doc->links[i].node, (void *)(uintptr_t)(i + 1));
+	mark_link_nodes(doc, 1);
 	for (i = 0; i < doc->n_links; i++) {
 		struct hb_link *l = &doc->links[i];
 		cmark_node *block = context_block(l->node);
@@ -805,7 +815,7 @@ set_contexts(struct hb_doc *doc, struct hb_arena *a)
 
 			needs_titles = 0;
 			marked_block_text(doc, block, &text, &needs_titles);
-			context = hb_arena_strndup(a, text.buf ? text.buf : "", text.len);
+			context = hb_arena_strndup(a, text.buf, text.len);
 			hb_buf_free(&text);
 			last_block = block;
 		}
@@ -813,8 +823,7 @@ set_contexts(struct hb_doc *doc, struct hb_arena *a)
 		if (!needs_titles)
 			finish_context(doc, i, a);
 	}
-	for (i = 0; i < doc->n_links; i++)
-		cmark_node_set_user_data(doc->links[i].node, NULL);
+	mark_link_nodes(doc, 0);
 }
 
 void
@@ -1241,7 +1250,7 @@ tree_text(const struct hb_doc *doc, struct hb_arena *a, int is_marked)
 			hb_buf_putc(&b, ' ');
 	}
 	cmark_iter_free(it);
-	s = hb_arena_strndup(a, b.buf ? b.buf : "", b.len);
+	s = hb_arena_strndup(a, b.buf, b.len);
 	hb_buf_free(&b);
 	return s;
 }
@@ -1262,13 +1271,10 @@ const char *
 hb_markdown_marked_text(const struct hb_doc *doc, struct hb_arena *a)
 {
 	const char *s;
-	size_t i;
 
-	for (i = 0; i < doc->n_links; i++)
-		cmark_node_set_user_data(doc->links[i].node, (void *)(uintptr_t)(i + 1));
+	mark_link_nodes(doc, 1);
 	s = tree_text(doc, a, 1);
-	for (i = 0; i < doc->n_links; i++)
-		cmark_node_set_user_data(doc->links[i].node, NULL);
+	mark_link_nodes(doc, 0);
 	return s;
 }
 
@@ -1280,18 +1286,14 @@ hb_markdown_unmark_text(const struct hb_doc *doc, struct hb_arena *a)
 
 	if (strchr(p, '\x01') == NULL)
 		return p;
+	/* The marks are hb_markdown_marked_text()'s own: the body has no \x01. */
 	while ((mark = strchr(p, '\x01')) != NULL) {
-		const char *close = strchr(mark, '\x02');
-		size_t k = strtoul(mark + 1, NULL, 10);
-
 		hb_buf_put(&b, p, (size_t)(mark - p));
-		if (close == NULL || k >= doc->n_links)	/* cannot happen: the body has no \x01 */
-			break;
-		hb_buf_puts(&b, shown_text(doc, k));
-		p = close + 1;
+		hb_buf_puts(&b, shown_text(doc, strtoul(mark + 1, NULL, 10)));
+		p = strchr(mark, '\x02') + 1;
 	}
-	hb_buf_puts(&b, mark == NULL ? p : "");
-	s = hb_arena_strndup(a, b.buf ? b.buf : "", b.len);
+	hb_buf_puts(&b, p);
+	s = hb_arena_strndup(a, b.buf, b.len);
 	hb_buf_free(&b);
 	return s;
 }

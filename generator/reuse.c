@@ -1,6 +1,5 @@
 #include "reuse.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,70 +193,34 @@ lists(struct hb_reuse *r)
 	hb_buf_free(&one);
 }
 
-/* Pages first, first + step, ... of hb_reuse_prepare: their three hashes each. */
-struct page_hashing {
-	struct hb_reuse *r;
-	const struct hb_history *h;
-	size_t first, step;
-};
-
-static void *
-hash_pages(void *arg)
-{
-	const struct page_hashing *ph = arg;
-	const struct hb_graph *g = ph->r->g;
-	unsigned char *out = ph->r->pages;
-	struct hb_buf b = HB_BUF_INIT;
-	size_t i;
-
-	for (i = ph->first; i < g->n_nodes; i += ph->step) {
-		hb_buf_reset(&b);
-		page_plain(&b, g, g->order[i]);
-		hash(&b, out + 3 * i * HB_REUSE_KEY_SIZE);
-		hb_buf_reset(&b);
-		page_deep(&b, g->order[i], ph->h);
-		hash(&b, out + (3 * i + 1) * HB_REUSE_KEY_SIZE);
-		hb_buf_reset(&b);
-		page_neighbours(&b, g->order[i]);
-		hash(&b, out + (3 * i + 2) * HB_REUSE_KEY_SIZE);
-	}
-	hb_buf_free(&b);
-	return NULL;
-}
-
 void
 hb_reuse_prepare(struct hb_reuse *r, const struct hb_graph *g, const struct hb_config *cfg,
-    const struct hb_source *theme, const struct hb_history *h, int jobs)
+    const struct hb_source *theme)
 {
-	struct page_hashing *parts;
-	pthread_t *threads;
-	int *started, t;
-
 	r->g = g;
 	r->pages = hb_xcalloc(3 * g->n_nodes + 1, HB_REUSE_KEY_SIZE);
 	r->section = hb_xcalloc(g->n_sections + 1, HB_REUSE_KEY_SIZE);
 	hb_map_init(&r->section_by_name, HB_MAP_EXACT);
 	global_signature(r, cfg, theme);
-	/* Each page's hashes are its own: hashed on jobs threads (this one among them). */
-	jobs = jobs < 1 ? 1 : jobs;
-	parts = hb_xcalloc((size_t)jobs, sizeof(*parts));
-	threads = hb_xcalloc((size_t)jobs, sizeof(*threads));
-	started = hb_xcalloc((size_t)jobs, sizeof(*started));
-	for (t = 0; t < jobs; t++) {
-		parts[t] = (struct page_hashing){ r, h, (size_t)t, (size_t)jobs };
-		started[t] = t > 0 && pthread_create(&threads[t], NULL, hash_pages, &parts[t]) == 0;
-		if (t > 0 && !started[t])
-			hash_pages(&parts[t]);
-	}
-	hash_pages(&parts[0]);
-	for (t = 1; t < jobs; t++) {
-		if (started[t])
-			pthread_join(threads[t], NULL);
-	}
-	free(parts);
-	free(threads);
-	free(started);
 	lists(r);
+}
+
+void
+hb_reuse_hash_page(struct hb_reuse *r, size_t order, const struct hb_history *h)
+{
+	const struct hb_node *n = r->g->order[order];
+	unsigned char *out = r->pages + 3 * order * HB_REUSE_KEY_SIZE;
+	struct hb_buf b = HB_BUF_INIT;
+
+	page_plain(&b, r->g, n);
+	hash(&b, out);
+	hb_buf_reset(&b);
+	page_deep(&b, n, h);
+	hash(&b, out + HB_REUSE_KEY_SIZE);
+	hb_buf_reset(&b);
+	page_neighbours(&b, n);
+	hash(&b, out + 2 * HB_REUSE_KEY_SIZE);
+	hb_buf_free(&b);
 }
 
 void

@@ -67,9 +67,14 @@ struct hb_reuse_group {
 	size_t n_deps;
 };
 
-/* Hashes what every page's key is made of, on jobs threads. */
+/*
+ * Hashes what is the same for every page's key (the configuration, the theme, the lists);
+ * then hb_reuse_hash_page() for every page (a page's hashes are its own: any thread, any
+ * order) before any key is made.
+ */
 void hb_reuse_prepare(struct hb_reuse *r, const struct hb_graph *g, const struct hb_config *cfg,
-    const struct hb_source *theme, const struct hb_history *h, int jobs);
+    const struct hb_source *theme);
+void hb_reuse_hash_page(struct hb_reuse *r, size_t order, const struct hb_history *h);
 void hb_reuse_free(struct hb_reuse *r);
 /* The dependencies in info as sorted names, in a (the node's own page left out). */
 void hb_reuse_names(const struct hb_node *node, const struct hb_render_info *info,
