@@ -19,11 +19,13 @@
 #include "editions.h"
 #include "feed.h"
 #include "graph.h"
+#include "hash.h"
 #include "history.h"
 #include "luaenv.h"
 #include "map.h"
 #include "markdown.h"
 #include "page.h"
+#include "parsed.h"
 #include "path.h"
 #include "render.h"
 #include "print.h"
@@ -52,6 +54,8 @@ struct run {
 						 * this run */
 	const struct hb_map *prev_outputs;	/* from the persistent cache: out path -> struct
 						 * hb_write_output, how its files must still stat */
+	const struct hb_cache_fingerprint *fp;	/* the persistent cache's, or NULL */
+	const struct hb_cache_parses *parses;	/* its parse cache: pages not to parse again */
 };
 
 struct build {
@@ -82,6 +86,9 @@ struct build {
 					 * pages may be reused from the build before */
 	const char **texts;		/* by reading order: plain text, for the search index */
 	const char **articles;		/* by reading order: the <article>, for print.html */
+	struct hb_cache_page *shard_pages;	/* the parse cache's pages, shard by shard */
+	size_t *shard_start;		/* shard s's are [shard_start[s], shard_start[s + 1]) */
+	size_t n_shards;
 	struct hb_writer *writer;	/* NULL for `check` */
 	int jobs;
 	atomic_size_t next_item;	/* the phase's next item for a free worker */
@@ -96,6 +103,7 @@ struct worker {
 	int has_failed;			/* environment failure, in err */
 	size_t n_files;
 	size_t n_reused;
+	size_t n_parses_taken;
 	struct hb_map groups;		/* memo key -> group, as this worker first saw it */
 };
 
@@ -194,6 +202,26 @@ parse_markdown(struct worker *w, struct hb_node *node, struct hb_page *page)
 	hb_markdown_drop_tree(&node->doc);
 }
 
+/*
+ * The page and doc of file as the parse cache has them, unless it has none for it or its entry
+ * is not intact: the file is not read (its body is, if the page is rendered). Returns 0 when
+ * taken.
+ */
+static int
+take_parse(struct worker *w, struct hb_node *node, struct hb_page *page, struct hb_file *file)
+{
+	const struct hb_cache_parse *e = w->b->run->parses == NULL ? NULL :
+	    hb_map_get(&w->b->run->parses->by_path, file->path);
+
+	if (e == NULL || !hb_cache_parse_is_intact(e) ||
+	    hb_parsed_take(e->bytes, e->len, page, &node->doc, &w->arena) != 0 ||
+	    strcmp(page->path, file->path) != 0 || (page->is_draft && !w->b->o->include_drafts))
+		return -1;
+	page->file = file;
+	node->page = page;
+	return 0;
+}
+
 static void *
 parse_pages(void *arg)
 {
@@ -206,6 +234,10 @@ parse_pages(void *arg)
 		int rc;
 
 		progress_step(b);
+		if (take_parse(w, &b->nodes[i], page, b->md[i]) == 0) {
+			w->n_parses_taken++;
+			continue;
+		}
 		if (hb_source_load(b->md[i], &w->err) != 0) {
 			w->has_failed = 1;
 			break;
@@ -594,20 +626,34 @@ record_render(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
 	hb_render_info_free(&info);
 }
 
+#define PARSE_DIFFERS "the second parse of this page differs from the first"
+
 /*
- * The page's prepared HTML (hb_render_prepare), else its parse tree, parsed again
- * (hb_markdown_reparse) when it was dropped.
+ * Parses a page whose tree was dropped again, reading its body first when it was taken from the
+ * parse cache. Returns 0; -1 with err when the body cannot be read; 1 when the parse differs.
  */
+static int
+parse_again(struct hb_node *node, struct hb_arena *a, struct hb_err *err)
+{
+	if (hb_page_read_body(node->page, a, err) != 0)
+		return -1;
+	return hb_markdown_reparse(&node->doc, node->page) == 0 ? 0 : 1;
+}
+
+/* The page's prepared HTML (hb_render_prepare), else its parse tree, parsed again. */
 static int
 has_body(struct worker *w, struct hb_node *node)
 {
 	struct hb_loc loc = { node->page->src_path, 0, 0 };
+	int rc;
 
-	if (node->doc.html != NULL || node->doc.root != NULL ||
-	    hb_markdown_reparse(&node->doc, node->page) == 0)
+	if (node->doc.html != NULL || node->doc.root != NULL)
 		return 0;
-	hb_diag(&w->diag, HB_ERROR, loc, "the second parse of this page differs from the first");
-	return -1;
+	if ((rc = parse_again(node, &w->arena, &w->err)) == -1)
+		w->has_failed = 1;
+	else if (rc == 1)
+		hb_diag(&w->diag, HB_ERROR, loc, PARSE_DIFFERS);
+	return rc == 0 ? 0 : -1;
 }
 
 /* A page's text for the search index: kept from its parse, else from its tree. */
@@ -921,8 +967,13 @@ write_search(struct build *b, size_t *n_files, struct hb_err *err)
 		if (doc.text == NULL) {		/* a reused page */
 			struct hb_node *m = b->graph.order[i];
 
-			if (m->doc.text == NULL && m->doc.root == NULL)
-				hb_markdown_reparse(&m->doc, m->page);
+			if (m->doc.text == NULL && m->doc.root == NULL &&
+			    (rc = parse_again(m, &b->arena, err)) != 0) {
+				if (rc == 1)
+					hb_err_set(err, "%s: %s", m->page->src_path, PARSE_DIFFERS);
+				hb_search_free(&s);
+				return -1;
+			}
 			doc.text = search_text(m, &b->arena);
 			hb_markdown_drop_tree(&m->doc);
 		}
@@ -1027,6 +1078,78 @@ key_records(struct build *b, struct worker *workers)
 	run_phase(workers, b->jobs, key_pages);
 	b->digests = NULL;
 	hb_map_free(&digests);
+}
+
+/* What hb_parsed_put makes of the page in reading order index. */
+static void
+put_parse(struct hb_buf *out, size_t index, void *arg)
+{
+	const struct hb_node *n = ((const struct build *)arg)->graph.order[index];
+
+	hb_parsed_put(out, n->page, &n->doc);
+}
+
+/* Writes or keeps each shard of the parse cache (a shard a work item). */
+static void *
+save_shards(void *arg)
+{
+	struct worker *w = arg;
+	struct build *b = w->b;
+	size_t s;
+
+	while ((s = next_item(w, b->n_shards)) < b->n_shards && !w->has_failed) {
+		if (hb_cache_save_shard(b->writer, b->run->parses, s, b->n_shards,
+		    b->shard_pages + b->shard_start[s], b->shard_start[s + 1] - b->shard_start[s],
+		    put_parse, b, &w->err) != 0)
+			w->has_failed = 1;
+	}
+	return NULL;
+}
+
+/* The parse cache for the next build: every content page, by shard, in reading order. */
+static int
+save_parses(struct build *b, struct worker *workers, struct hb_err *err)
+{
+	const struct hb_map *taken = &b->run->parses->by_path;
+	size_t i, n = 0, *shard;
+	int w, rc = 0;
+
+	shard = hb_xcalloc(b->graph.n_nodes + 1, sizeof(*shard));
+	for (i = 0; i < b->graph.n_nodes; i++)
+		n += b->graph.order[i]->page->layout == NULL && b->graph.order[i]->page->oid[0];
+	b->n_shards = hb_cache_shards(n);
+	b->shard_start = hb_xcalloc(b->n_shards + 2, sizeof(*b->shard_start));
+	b->shard_pages = hb_xcalloc(n + 1, sizeof(*b->shard_pages));
+	for (i = 0; i < b->graph.n_nodes; i++) {
+		const struct hb_page *p = b->graph.order[i]->page;
+
+		if (p->layout == NULL && p->oid[0] != '\0') {	/* not generated */
+			shard[i] = hb_cache_shard_of(p->path, b->n_shards);
+			b->shard_start[shard[i] + 2]++;
+		}
+	}
+	for (i = 2; i < b->n_shards + 2; i++)
+		b->shard_start[i] += b->shard_start[i - 1];
+	for (i = 0; i < b->graph.n_nodes; i++) {
+		const struct hb_page *p = b->graph.order[i]->page;
+		struct hb_cache_page *cp;
+
+		if (p->layout != NULL || p->oid[0] == '\0')
+			continue;
+		cp = &b->shard_pages[b->shard_start[shard[i] + 1]++];
+		cp->path = p->path;
+		cp->taken = p->file != NULL ? hb_map_get(taken, p->path) : NULL;
+		cp->index = i;
+	}
+	free(shard);
+	run_phase(workers, b->jobs, save_shards);
+	for (w = 0; w < b->jobs && rc == 0; w++) {
+		if (workers[w].has_failed) {
+			*err = workers[w].err;
+			rc = -1;
+		}
+	}
+	return rc;
 }
 
 /* The render phase and the write stage; returns as hb_build does. */
@@ -1216,6 +1339,8 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	progress_stage(&b, "parsing", b.n_md);
 	run_phase(workers, b.jobs, parse_pages);
 	merge_workers(workers, b.jobs, d);
+	for (w = 0; w < b.jobs; w++)
+		stats->n_parses_taken += workers[w].n_parses_taken;
 	for (w = 0; w < b.jobs; w++) {
 		if (workers[w].has_failed) {
 			*err = workers[w].err;
@@ -1246,6 +1371,8 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 		fill_changes_page(&b);
 	stats->t_history += seconds_since(&t0);
 	rc = render_and_write(&b, workers, d, stats, err);
+	if (rc == 0 && run->fp != NULL && b.writer != NULL)
+		rc = save_parses(&b, workers, err);
 	if (rc == 0)
 		keep_records(&b);
 	if (rc == 0 && also_root) {
@@ -1276,6 +1403,8 @@ out:
 	free(b.records);
 	free(b.texts);
 	free(b.articles);
+	free(b.shard_pages);
+	free(b.shard_start);
 	free(workers);
 	hb_reuse_free(&b.reuse);
 	hb_graph_free(&b.graph);
@@ -1334,9 +1463,9 @@ end_run(struct run *run, int rc, struct hb_err *err)
 void
 hb_stats_print_stages(const struct hb_stats *st, FILE *fp)
 {
-	fprintf(fp, "stages: read %.3f s, parse %.3f s, graph %.3f s, history %.3f s, "
-	    "render and write %.3f s\n", st->t_read, st->t_parse, st->t_graph, st->t_history,
-	    st->t_render);
+	fprintf(fp, "stages: read %.3f s, parse %.3f s (%zu taken from the parse cache), "
+	    "graph %.3f s, history %.3f s, render and write %.3f s\n", st->t_read, st->t_parse,
+	    st->n_parses_taken, st->t_graph, st->t_history, st->t_render);
 	fprintf(fp, "peak memory after: read %ld MiB, parse %ld MiB, graph %ld MiB, "
 	    "render and write %ld MiB\n", st->rss_read, st->rss_parse, st->rss_graph,
 	    st->rss_render);
@@ -1378,6 +1507,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 {
 	struct hb_cache_fingerprint fp;
 	struct hb_cache_previous prev;
+	struct hb_cache_parses parses;
 	struct run run;
 	struct timespec t0;
 	int rc, has_fp;
@@ -1390,16 +1520,22 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 		stats->is_unchanged = 1;
 		rc = d->n_errors > 0 ? 1 : 0;
 	} else {
-		if (has_fp)
+		if (has_fp) {
 			take_cached_records(&run, &fp, &prev);
+			hb_cache_load_parses(o->out_dir, &fp, &parses);
+			run.fp = &fp;
+			run.parses = &parses;
+		}
 		rc = build_one(&run, o->rev, "", 0, 0, d, stats, err);
 		if (rc == 0 && has_fp && run.writer != NULL &&
 		    hb_cache_save(run.writer, &fp, d, stats->n_pages, &run.prev, &run.prev_groups,
 		    err) != 0)
 			rc = -1;
 		rc = end_run(&run, rc, err);
-		if (has_fp)
+		if (has_fp) {
 			hb_cache_previous_free(&prev);
+			hb_cache_parses_free(&parses);
+		}
 	}
 	if (has_fp)
 		hb_cache_fingerprint_free(&fp);

@@ -57,6 +57,7 @@ struct hb_stats {
 	size_t n_pages;
 	size_t n_files;		/* files written, pages included */
 	size_t n_reused;	/* pages whose output was reused from the build before */
+	size_t n_parses_taken;	/* pages taken from the parse cache, their files not parsed */
 	size_t n_editions;
 	int is_unchanged;	/* nothing the build reads changed since the site was built (cache.h) */
 	double seconds;

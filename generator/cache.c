@@ -342,15 +342,13 @@ replay_body(const char *out_dir, char *p, char *end, struct hb_diag *d, size_t *
 	return ok;
 }
 
-/* The whole cache file of out_dir into b; *tail is its last line ("end <checksum of everything
- * before it>"). Returns 1, or 0 when there is none or it is not whole. */
+/* The whole file name of out_dir into b (NUL-terminated); 1, or 0 when it cannot be read
+ * whole. */
 static int
-read_cache(const char *out_dir, struct hb_buf *b, char **tail)
+read_file(const char *out_dir, const char *name, struct hb_buf *b)
 {
-	char *path = hb_path_join(out_dir, HB_CACHE_FILE);
+	char *path = hb_path_join(out_dir, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	const size_t tail_len = sizeof("end \n") - 1 + 2 * HB_HASH_SIZE;
-	char sum[2 * HB_HASH_SIZE + 1];
 	struct stat st;
 	ssize_t n;
 
@@ -358,7 +356,7 @@ read_cache(const char *out_dir, struct hb_buf *b, char **tail)
 	if (fd < 0)
 		return 0;
 	/* One read into a buffer of the file's size: a large site's cache is megabytes. */
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)tail_len) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return 0;
 	}
@@ -368,7 +366,18 @@ read_cache(const char *out_dir, struct hb_buf *b, char **tail)
 		b->len += (size_t)n;
 	b->buf[b->len] = '\0';
 	close(fd);
-	if (b->len != (size_t)st.st_size || b->buf[b->len - 1] != '\n')
+	return b->len == (size_t)st.st_size;
+}
+
+/* The whole cache file of out_dir into b; *tail is its last line ("end <checksum of everything
+ * before it>"). Returns 1, or 0 when there is none or it is not whole. */
+static int
+read_cache(const char *out_dir, struct hb_buf *b, char **tail)
+{
+	const size_t tail_len = sizeof("end \n") - 1 + 2 * HB_HASH_SIZE;
+	char sum[2 * HB_HASH_SIZE + 1];
+
+	if (!read_file(out_dir, HB_CACHE_FILE, b) || b->len < tail_len || b->buf[b->len - 1] != '\n')
 		return 0;
 	*tail = b->buf + b->len - tail_len;
 	hb_hash_blob_hex(b->buf, (size_t)(*tail - b->buf), sum);
@@ -558,4 +567,258 @@ hb_cache_previous_free(struct hb_cache_previous *prev)
 	hb_map_free(&prev->groups);
 	hb_map_free(&prev->outputs);
 	hb_arena_free(&prev->arena);
+}
+
+#define PARSED_VERSION "handbook-parsed 2"
+#define PAGES_PER_SHARD 128
+#define MAX_SHARDS 256
+
+/* A file of the parse cache as loaded: how many entries it held. */
+struct parsed_file {
+	size_t n_entries;
+};
+
+/* Each content file's stat numbers ("size mtime ctime inode") in the fingerprint, by its path
+ * as the fingerprint writes it (escaped). */
+static void
+content_stats(const struct hb_cache_fingerprint *fp, struct hb_map *out, struct hb_arena *a)
+{
+	const char *p = fp->text.buf, *end = p + fp->text.len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *sp = p + 8;
+		int k;
+
+		eol = eol ? eol : end;
+		if (strncmp(p, "content ", 8) == 0) {
+			for (k = 0; k < 4 && sp != NULL; k++) {
+				sp = memchr(sp, ' ', (size_t)(eol - sp));
+				sp = sp ? sp + 1 : NULL;
+			}
+			if (sp != NULL)
+				hb_map_put(out, hb_arena_strndup(a, sp, (size_t)(eol - sp)),
+				    hb_arena_strndup(a, p + 8, (size_t)(sp - 1 - (p + 8))));
+		}
+		p = eol + 1;
+	}
+}
+
+size_t
+hb_cache_shards(size_t n_pages)
+{
+	size_t n = 1;
+
+	while (n < MAX_SHARDS && n * PAGES_PER_SHARD < n_pages)
+		n *= 2;
+	return n;
+}
+
+size_t
+hb_cache_shard_of(const char *path, size_t n_shards)
+{
+	uint64_t h = 14695981039346656037u;	/* FNV-1a */
+
+	for (; *path; path++)
+		h = (h ^ (unsigned char)*path) * 1099511628211u;
+	return (size_t)(h % n_shards);
+}
+
+/* "<dir>/<n>-<s>": the name says how many shards there are, so a file is never taken for
+ * another split's. */
+static char *
+shard_name(size_t s, size_t n)
+{
+	struct hb_buf b = HB_BUF_INIT;
+
+	hb_buf_printf(&b, "%s/%zu-%zu", HB_PARSED_DIR, n, s);
+	return hb_buf_detach(&b, NULL);
+}
+
+/* 1 when the shard can stay as the last build wrote it: it held exactly these pages' entries. */
+static int
+is_shard_kept(const struct hb_cache_parses *ps, const char *name,
+    const struct hb_cache_page *pages, size_t n)
+{
+	const struct parsed_file *f = hb_map_get(&ps->files, name);
+	size_t i;
+
+	if (f == NULL || f->n_entries != n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (pages[i].taken == NULL || strcmp(pages[i].taken->file, name) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+int
+hb_cache_save_shard(struct hb_writer *w, const struct hb_cache_parses *ps, size_t s,
+    size_t n_shards, const struct hb_cache_page *pages, size_t n, hb_cache_put_page put,
+    void *arg, struct hb_err *err)
+{
+	struct hb_buf b = HB_BUF_INIT, path = HB_BUF_INIT, made = HB_BUF_INIT;
+	char *name = shard_name(s, n_shards);
+	size_t i;
+	int rc = 0;
+
+	if (ps->is_racy || n == 0)
+		goto out;
+	if (is_shard_kept(ps, name, pages, n)) {
+		rc = hb_write_link_previous(w, name, err);
+		goto out;
+	}
+	hb_buf_put(&b, ps->maker.buf, ps->maker.len);
+	for (i = 0; i < n; i++) {
+		const struct hb_cache_parse *e = pages[i].taken;
+		const char *numbers, *bytes = e ? e->bytes : NULL;
+		size_t len = e ? e->len : 0;
+		char sum[2 * HB_HASH_SIZE + 1];
+
+		hb_buf_reset(&path);
+		put_field(&path, pages[i].path);
+		if ((numbers = hb_map_get(&ps->stats, path.buf)) == NULL)
+			continue;	/* not a file of the fingerprint: nothing to check it by */
+		if (e == NULL) {
+			hb_buf_reset(&made);
+			put(&made, pages[i].index, arg);
+			bytes = made.buf;
+			len = made.len;
+			hb_hash_blob_hex(bytes, len, sum);
+		} else {
+			memcpy(sum, e->sum, sizeof(sum));
+		}
+		hb_buf_printf(&b, "page %zu %s %s %s\n", len, sum, numbers, path.buf);
+		hb_buf_put(&b, bytes, len);
+		hb_buf_putc(&b, '\n');
+	}
+	hb_buf_puts(&b, "end\n");
+	rc = hb_write_file(w, name, b.buf, b.len, err);
+out:
+	free(name);
+	hb_buf_free(&b);
+	hb_buf_free(&path);
+	hb_buf_free(&made);
+	return rc;
+}
+
+/*
+ * The "page" entries of one parse cache file in [p, end), each followed by its bytes, up to the
+ * "end" line; those whose file stats as then go into ps. Returns 0, or -1 (nothing added) when
+ * the file is not whole or not well formed.
+ */
+static int
+take_parses(struct hb_cache_parses *ps, const char *name, char *p, char *end)
+{
+	struct hb_cache_parse **v = NULL;
+	struct parsed_file *f = hb_arena_alloc(&ps->arena, sizeof(*f));
+	size_t n = 0, alloc = 0, i;
+	int rc = -1;
+
+	while (p < end) {
+		char *eol = memchr(p, '\n', (size_t)(end - p)), *sp;
+		struct hb_cache_parse *e;
+		const char *numbers;
+		int used = 0, k;
+		size_t len;
+
+		if (eol == NULL)
+			break;
+		*eol = '\0';
+		if (strcmp(p, "end") == 0) {
+			rc = eol + 1 == end ? 0 : -1;
+			break;
+		}
+		e = hb_arena_alloc(&ps->arena, sizeof(*e));
+		if (sscanf(p, "page %zu %40s %n", &len, e->sum, &used) != 2 || used == 0 ||
+		    strlen(e->sum) != 2 * HB_HASH_SIZE || len >= (size_t)(end - eol) - 1 ||
+		    eol[1 + len] != '\n')
+			break;
+		for (sp = p + used, k = 0; k < 4 && sp != NULL; k++) {
+			sp = memchr(sp, ' ', (size_t)(eol - sp));
+			sp = sp ? sp + 1 : NULL;
+		}
+		if (sp == NULL)
+			break;
+		f->n_entries++;
+		numbers = hb_map_get(&ps->stats, sp);
+		if (numbers != NULL && strlen(numbers) == (size_t)(sp - 1 - (p + used)) &&
+		    memcmp(numbers, p + used, strlen(numbers)) == 0) {
+			e->path = take_field(sp, eol);
+			e->bytes = eol + 1;
+			e->len = len;
+			e->file = name;
+			v = hb_xgrow(v, &alloc, n + 1, sizeof(*v));
+			v[n++] = e;
+		}
+		p = eol + 1 + len + 1;
+	}
+	for (i = 0; rc == 0 && i < n; i++)
+		hb_map_put(&ps->by_path, v[i]->path, v[i]);
+	if (rc == 0)
+		hb_map_put(&ps->files, name, f);
+	free(v);
+	return rc;
+}
+
+void
+hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
+    struct hb_cache_parses *ps)
+{
+	char *dir = hb_path_join(out_dir, HB_PARSED_DIR);
+	char **names;
+	size_t n, i;
+
+	memset(ps, 0, sizeof(*ps));
+	hb_arena_init(&ps->arena);
+	hb_map_init(&ps->by_path, HB_MAP_EXACT);
+	hb_map_init(&ps->files, HB_MAP_EXACT);
+	hb_map_init(&ps->stats, HB_MAP_EXACT);
+	ps->is_racy = fp->is_racy;
+	hb_buf_puts(&ps->maker, PARSED_VERSION "\n");
+	maker_lines(fp->text.buf, fp->text.buf + fp->text.len, &ps->maker);
+	content_stats(fp, &ps->stats, &ps->arena);
+	if (hb_path_list(dir, &names, &n) != 0)
+		n = 0;
+	ps->bytes = hb_xcalloc(n + 1, sizeof(*ps->bytes));
+	for (i = 0; i < n; i++) {
+		struct hb_buf *b = &ps->bytes[ps->n_bytes];
+		char *rel = hb_path_join(HB_PARSED_DIR, names[i]);
+		const char *name = hb_arena_strdup(&ps->arena, rel);
+
+		hb_buf_init(b);
+		if (read_file(out_dir, rel, b) && b->len >= ps->maker.len &&
+		    memcmp(b->buf, ps->maker.buf, ps->maker.len) == 0 &&
+		    take_parses(ps, name, b->buf + ps->maker.len, b->buf + b->len) == 0)
+			ps->n_bytes++;
+		else
+			hb_buf_free(b);
+		free(rel);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+}
+
+int
+hb_cache_parse_is_intact(const struct hb_cache_parse *p)
+{
+	char sum[2 * HB_HASH_SIZE + 1];
+
+	hb_hash_blob_hex(p->bytes, p->len, sum);
+	return strcmp(sum, p->sum) == 0;
+}
+
+void
+hb_cache_parses_free(struct hb_cache_parses *ps)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n_bytes; i++)
+		hb_buf_free(&ps->bytes[i]);
+	free(ps->bytes);
+	hb_map_free(&ps->by_path);
+	hb_map_free(&ps->files);
+	hb_map_free(&ps->stats);
+	hb_buf_free(&ps->maker);
+	hb_arena_free(&ps->arena);
 }

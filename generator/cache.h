@@ -77,4 +77,64 @@ int hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
     const struct hb_diag *d, size_t n_pages, const struct hb_map *records,
     const struct hb_map *groups, struct hb_err *err);
 
+/*
+ * The parse cache, files in HB_PARSED_DIR beside the cache: each content page's parse
+ * (parsed.h) as of the build that parsed it, with how its file stat()ed in that build's
+ * fingerprint. A build whose executable and options are the same takes a page from it instead
+ * of reading and parsing the file when the file stats the same in its own fingerprint and the
+ * entry's SHA-1 checks out (hb_cache_parse_is_intact, on the worker that takes it).
+ *
+ * The pages are split over shards by a hash of their path (hb_cache_shards: a power of two, about
+ * PAGES_PER_SHARD pages each), so that a build that took every page of a shard from it keeps
+ * the shard's file as it was (a hard link) and an edit rewrites one shard, not the whole cache.
+ * Nothing is written after a racy fingerprint; a file that is not whole is not read.
+ */
+#define HB_PARSED_DIR ".handbook-parsed"
+
+struct hb_cache_parse {
+	const char *path;	/* in the content folder */
+	const char *bytes;	/* as hb_parsed_put wrote them */
+	size_t len;
+	char sum[41];		/* their blob id, hex */
+	const char *file;	/* the shard file it was read from */
+};
+
+struct hb_cache_parses {
+	struct hb_map by_path;	/* content path -> struct hb_cache_parse, of the files that stat
+				 * as they did when parsed */
+	struct hb_map files;	/* the shard files read whole: name -> how many entries */
+	struct hb_map stats;	/* this build's fingerprint: escaped path -> stat numbers */
+	struct hb_buf maker;	/* the first lines of every shard file this build writes */
+	struct hb_buf *bytes;	/* the files read, which every entry points into */
+	size_t n_bytes;
+	struct hb_arena arena;
+	int is_racy;
+};
+
+/* Loads what out_dir's parse cache holds for this fingerprint (by_path may stay empty), and
+ * what hb_cache_save_shard needs. Free with hb_cache_parses_free either way. */
+void hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
+    struct hb_cache_parses *ps);
+int hb_cache_parse_is_intact(const struct hb_cache_parse *p);
+void hb_cache_parses_free(struct hb_cache_parses *ps);
+
+/* How many shards a site of n_pages content pages has, and the shard of a page. */
+size_t hb_cache_shards(size_t n_pages);
+size_t hb_cache_shard_of(const char *path, size_t n_shards);
+
+/* One page of a shard to save: its entry when it was taken from the cache, else put(out, index,
+ * arg) appends what hb_parsed_put makes of it. */
+struct hb_cache_page {
+	const char *path;
+	const struct hb_cache_parse *taken;
+	size_t index;
+};
+typedef void (*hb_cache_put_page)(struct hb_buf *out, size_t index, void *arg);
+
+/* Writes shard s of n_shards with these pages into the new site, or links the last build's file
+ * when it held exactly them. Thread-safe for different shards. */
+int hb_cache_save_shard(struct hb_writer *w, const struct hb_cache_parses *ps, size_t s,
+    size_t n_shards, const struct hb_cache_page *pages, size_t n, hb_cache_put_page put,
+    void *arg, struct hb_err *err);
+
 #endif

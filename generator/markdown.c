@@ -776,7 +776,6 @@ finish_context(struct hb_doc *doc, size_t i, struct hb_arena *a)
 	}
 	l->before = context_before(a, text.buf, at);
 	l->after = context_after(a, text.buf, at);
-	l->context = NULL;
 	hb_buf_free(&text);
 }
 
@@ -820,8 +819,10 @@ set_contexts(struct hb_doc *doc, struct hb_arena *a)
 			last_block = block;
 		}
 		l->context = context;
-		if (!needs_titles)
+		if (!needs_titles) {
 			finish_context(doc, i, a);
+			l->context = NULL;	/* the sentence is final */
+		}
 	}
 	mark_link_nodes(doc, 0);
 }

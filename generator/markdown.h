@@ -53,9 +53,10 @@ struct hb_link {
 	void *node;		/* opaque: the LINK node */
 	const char *before;	/* the plain text of its sentence before the link (for backlinks) */
 	const char *after;	/* and after it; either may start or end with "…" */
-	const char *context;	/* parse to finish: its block's text, each link k's text as
-				 * "\x01k\x02text\x03" (empty for an unlabelled wiki link, whose
-				 * title is not known yet); NULL once before and after are set */
+	const char *context;	/* when the sentence shows an unlabelled wiki link's title (not
+				 * known before the graph): its block's text, each link k's text
+				 * as "\x01k\x02text\x03" (empty for such a link), from which
+				 * hb_markdown_finish() sets before and after; else NULL */
 
 	/* Filled in by the graph. */
 	const struct hb_page *page;	/* the target, or NULL when unresolved */

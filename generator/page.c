@@ -574,6 +574,30 @@ hb_page_keep_body(struct hb_page *page, struct hb_arena *a)
 void
 hb_page_forget_body(struct hb_page *page)
 {
-	page->body = NULL;
-	page->body_len = 0;
+	page->body = NULL;	/* body_len still tells the parse cache its length */
+}
+
+int
+hb_page_read_body(struct hb_page *page, struct hb_arena *a, struct hb_err *err)
+{
+	struct hb_file *f = page->file;
+	const char *yaml, *body;
+	size_t yaml_len;
+	int rc = 0;
+
+	if (page->body != NULL || f == NULL)
+		return 0;
+	if (hb_source_load(f, err) != 0)
+		return -1;
+	if (strcmp(f->oid, page->oid) != 0 ||
+	    split_front_matter(f->data, f->len, &yaml, &yaml_len, &body) != page->body_line ||
+	    (size_t)(f->data + f->len - body) != page->body_len) {
+		hb_err_set(err, "%s changed while the site was being built; build again",
+		    page->src_path);
+		rc = -1;
+	} else {
+		page->body = hb_arena_strndup(a, body, page->body_len);
+	}
+	hb_source_drop_data(f);
+	return rc;
 }

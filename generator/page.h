@@ -83,9 +83,11 @@ struct hb_page {
 	const struct hb_value *front;	/* the whole front matter (a MAP) */
 	const char *front_text;		/* and its YAML text, for the render keys */
 	size_t front_len;
-	const char *body;
+	const char *body;	/* NULL when not kept (see below) */
 	size_t body_len;
 	int body_line;		/* the file line on which the body starts */
+	struct hb_file *file;	/* a page taken from the parse cache (parsed.h) with its body
+				 * not read: hb_page_read_body() reads it from here */
 
 	/* Pages the generator makes (timeline, type indexes): their layout, and for a type index
 	 * the type it lists. NULL for pages from content files. */
@@ -117,6 +119,12 @@ int hb_page_parse_lent(struct hb_page *out, struct hb_arena *a, const struct hb_
     const char *src_prefix, struct hb_diag *d);
 void hb_page_keep_body(struct hb_page *page, struct hb_arena *a);
 void hb_page_forget_body(struct hb_page *page);
+/*
+ * Reads the body of a page taken from the parse cache from its file, into a; 0 when there is
+ * nothing to read. -1 with the reason in err when the file cannot be read or no longer holds the
+ * bytes that page was parsed from (its blob id differs: it changed while the site was built).
+ */
+int hb_page_read_body(struct hb_page *page, struct hb_arena *a, struct hb_err *err);
 
 /* Returns 1 when s is a date: YYYY, YYYY-MM or YYYY-MM-DD (a real calendar day). */
 int hb_page_is_date(const char *s);

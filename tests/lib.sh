@@ -47,11 +47,14 @@ contains() { grep -qF -- "$2" "$1" || die "$1 lacks: $2"; }
 lacks() { ! grep -qF -- "$2" "$1" || die "$1 should not contain: $2"; }
 exists() { [ -e "$1" ] || die "missing: $1"; }
 absent() { [ ! -e "$1" ] || die "should not exist: $1"; }
-# same_tree A B: the two sites are byte-identical; .handbook-cache (inodes and times of the files,
-# see generator/cache.h) is bookkeeping, not content, and is left out.
+# same_tree A B: the two sites are byte-identical; .handbook-cache and .handbook-parsed (inodes
+# and times of the files, the pages' parses: see generator/cache.h) are bookkeeping, not content,
+# and are left out.
 same_tree() {
-	diff -r -x .handbook-cache "$1" "$2" >/dev/null ||
-		{ diff -r -x .handbook-cache "$1" "$2" | head -20 >&2; die "trees differ: $1 $2"; }
+	diff -r -x .handbook-cache -x .handbook-parsed "$1" "$2" >/dev/null || {
+		diff -r -x .handbook-cache -x .handbook-parsed "$1" "$2" | head -20 >&2
+		die "trees differ: $1 $2"
+	}
 }
 
 # Every relative href/src in the HTML files under DIR points to an existing file (as file:// would).
