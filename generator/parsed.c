@@ -12,12 +12,12 @@
 
 /*
  * Writing one page. A string the page holds more than once (a block's text is every link's
- * context in it; title and summary are front matter values too) is written once: by pointer,
- * then as a reference to its first copy.
+ * context in it; title and summary are front matter values too) is written once, then as a
+ * reference to that first copy.
  */
 struct writer {
 	struct hb_buf *b;
-	const char *seen[SEEN_SLOTS];		/* open addressing by pointer */
+	const char *seen[SEEN_SLOTS];		/* open addressing by content */
 	uint32_t index[SEEN_SLOTS];		/* its number among the strings written */
 	uint32_t n_strings;
 };
@@ -30,13 +30,16 @@ put_u32(struct writer *w, uint32_t v)
 
 /* Sets *slot to s's among the strings seen, or to the empty one it would take; 0 when full. */
 static int
-seen_slot(struct writer *w, const char *s, size_t *slot)
+seen_slot(struct writer *w, const char *s, size_t len, size_t *slot)
 {
-	size_t i, h = ((uintptr_t)s >> 3) * 0x9E3779B97F4A7C15u;
+	uint64_t h = 14695981039346656037u;	/* FNV-1a */
+	size_t i;
 
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
 	for (i = 0; i < SEEN_SLOTS; i++) {
-		*slot = (h + i) % SEEN_SLOTS;
-		if (w->seen[*slot] == NULL || w->seen[*slot] == s)
+		*slot = (size_t)((h + i) % SEEN_SLOTS);
+		if (w->seen[*slot] == NULL || strcmp(w->seen[*slot], s) == 0)
 			return 1;
 	}
 	return 0;
@@ -53,8 +56,9 @@ put_str(struct writer *w, const char *s)
 		put_u32(w, NO_STRING);
 		return;
 	}
-	if (seen_slot(w, s, &slot)) {
-		if (w->seen[slot] == s) {
+	n = strlen(s);
+	if (seen_slot(w, s, n, &slot)) {
+		if (w->seen[slot] != NULL) {
 			put_u32(w, SAME_STRING);
 			put_u32(w, w->index[slot]);
 			return;
@@ -63,7 +67,6 @@ put_str(struct writer *w, const char *s)
 		w->index[slot] = w->n_strings;
 	}
 	w->n_strings++;
-	n = strlen(s);
 	put_u32(w, (uint32_t)n);
 	hb_buf_put(w->b, s, n + 1);
 }
