@@ -54,7 +54,9 @@ struct run {
 						 * this run */
 	const struct hb_map *prev_outputs;	/* from the persistent cache: out path -> struct
 						 * hb_write_output, how its files must still stat */
-	const struct hb_cache_fingerprint *fp;	/* the persistent cache's, or NULL */
+	const struct hb_cache_fingerprint *fp;	/* the persistent cache's, or NULL; with it, the
+						 * previous build is the cache's, whose records
+						 * outlive the run */
 	const struct hb_cache_parses *parses;	/* its parse cache: pages not to parse again */
 };
 
@@ -81,6 +83,7 @@ struct build {
 	struct hb_map groups;			/* memo key -> group, of this build */
 	struct hb_map prev_digests;		/* the previous build's groups, digested now */
 	const struct hb_map *digests;		/* this build's, while the keys are made */
+	struct hb_map changed_groups;		/* and those whose dependencies changed */
 	int wants_text;			/* the search index is made: parse keeps pages' texts */
 	int prepares_bodies;		/* parse renders bodies (hb_render_prepare); not when most
 					 * pages may be reused from the build before */
@@ -562,13 +565,16 @@ reuse_previous(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
 		done = REUSED_BYTES;
 	}
 	if (done != NOT_REUSED) {
-		/* The same record, in this build's arenas; its key is computed again with the
-		 * rest. */
+		/* The same record, in this build's arenas: the build before's are freed when
+		 * this one ends, but for the persistent cache's, which outlive the run. */
 		*rec = *prev;
+		rec->is_kept = 1;
 		rec->slot_len = slot.len;
 		rec->slot = hb_arena_strndup(a, slot.buf ? slot.buf : "", slot.len);
-		rec->deps = copy_names(a, prev->deps, prev->n_deps);
-		rec->groups = copy_names(a, prev->groups, prev->n_groups);
+		if (b->run->fp == NULL) {
+			rec->deps = copy_names(a, prev->deps, prev->n_deps);
+			rec->groups = copy_names(a, prev->groups, prev->n_groups);
+		}
 	}
 out:
 	hb_buf_free(&old);
@@ -1019,7 +1025,33 @@ hash_pages(void *arg)
 	return NULL;
 }
 
-/* Each record's key (hb_reuse_key only reads what it is given). */
+static int
+same_names(const char *const *a, size_t n_a, const char *const *b, size_t n_b)
+{
+	size_t i;
+
+	for (i = 0; n_a == n_b && i < n_a; i++) {
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	}
+	return n_a == n_b;
+}
+
+/* Whether one of the memo groups rec uses read other things in this build than in the last. */
+static int
+uses_changed_group(const struct build *b, const struct hb_reuse_record *rec)
+{
+	size_t i;
+
+	for (i = 0; i < rec->n_groups; i++) {
+		if (hb_map_get(&b->changed_groups, rec->groups[i]) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* Each record's key (hb_reuse_key only reads what it is given); a kept one's stands unless a
+ * group it uses changed. */
 static void *
 key_pages(void *arg)
 {
@@ -1030,8 +1062,8 @@ key_pages(void *arg)
 	while ((i = next_item(w, b->graph.n_nodes)) < b->graph.n_nodes) {
 		struct hb_reuse_record *rec = &b->records[i];
 
-		if (rec->has_key && hb_reuse_key(&b->reuse, b->graph.order[i], rec, b->digests,
-		    rec->key) != 0)
+		if (rec->has_key && !(rec->is_kept && !uses_changed_group(b, rec)) &&
+		    hb_reuse_key(&b->reuse, b->graph.order[i], rec, b->digests, rec->key) != 0)
 			rec->has_key = 0;
 	}
 	return NULL;
@@ -1072,12 +1104,22 @@ key_records(struct build *b, struct worker *workers)
 				add_group(b, rec->groups[j], grp);
 		}
 	}
+	hb_map_init(&b->changed_groups, HB_MAP_EXACT);
+	for (i = 0; i < b->groups.cap; i++) {
+		const char *key = b->groups.slots[i].key;
+		const struct hb_reuse_group *now = b->groups.slots[i].value, *then;
+
+		if (key != NULL && ((then = hb_map_get(&b->run->prev_groups, key)) == NULL ||
+		    !same_names(now->deps, now->n_deps, then->deps, then->n_deps)))
+			hb_map_put(&b->changed_groups, key, (void *)key);
+	}
 	hb_map_init(&digests, HB_MAP_EXACT);
 	hb_reuse_digest_groups(&b->reuse, &b->groups, &digests, &b->arena);
 	b->digests = &digests;
 	run_phase(workers, b->jobs, key_pages);
 	b->digests = NULL;
 	hb_map_free(&digests);
+	hb_map_free(&b->changed_groups);
 }
 
 /* What hb_parsed_put makes of the page in reading order index. */
@@ -1485,10 +1527,10 @@ may_use_cache(const struct hb_options *o)
  * run takes the records and groups (and frees them), prev->arena stays prev's.
  */
 static void
-take_cached_records(struct run *run, const struct hb_cache_fingerprint *fp,
-    struct hb_cache_previous *prev)
+take_cached_records(struct run *run, struct hb_cache_file *f,
+    const struct hb_cache_fingerprint *fp, struct hb_cache_previous *prev)
 {
-	if (!hb_cache_load(run->o->out_dir, fp, prev))
+	if (!hb_cache_load(f, fp, prev))
 		return;
 	hb_map_free(&run->prev);
 	hb_map_free(&run->prev_groups);
@@ -1506,6 +1548,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
     struct hb_err *err)
 {
 	struct hb_cache_fingerprint fp;
+	struct hb_cache_file cache;
 	struct hb_cache_previous prev;
 	struct hb_cache_parses parses;
 	struct run run;
@@ -1515,13 +1558,15 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	begin_run(&run, o, stats, err);
 	has_fp = may_use_cache(o) && hb_cache_fingerprint(&fp, o) == 0;
-	if (has_fp && hb_cache_replay(o->out_dir, &fp, d, &stats->n_pages)) {
+	if (has_fp)
+		hb_cache_read(o->out_dir, &cache);
+	if (has_fp && hb_cache_replay(&cache, o->out_dir, &fp, d, &stats->n_pages)) {
 		stats->n_reused = stats->n_pages;
 		stats->is_unchanged = 1;
 		rc = d->n_errors > 0 ? 1 : 0;
 	} else {
 		if (has_fp) {
-			take_cached_records(&run, &fp, &prev);
+			take_cached_records(&run, &cache, &fp, &prev);
 			hb_cache_load_parses(o->out_dir, &fp, &parses);
 			run.fp = &fp;
 			run.parses = &parses;
@@ -1537,8 +1582,10 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 			hb_cache_parses_free(&parses);
 		}
 	}
-	if (has_fp)
+	if (has_fp) {
+		hb_cache_file_free(&cache);
 		hb_cache_fingerprint_free(&fp);
+	}
 	stage_times(stats, &t0);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -308,37 +309,45 @@ replay_diag(struct hb_diag *d, char *line, char *end)
 	return 0;
 }
 
-/* Checks the body after the fingerprint: the outputs, then fills d and *n_pages. */
+/* Checks the body after the fingerprint: the outputs, then fills d and *n_pages. Each line is
+ * read from a copy: the bytes stay as they are for hb_cache_load. */
 static int
-replay_body(const char *out_dir, char *p, char *end, struct hb_diag *d, size_t *n_pages)
+replay_body(const char *out_dir, const char *p, const char *end, struct hb_diag *d,
+    size_t *n_pages)
 {
+	struct hb_buf line = HB_BUF_INIT;
 	struct hb_diag got;
-	size_t pages;
-	int ok = 0;
+	size_t pages = 0;
+	int ok = 0, is_first = 1;
 
-	if (sscanf(p, "pages %zu\n", &pages) != 1 || (p = memchr(p, '\n', (size_t)(end - p))) ==
-	    NULL)
-		return 0;
-	p++;
 	hb_diag_init(&got);	/* merged into d, which applies --strict */
 	while (p < end) {
-		char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		char *l;
 
 		if (eol == NULL)
 			break;
-		*eol = '\0';
-		if (strncmp(p, "out ", 4) == 0 ? !is_output_unchanged(out_dir, p + 4, eol) :
-		    strncmp(p, "diag ", 5) == 0 ? replay_diag(&got, p + 5, eol) != 0 :
-		    strncmp(p, "rec\t", 4) != 0 && strncmp(p, "group\t", 6) != 0)
+		if (strncmp(p, "rec\t", 4) == 0 || strncmp(p, "group\t", 6) == 0) {
+			p = eol + 1;
+			continue;
+		}
+		hb_buf_reset(&line);
+		hb_buf_put(&line, p, (size_t)(eol - p));
+		l = line.buf;
+		if (is_first ? sscanf(l, "pages %zu", &pages) != 1 :
+		    strncmp(l, "out ", 4) == 0 ? !is_output_unchanged(out_dir, l + 4, l + line.len) :
+		    strncmp(l, "diag ", 5) == 0 ? replay_diag(&got, l + 5, l + line.len) != 0 : 1)
 			break;
+		is_first = 0;
 		p = eol + 1;
 	}
-	if (p == end) {
+	if (p == end && !is_first) {
 		hb_diag_merge(d, &got);
 		*n_pages = pages;
 		ok = 1;
 	}
 	hb_diag_free(&got);
+	hb_buf_free(&line);
 	return ok;
 }
 
@@ -369,35 +378,37 @@ read_file(const char *out_dir, const char *name, struct hb_buf *b)
 	return b->len == (size_t)st.st_size;
 }
 
-/* The whole cache file of out_dir into b; *tail is its last line ("end <checksum of everything
- * before it>"). Returns 1, or 0 when there is none or it is not whole. */
-static int
-read_cache(const char *out_dir, struct hb_buf *b, char **tail)
+void
+hb_cache_read(const char *out_dir, struct hb_cache_file *f)
 {
 	const size_t tail_len = sizeof("end \n") - 1 + 2 * HB_HASH_SIZE;
 	char sum[2 * HB_HASH_SIZE + 1];
+	struct hb_buf *b = &f->bytes;
 
+	memset(f, 0, sizeof(*f));
 	if (!read_file(out_dir, HB_CACHE_FILE, b) || b->len < tail_len || b->buf[b->len - 1] != '\n')
-		return 0;
-	*tail = b->buf + b->len - tail_len;
-	hb_hash_blob_hex(b->buf, (size_t)(*tail - b->buf), sum);
-	return strncmp(*tail, "end ", 4) == 0 &&
-	    strncmp(*tail + 4, sum, 2 * HB_HASH_SIZE) == 0;
+		return;
+	f->tail = b->buf + b->len - tail_len;
+	hb_hash_blob_hex(b->buf, (size_t)(f->tail - b->buf), sum);
+	f->is_intact = strncmp(f->tail, "end ", 4) == 0 &&
+	    strncmp(f->tail + 4, sum, 2 * HB_HASH_SIZE) == 0;
+}
+
+void
+hb_cache_file_free(struct hb_cache_file *f)
+{
+	hb_buf_free(&f->bytes);
 }
 
 int
-hb_cache_replay(const char *out_dir, const struct hb_cache_fingerprint *fp,
-    struct hb_diag *d, size_t *n_pages)
+hb_cache_replay(const struct hb_cache_file *f, const char *out_dir,
+    const struct hb_cache_fingerprint *fp, struct hb_diag *d, size_t *n_pages)
 {
-	struct hb_buf b = HB_BUF_INIT;
-	char *tail;
-	int ok = 0;
+	const struct hb_buf *b = &f->bytes;
 
-	if (read_cache(out_dir, &b, &tail) && b.len >= fp->text.len &&
-	    memcmp(b.buf, fp->text.buf, fp->text.len) == 0)
-		ok = replay_body(out_dir, b.buf + fp->text.len, tail, d, n_pages);
-	hb_buf_free(&b);
-	return ok;
+	return f->is_intact && b->len >= fp->text.len &&
+	    memcmp(b->buf, fp->text.buf, fp->text.len) == 0 &&
+	    replay_body(out_dir, b->buf + fp->text.len, f->tail, d, n_pages);
 }
 
 /* The lines that say which executable and options made a fingerprint ("exe", "option"). */
@@ -431,7 +442,8 @@ split_fields(char *line, char *end, char **fields, size_t max)
 	return n;
 }
 
-/* A list written by put_names at fields[*at]: its count, then that many names. */
+/* A list written by put_names at fields[*at]: its count, then that many names (pointing into
+ * the fields, which the loaded file's bytes hold). */
 static const char **
 take_names(struct hb_arena *a, char **fields, size_t n_fields, size_t *at, size_t *n_out)
 {
@@ -442,10 +454,16 @@ take_names(struct hb_arena *a, char **fields, size_t n_fields, size_t *at, size_
 		return NULL;
 	v = hb_arena_alloc(a, (n + 1) * sizeof(*v));
 	for (i = 0; i < n; i++)
-		v[i] = hb_arena_strdup(a, fields[*at + 1 + i]);
+		v[i] = fields[*at + 1 + i];
 	*at += n + 1;
 	*n_out = n;
 	return v;
+}
+
+static int
+hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 static int
@@ -459,13 +477,13 @@ load_record(struct hb_cache_previous *prev, char **f, size_t n)
 	    sscanf(f[2], "%d", &r->has_slot) != 1 || sscanf(f[3], "%zu", &r->slot_start) != 1)
 		return -1;
 	for (k = 0; k < HB_REUSE_KEY_SIZE; k++) {
-		unsigned v;
+		int hi = hex_digit(f[1][2 * k]), lo = hex_digit(f[1][2 * k + 1]);
 
-		if (sscanf(f[1] + 2 * k, "%2x", &v) != 1)
+		if (hi < 0 || lo < 0)
 			return -1;
-		r->key[k] = (unsigned char)v;
+		r->key[k] = (unsigned char)(hi << 4 | lo);
 	}
-	r->slot = hb_arena_strdup(&prev->arena, f[4]);
+	r->slot = f[4];
 	r->slot_len = strlen(r->slot);
 	if ((r->deps = take_names(&prev->arena, f, n, &at, &r->n_deps)) == NULL ||
 	    (r->groups = take_names(&prev->arena, f, n, &at, &r->n_groups)) == NULL || at != n)
@@ -534,27 +552,28 @@ load_lines(struct hb_cache_previous *prev, char *p, char *end)
 }
 
 int
-hb_cache_load(const char *out_dir, const struct hb_cache_fingerprint *fp,
+hb_cache_load(struct hb_cache_file *f, const struct hb_cache_fingerprint *fp,
     struct hb_cache_previous *prev)
 {
-	struct hb_buf b = HB_BUF_INIT, mine = HB_BUF_INIT, theirs = HB_BUF_INIT;
-	char *tail, *body;
+	struct hb_buf mine = HB_BUF_INIT, theirs = HB_BUF_INIT;
+	char *body;
 	int ok = 0;
 
 	hb_arena_init(&prev->arena);
 	hb_map_init(&prev->records, HB_MAP_EXACT);
 	hb_map_init(&prev->groups, HB_MAP_EXACT);
 	hb_map_init(&prev->outputs, HB_MAP_EXACT);
-	if (!read_cache(out_dir, &b, &tail) || (body = strstr(b.buf, "\npages ")) == NULL)
+	prev->bytes = f->bytes;		/* what is loaded points into them */
+	hb_buf_init(&f->bytes);
+	if (!f->is_intact || (body = strstr(prev->bytes.buf, "\npages ")) == NULL)
 		goto out;
 	maker_lines(fp->text.buf, fp->text.buf + fp->text.len, &mine);
-	maker_lines(b.buf, body + 1, &theirs);
-	if (strncmp(b.buf, CACHE_VERSION "\n", sizeof(CACHE_VERSION)) != 0 ||
+	maker_lines(prev->bytes.buf, body + 1, &theirs);
+	if (strncmp(prev->bytes.buf, CACHE_VERSION "\n", sizeof(CACHE_VERSION)) != 0 ||
 	    mine.len != theirs.len || (mine.len && memcmp(mine.buf, theirs.buf, mine.len) != 0))
 		goto out;
-	ok = load_lines(prev, body + 1, tail) == 0;
+	ok = load_lines(prev, body + 1, f->tail) == 0;
 out:
-	hb_buf_free(&b);
 	hb_buf_free(&mine);
 	hb_buf_free(&theirs);
 	return ok;
@@ -563,6 +582,7 @@ out:
 void
 hb_cache_previous_free(struct hb_cache_previous *prev)
 {
+	hb_buf_free(&prev->bytes);
 	hb_map_free(&prev->records);
 	hb_map_free(&prev->groups);
 	hb_map_free(&prev->outputs);
@@ -704,46 +724,53 @@ out:
 /*
  * The "page" entries of one parse cache file in [p, end), each followed by its bytes, up to the
  * "end" line; those whose file stats as then go into ps. Returns 0, or -1 (nothing added) when
- * the file is not whole or not well formed.
+ * the file is not whole or not well formed. The bytes are mapped read-only: each header line is
+ * read from a copy.
  */
 static int
-take_parses(struct hb_cache_parses *ps, const char *name, char *p, char *end)
+take_parses(struct hb_cache_parses *ps, const char *name, const char *p, const char *end)
 {
 	struct hb_cache_parse **v = NULL;
 	struct parsed_file *f = hb_arena_alloc(&ps->arena, sizeof(*f));
+	struct hb_buf line = HB_BUF_INIT;
 	size_t n = 0, alloc = 0, i;
 	int rc = -1;
 
 	while (p < end) {
-		char *eol = memchr(p, '\n', (size_t)(end - p)), *sp;
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		struct hb_cache_parse *e;
 		const char *numbers;
+		char *sp, *l;
 		int used = 0, k;
 		size_t len;
 
 		if (eol == NULL)
 			break;
-		*eol = '\0';
-		if (strcmp(p, "end") == 0) {
+		hb_buf_reset(&line);
+		hb_buf_put(&line, p, (size_t)(eol - p));
+		l = line.buf;
+		if (strcmp(l, "end") == 0) {
 			rc = eol + 1 == end ? 0 : -1;
 			break;
 		}
 		e = hb_arena_alloc(&ps->arena, sizeof(*e));
-		if (sscanf(p, "page %zu %40s %n", &len, e->sum, &used) != 2 || used == 0 ||
+		if (sscanf(l, "page %zu %40s %n", &len, e->sum, &used) != 2 || used == 0 ||
 		    strlen(e->sum) != 2 * HB_HASH_SIZE || len >= (size_t)(end - eol) - 1 ||
 		    eol[1 + len] != '\n')
 			break;
-		for (sp = p + used, k = 0; k < 4 && sp != NULL; k++) {
-			sp = memchr(sp, ' ', (size_t)(eol - sp));
+		for (sp = l + used, k = 0; k < 4 && sp != NULL; k++) {
+			sp = strchr(sp, ' ');
 			sp = sp ? sp + 1 : NULL;
 		}
 		if (sp == NULL)
 			break;
 		f->n_entries++;
 		numbers = hb_map_get(&ps->stats, sp);
-		if (numbers != NULL && strlen(numbers) == (size_t)(sp - 1 - (p + used)) &&
-		    memcmp(numbers, p + used, strlen(numbers)) == 0) {
-			e->path = take_field(sp, eol);
+		if (numbers != NULL && strlen(numbers) == (size_t)(sp - 1 - (l + used)) &&
+		    memcmp(numbers, l + used, strlen(numbers)) == 0) {
+			char *path = hb_arena_strdup(&ps->arena, sp);
+
+			e->path = take_field(path, path + strlen(path));
 			e->bytes = eol + 1;
 			e->len = len;
 			e->file = name;
@@ -757,7 +784,32 @@ take_parses(struct hb_cache_parses *ps, const char *name, char *p, char *end)
 	if (rc == 0)
 		hb_map_put(&ps->files, name, f);
 	free(v);
+	hb_buf_free(&line);
 	return rc;
+}
+
+/* Maps the file rel of out_dir read-only into *out; 1, or 0 when it cannot. */
+static int
+map_file(const char *out_dir, const char *rel, struct hb_cache_mapped *out)
+{
+	char *path = hb_path_join(out_dir, rel);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	void *p;
+
+	free(path);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+	    (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)) ==
+	    MAP_FAILED) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	out->p = p;
+	out->len = (size_t)st.st_size;
+	return 1;
 }
 
 void
@@ -779,19 +831,18 @@ hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
 	content_stats(fp, &ps->stats, &ps->arena);
 	if (hb_path_list(dir, &names, &n) != 0)
 		n = 0;
-	ps->bytes = hb_xcalloc(n + 1, sizeof(*ps->bytes));
+	ps->maps = hb_xcalloc(n + 1, sizeof(*ps->maps));
 	for (i = 0; i < n; i++) {
-		struct hb_buf *b = &ps->bytes[ps->n_bytes];
+		struct hb_cache_mapped m = { NULL, 0 };
 		char *rel = hb_path_join(HB_PARSED_DIR, names[i]);
 		const char *name = hb_arena_strdup(&ps->arena, rel);
 
-		hb_buf_init(b);
-		if (read_file(out_dir, rel, b) && b->len >= ps->maker.len &&
-		    memcmp(b->buf, ps->maker.buf, ps->maker.len) == 0 &&
-		    take_parses(ps, name, b->buf + ps->maker.len, b->buf + b->len) == 0)
-			ps->n_bytes++;
-		else
-			hb_buf_free(b);
+		if (map_file(out_dir, rel, &m) && m.len >= ps->maker.len &&
+		    memcmp(m.p, ps->maker.buf, ps->maker.len) == 0 &&
+		    take_parses(ps, name, m.p + ps->maker.len, m.p + m.len) == 0)
+			ps->maps[ps->n_maps++] = m;
+		else if (m.p != NULL)
+			munmap(m.p, m.len);
 		free(rel);
 		free(names[i]);
 	}
@@ -813,9 +864,9 @@ hb_cache_parses_free(struct hb_cache_parses *ps)
 {
 	size_t i;
 
-	for (i = 0; i < ps->n_bytes; i++)
-		hb_buf_free(&ps->bytes[i]);
-	free(ps->bytes);
+	for (i = 0; i < ps->n_maps; i++)
+		munmap(ps->maps[i].p, ps->maps[i].len);
+	free(ps->maps);
 	hb_map_free(&ps->by_path);
 	hb_map_free(&ps->files);
 	hb_map_free(&ps->stats);

@@ -47,27 +47,37 @@ struct hb_cache_fingerprint {
 int hb_cache_fingerprint(struct hb_cache_fingerprint *fp, const struct hb_options *o);
 void hb_cache_fingerprint_free(struct hb_cache_fingerprint *fp);
 
-/*
- * 1 when out_dir holds a site built from exactly these inputs: its diagnostics are added to d
- * and *n_pages is set. 0 otherwise, with d untouched.
- */
-int hb_cache_replay(const char *out_dir, const struct hb_cache_fingerprint *fp,
-    struct hb_diag *d, size_t *n_pages);
+/* The cache file of a site, read whole; is_intact when it ends with the checksum of the rest. */
+struct hb_cache_file {
+	struct hb_buf bytes;
+	char *tail;		/* its last line, "end <checksum>" */
+	int is_intact;
+};
+void hb_cache_read(const char *out_dir, struct hb_cache_file *f);
+void hb_cache_file_free(struct hb_cache_file *f);
 
 /*
- * When the inputs did change: what the last build left for this one to reuse, if its cache is
+ * 1 when the site in out_dir, whose cache f is, was built from exactly these inputs: its
+ * diagnostics are added to d and *n_pages is set. 0 otherwise, with d untouched.
+ */
+int hb_cache_replay(const struct hb_cache_file *f, const char *out_dir,
+    const struct hb_cache_fingerprint *fp, struct hb_diag *d, size_t *n_pages);
+
+/*
+ * When the inputs did change: what the last build left for this one to reuse, if its cache f is
  * whole and was written by this same executable with the same options. records: output path ->
  * struct hb_reuse_record (render keys and what each render read, reuse.h); groups: memo key ->
  * struct hb_reuse_group; outputs: output path -> struct hb_write_output, how each file of the
- * site must still stat for its bytes to be trusted. All in arena. Returns 1 when loaded; 0 when
- * not, and what was read must not be used. Either way prev is freed with
- * hb_cache_previous_free().
+ * site must still stat for its bytes to be trusted. They point into bytes, which prev takes
+ * from f, and the arena. Returns 1 when loaded; 0 when not, and what was read must not be used.
+ * Either way prev is freed with hb_cache_previous_free().
  */
 struct hb_cache_previous {
+	struct hb_buf bytes;
 	struct hb_arena arena;
 	struct hb_map records, groups, outputs;
 };
-int hb_cache_load(const char *out_dir, const struct hb_cache_fingerprint *fp,
+int hb_cache_load(struct hb_cache_file *f, const struct hb_cache_fingerprint *fp,
     struct hb_cache_previous *prev);
 void hb_cache_previous_free(struct hb_cache_previous *prev);
 
@@ -105,8 +115,11 @@ struct hb_cache_parses {
 	struct hb_map files;	/* the shard files read whole: name -> how many entries */
 	struct hb_map stats;	/* this build's fingerprint: escaped path -> stat numbers */
 	struct hb_buf maker;	/* the first lines of every shard file this build writes */
-	struct hb_buf *bytes;	/* the files read, which every entry points into */
-	size_t n_bytes;
+	struct hb_cache_mapped {
+		char *p;
+		size_t len;
+	} *maps;		/* the files read, mapped: every entry points into them */
+	size_t n_maps;
 	struct hb_arena arena;
 	int is_racy;
 };

@@ -56,6 +56,9 @@ struct hb_reuse_record {
 	const char **groups;		/* memo values used, by key (see struct hb_reuse_group) */
 	size_t n_groups;
 	int has_key;			/* 0: not reusable (read the edition's own data) */
+	int is_kept;			/* kept from the build before: key is the one its render
+					 * had then and still has (hb_reuse_matches), while its
+					 * groups read what they read then */
 	int has_slot;
 	size_t slot_start, slot_len;	/* the edition slot's bytes in the written file */
 	const char *slot;		/* and those bytes (slot_len of them) */

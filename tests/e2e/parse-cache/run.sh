@@ -1,0 +1,95 @@
+# The parse cache (.handbook-parsed, see generator/cache.h): a rebuild takes every unchanged
+# page's parse from it and reads and parses only the files that changed; an edit rewrites the one
+# shard that holds the page and keeps the others as they were (hard links); a damaged or cut
+# entry is never used, its page parsed again. Every rebuild's site equals a fresh build's.
+. "$ROOT/tests/lib.sh"
+cd "$WORK"
+python3 "$ROOT/../shared/bench/gen_corpus.py" --pages 300 --out corpus >/dev/null 2>&1 ||
+	die "gen_corpus.py failed"
+find corpus -exec touch -d '2 minutes ago' {} +
+total=$(find corpus/content -name '*.md' | wc -l)
+
+build() {
+	hb build --content corpus/content --theme "$ROOT/themes/default" --out site --verbose
+	expect_status 0
+}
+same_as_fresh() {
+	rm -rf fresh
+	hb build --content corpus/content --theme "$ROOT/themes/default" --out fresh --no-reuse
+	expect_status 0
+	same_tree site fresh
+}
+# taken N: the last build took N pages from the parse cache.
+taken() { contains err "($1 taken from the parse cache)"; }
+# edit FILE TEXT: appends a line, its mtime out of the racy window.
+edit() { printf '\n%s\n' "$2" >>"$1" && touch -d '1 minute ago' "$1"; }
+inodes() { stat -c '%i %n' site/.handbook-parsed/* | sort -k2; }
+
+build
+taken 0
+# 300 pages and the section indexes: four shards of about 128 pages.
+[ "$(ls site/.handbook-parsed | wc -l)" -eq 4 ] || die "want 4 shards: $(ls site/.handbook-parsed)"
+build
+contains err "up to date"	# nothing changed: nothing read at all
+
+a=$(find corpus/content/concepts -name '*.md' ! -name '_index.md' | sort | head -1)
+b=$(find corpus/content/people -name '*.md' ! -name '_index.md' | sort | head -1)
+inodes >before
+edit "$a" "A sentence added to the first page."
+build
+taken $((total - 1))
+inodes >after
+[ "$(diff before after | grep -c '^>')" -eq 1 ] || { diff before after >&2; die "want one shard rewritten"; }
+same_as_fresh
+echo "ok: one edit, one file parsed, one shard rewritten"
+
+# A new title: the pages that link to a are rendered again, their bodies read from their files
+# and their link sentences made again from the cached block text.
+sed -i 's/^title: .*/title: "A page renamed"/' "$a"
+touch -d '1 minute ago' "$a"
+build
+taken $((total - 1))
+grep -rlq "A page renamed" site --include '*.html' || die "the new title is nowhere"
+same_as_fresh
+echo "ok: a new title reaches the pages that were taken from the cache"
+
+# One damaged byte in an entry: its SHA-1 fails, the page is parsed from its file.
+damaged=$(python3 - <<'PY'
+import glob
+path = sorted(glob.glob("site/.handbook-parsed/*"))[0]
+data = bytearray(open(path, "rb").read())
+at = data.index(b"\npage ") + 1
+eol = data.index(b"\n", at)
+data[eol + 40] ^= 0x20
+open(path, "wb").write(bytes(data))
+print(data[at:eol].decode().split(" ")[-1])
+PY
+)
+[ "corpus/content/$damaged" != "$b" ] || b=$(find corpus/content/people -name '*.md' ! -name '_index.md' | sort | sed -n 2p)
+edit "$b" "Another sentence."
+build
+taken $((total - 2))
+same_as_fresh
+echo "ok: a damaged entry"
+
+# A shard cut short is not read at all; the next build writes it whole again.
+shard=$(ls site/.handbook-parsed/* | head -1)
+n=$(grep -ac '^page ' "$shard")
+grep -aq "^page .* ${b#corpus/content/}\$" "$shard" && n=$((n - 1))	# parsed anyway
+head -c 1000 "$shard" >cut && cp cut "$shard"
+edit "$b" "A third sentence."
+build
+taken $((total - 1 - n))
+same_as_fresh
+edit "$b" "A fourth sentence."
+build
+taken $((total - 1))
+echo "ok: a shard cut short"
+
+# A racy fingerprint leaves no parse cache, as it leaves no cache.
+printf 'Racy.\n' >>"$a"
+touch -d "@$(($(date +%s) + 5))" "$a"
+build
+absent site/.handbook-parsed
+absent site/.handbook-cache
+echo "ok: racy edits"
