@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,38 +169,49 @@ out:
 	return rc;
 }
 
-int
-hb_path_rmtree(const char *dir, struct hb_err *err)
+/*
+ * Removes name in the directory parent and all it holds, through file descriptors: no path is
+ * built, so nothing is allocated here (a site's commit removes the previous site after the swap,
+ * when failing would leave a changed site behind a failed build).
+ */
+static int
+rmtree_at(int parent, const char *name, struct hb_err *err)
 {
-	DIR *d = opendir(dir);
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), rc = 0;
 	struct dirent *de;
-	int rc = 0;
+	DIR *d;
 
-	if (d == NULL) {
-		hb_err_set(err, "cannot open directory %s: %s", dir, strerror(errno));
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		hb_err_set(err, "cannot open directory %s: %s", name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		struct stat st;
-		char *child;
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		child = hb_path_join(dir, de->d_name);
-		if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
-			rc = hb_path_rmtree(child, err);
-		else if (unlink(child) != 0) {
-			hb_err_set(err, "cannot remove %s: %s", child, strerror(errno));
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode))
+			rc = rmtree_at(dirfd(d), de->d_name, err);
+		else if (unlinkat(dirfd(d), de->d_name, 0) != 0) {
+			hb_err_set(err, "cannot remove %s: %s", de->d_name, strerror(errno));
 			rc = -1;
 		}
-		free(child);
 	}
 	closedir(d);
-	if (rc == 0 && rmdir(dir) != 0) {
-		hb_err_set(err, "cannot remove directory %s: %s", dir, strerror(errno));
+	if (rc == 0 && unlinkat(parent, name, AT_REMOVEDIR) != 0) {
+		hb_err_set(err, "cannot remove directory %s: %s", name, strerror(errno));
 		rc = -1;
 	}
 	return rc;
+}
+
+int
+hb_path_rmtree(const char *dir, struct hb_err *err)
+{
+	return rmtree_at(AT_FDCWD, dir, err);
 }
 
 int
