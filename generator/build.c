@@ -1505,9 +1505,9 @@ end_run(struct run *run, int rc, struct hb_err *err)
 void
 hb_stats_print_stages(const struct hb_stats *st, FILE *fp)
 {
-	fprintf(fp, "stages: read %.3f s, parse %.3f s (%zu taken from the parse cache), "
-	    "graph %.3f s, history %.3f s, render and write %.3f s\n", st->t_read, st->t_parse,
-	    st->n_parses_taken, st->t_graph, st->t_history, st->t_render);
+	fprintf(fp, "stages: cache %.3f s, read %.3f s, parse %.3f s (%zu taken from the parse "
+	    "cache), graph %.3f s, history %.3f s, render and write %.3f s\n", st->t_cache,
+	    st->t_read, st->t_parse, st->n_parses_taken, st->t_graph, st->t_history, st->t_render);
 	fprintf(fp, "peak memory after: read %ld MiB, parse %ld MiB, graph %ld MiB, "
 	    "render and write %ld MiB\n", st->rss_read, st->rss_parse, st->rss_graph,
 	    st->rss_render);
@@ -1552,7 +1552,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	struct hb_cache_previous prev;
 	struct hb_cache_parses parses;
 	struct run run;
-	struct timespec t0;
+	struct timespec t0, t1;
 	int rc, has_fp;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1571,11 +1571,14 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 			run.fp = &fp;
 			run.parses = &parses;
 		}
+		stats->t_cache = seconds_since(&t0);
 		rc = build_one(&run, o->rev, "", 0, 0, d, stats, err);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (rc == 0 && has_fp && run.writer != NULL &&
 		    hb_cache_save(run.writer, &fp, d, stats->n_pages, &run.prev, &run.prev_groups,
 		    err) != 0)
 			rc = -1;
+		stats->t_cache += seconds_since(&t1);
 		rc = end_run(&run, rc, err);
 		if (has_fp) {
 			hb_cache_previous_free(&prev);

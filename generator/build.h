@@ -61,9 +61,10 @@ struct hb_stats {
 	size_t n_editions;
 	int is_unchanged;	/* nothing the build reads changed since the site was built (cache.h) */
 	double seconds;
-	/* Wall time of each stage, for --verbose: read, parse (front matter and Markdown), graph
-	 * (links, backlinks, glossary, order), history (git), render (templates) and write. */
-	double t_read, t_parse, t_graph, t_history, t_render;
+	/* Wall time of each stage, for --verbose: the persistent cache (its fingerprint, loading
+	 * and saving it, cache.h), read, parse (front matter and Markdown), graph (links,
+	 * backlinks, glossary, order), history (git), render (templates) and write. */
+	double t_cache, t_read, t_parse, t_graph, t_history, t_render;
 	/* Peak memory (RSS, MiB) of the process at the end of each stage. */
 	long rss_read, rss_parse, rss_graph, rss_render;
 };

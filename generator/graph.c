@@ -453,90 +453,85 @@ build_order(struct gctx *c)
 }
 
 struct edge {
-	struct hb_node *to;
 	const struct hb_node *from;
 	const struct hb_link *link;	/* NULL for a front-matter reference */
-	size_t seq;			/* order of discovery: links in document order */
 };
 
-/* By target, then source in reading order, then body links (first one first) before refs. */
-static int
-cmp_edge(const void *a, const void *b)
-{
-	const struct edge *x = a, *y = b;
-
-	if (x->to != y->to)
-		return x->to->order < y->to->order ? -1 : 1;
-	if (x->from != y->from)
-		return x->from->order < y->from->order ? -1 : 1;
-	if ((x->link == NULL) != (y->link == NULL))
-		return x->link ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
+/* Per target, in the order found: sources in reading order, each one's body links first (in
+ * document order), then its references. */
+struct edges {
+	struct edge *v;
+	size_t *to;		/* v[i]'s target's reading order */
+	size_t n, n_alloc, n_to_alloc;
+};
 
 static void
-add_edge(struct edge **edges, size_t *n, size_t *n_alloc, const struct hb_node *from,
-    const struct hb_node *to, const struct hb_link *link)
+add_edge(struct edges *e, const struct hb_node *from, const struct hb_node *to,
+    const struct hb_link *link)
 {
 	if (to == NULL || to == from)
 		return;
-	*edges = hb_xgrow(*edges, n_alloc, *n + 1, sizeof(**edges));
-	(*edges)[*n].to = (struct hb_node *)to;
-	(*edges)[*n].from = from;
-	(*edges)[*n].link = link;
-	(*edges)[*n].seq = *n;
-	(*n)++;
+	e->v = hb_xgrow(e->v, &e->n_alloc, e->n + 1, sizeof(*e->v));
+	e->to = hb_xgrow(e->to, &e->n_to_alloc, e->n + 1, sizeof(*e->to));
+	e->v[e->n].from = from;
+	e->v[e->n].link = link;
+	e->to[e->n++] = to->order;
 }
 
 static void
-add_ref_edges(struct gctx *c, struct edge **e, size_t *n, size_t *n_alloc,
-    const struct hb_node *from, const struct hb_reflist *refs)
+add_ref_edges(struct gctx *c, struct edges *e, const struct hb_node *from,
+    const struct hb_reflist *refs)
 {
 	size_t i;
 
 	for (i = 0; i < refs->n; i++)
-		add_edge(e, n, n_alloc, from, hb_graph_lookup(c->g, refs->v[i].id), NULL);
+		add_edge(e, from, hb_graph_lookup(c->g, refs->v[i].id), NULL);
 }
 
-/* Backlinks: every page that links to or references a page, once, in reading order. */
+/*
+ * Backlinks: every page that links to or references a page, once, in reading order (a body link
+ * before a reference). The edges are found in that order, then spread over their targets.
+ */
 static void
 build_backlinks(struct gctx *c)
 {
-	struct edge *edges = NULL;
-	size_t n = 0, n_alloc = 0, i, j;
+	struct hb_graph *g = c->g;
+	struct edges e = { 0 };
+	size_t *count = hb_xcalloc(g->n_nodes + 1, sizeof(*count)), i, j;
 
-	for (i = 0; i < c->n; i++) {
-		const struct hb_node *from = &c->nodes[i];
+	for (i = 0; i < g->n_nodes; i++) {
+		const struct hb_node *from = g->order[i];
 		const struct hb_page *p = from->page;
 
 		for (j = 0; j < from->doc.n_links; j++) {
 			const struct hb_page *to = from->doc.links[j].page;
 
 			if (to != NULL)
-				add_edge(&edges, &n, &n_alloc, from,
-				    hb_map_get(&c->g->by_path, to->path), &from->doc.links[j]);
+				add_edge(&e, from, hb_map_get(&g->by_path, to->path),
+				    &from->doc.links[j]);
 		}
-		add_ref_edges(c, &edges, &n, &n_alloc, from, &p->sources);
-		add_ref_edges(c, &edges, &n, &n_alloc, from, &p->participants);
-		add_ref_edges(c, &edges, &n, &n_alloc, from, &p->related);
+		add_ref_edges(c, &e, from, &p->sources);
+		add_ref_edges(c, &e, from, &p->participants);
+		add_ref_edges(c, &e, from, &p->related);
 	}
-	if (n > 1)
-		qsort(edges, n, sizeof(*edges), cmp_edge);
-	for (i = 0; i < n; i = j) {
-		struct hb_node *to = edges[i].to;
+	for (i = 0; i < e.n; i++)
+		count[e.to[i]]++;
+	for (i = 0; i < g->n_nodes; i++)
+		g->order[i]->backlinks = hb_arena_alloc(c->a, count[i] *
+		    sizeof(*g->order[i]->backlinks));
+	for (i = 0; i < e.n; i++) {
+		struct hb_node *to = g->order[e.to[i]];
+		const struct edge *x = &e.v[i];
 
-		for (j = i; j < n && edges[j].to == to; j++)
-			;
-		to->backlinks = hb_arena_alloc(c->a, (j - i) * sizeof(*to->backlinks));
-		for (; i < j; i++) {
-			if (to->n_backlinks > 0 &&
-			    to->backlinks[to->n_backlinks - 1].from == edges[i].from)
-				continue;
-			to->backlinks[to->n_backlinks].from = edges[i].from;
-			to->backlinks[to->n_backlinks++].link = edges[i].link;
-		}
+		/* once per source: its first edge is its first body link, if any */
+		if (to->n_backlinks > 0 && to->backlinks[to->n_backlinks - 1].from == x->from)
+			continue;
+		to->backlinks[to->n_backlinks].from = x->from;
+		to->backlinks[to->n_backlinks++].link = x->link;
 	}
-	free(edges);
+	free(count);
+	free(e.v);
+	free(e.to);
 }
 
 static int
