@@ -32,6 +32,12 @@ ns_of(const struct timespec *t)
 static void
 put_field(struct hb_buf *b, const char *s)
 {
+	size_t plain = s ? strcspn(s, "\\\t\n") : 0;
+
+	if (s != NULL && s[plain] == '\0') {	/* nearly every field: nothing to escape */
+		hb_buf_put(b, s, plain);
+		return;
+	}
 	for (; s != NULL && *s; s++) {
 		if (*s == '\\')
 			hb_buf_puts(b, "\\\\");
@@ -190,8 +196,10 @@ put_records(struct hb_buf *b, const struct hb_map *records)
 		hb_buf_puts(b, "rec\t");
 		put_field(b, records->slots[i].key);
 		hb_buf_putc(b, '\t');
-		for (k = 0; k < HB_REUSE_KEY_SIZE; k++)
-			hb_buf_printf(b, "%02x", r->key[k]);
+		for (k = 0; k < HB_REUSE_KEY_SIZE; k++) {
+			hb_buf_putc(b, "0123456789abcdef"[r->key[k] >> 4]);
+			hb_buf_putc(b, "0123456789abcdef"[r->key[k] & 15]);
+		}
 		hb_buf_printf(b, "\t%d\t%zu\t", r->has_slot, r->slot_start);
 		put_field(b, r->slot);
 		put_names(b, r->deps, r->n_deps);

@@ -240,7 +240,7 @@ dep_hash(const struct hb_reuse *r, const char *name)
 	const struct hb_node *n;
 	size_t i, len = strlen(name);
 	size_t part = len == 0 ? 0 : name[len - 1] == '#' ? 1 : name[len - 1] == '^' ? 2 : 0;
-	char *id;
+	char small[128], *id;
 
 	if (strcmp(name, "/all") == 0)
 		return r->all;
@@ -252,9 +252,14 @@ dep_hash(const struct hb_reuse *r, const char *name)
 		i = (size_t)hb_map_get(&r->section_by_name, name + 3);
 		return i ? r->section + (i - 1) * HB_REUSE_KEY_SIZE : NULL;
 	}
-	id = hb_xstrndup(name, len - (part > 0));
+	/* The id without its part's suffix: most fit on the stack (this runs for every name of
+	 * every record). */
+	len -= part > 0;
+	id = len < sizeof(small) ? memcpy(small, name, len) : hb_xstrndup(name, len);
+	id[len] = '\0';
 	n = hb_map_get(&r->g->by_id, id);
-	free(id);
+	if (id != small)
+		free(id);
 	return n ? r->pages + (3 * n->order + part) * HB_REUSE_KEY_SIZE : NULL;
 }
 
@@ -273,7 +278,7 @@ put_key(struct hb_buf *b, const struct hb_reuse *r, const struct hb_node *node)
 		field(b, l->page ? l->page->id : "");
 		field(b, l->page ? l->page->title : "");
 		field(b, l->href);
-		hb_buf_printf(b, "%d", l->cite_number);
+		hb_buf_put(b, &l->cite_number, sizeof(l->cite_number));
 		field(b, l->cited_text);	/* a citation shows the paragraph it cites */
 	}
 }
