@@ -365,7 +365,7 @@ static int
 read_file(const char *out_dir, const char *name, struct hb_buf *b)
 {
 	char *path = hb_path_join(out_dir, name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);	/* the site's own files only */
 	struct stat st;
 	ssize_t n;
 
@@ -801,7 +801,7 @@ static int
 map_file(const char *out_dir, const char *rel, struct hb_cache_mapped *out)
 {
 	char *path = hb_path_join(out_dir, rel);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);	/* the site's own files only */
 	struct stat st;
 	void *p;
 

@@ -86,6 +86,19 @@ build
 taken $((total - 1))
 echo "ok: a shard cut short"
 
+# A shard that is a symbolic link is not followed: its pages are parsed, and the new site's
+# shard is a file again.
+shard=$(ls site/.handbook-parsed/* | head -1)
+n=$(grep -ac '^page ' "$shard")
+grep -aq "^page .* ${b#corpus/content/}\$" "$shard" && n=$((n - 1))
+mv "$shard" elsewhere && ln -s "$WORK/elsewhere" "$shard"
+edit "$b" "A fifth sentence."
+build
+taken $((total - 1 - n))
+[ -f "$shard" ] && [ ! -L "$shard" ] || die "the shard is still a link"
+same_as_fresh
+echo "ok: a shard that is a link"
+
 # A racy fingerprint leaves no parse cache, as it leaves no cache.
 printf 'Racy.\n' >>"$a"
 touch -d "@$(($(date +%s) + 5))" "$a"
