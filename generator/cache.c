@@ -182,6 +182,38 @@ put_names(struct hb_buf *b, const char *const *names, size_t n)
 	}
 }
 
+static size_t
+names_size(const char *const *names, size_t n)
+{
+	size_t i, size = 0;
+
+	for (i = 0; i < n; i++)
+		size += strlen(names[i]) + 1;
+	return size;
+}
+
+/* About how many bytes put_records and put_groups write. */
+static size_t
+records_size(const struct hb_map *records, const struct hb_map *groups)
+{
+	size_t i, n = 0;
+
+	for (i = 0; records != NULL && i < records->cap; i++) {
+		const struct hb_reuse_record *r = records->slots[i].value;
+
+		if (records->slots[i].key != NULL && r != NULL)
+			n += 200 + strlen(records->slots[i].key) + r->slot_len +
+			    names_size(r->deps, r->n_deps) + names_size(r->groups, r->n_groups);
+	}
+	for (i = 0; groups != NULL && i < groups->cap; i++) {
+		const struct hb_reuse_group *g = groups->slots[i].value;
+
+		if (groups->slots[i].key != NULL && g != NULL)
+			n += 20 + strlen(groups->slots[i].key) + names_size(g->deps, g->n_deps);
+	}
+	return n;
+}
+
 /* "rec\tPATH\tKEY\tHAS_SLOT\tSLOT_START\tSLOT\tN\tDEP...\tM\tGROUP..." per record. */
 static void
 put_records(struct hb_buf *b, const struct hb_map *records)
@@ -239,9 +271,11 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 
 	if (fp->is_racy)
 		return 0;
+	hb_write_outputs(w, &out, &n_out);
+	/* One allocation: a large site's cache is megabytes, and growing it copies them. */
+	hb_buf_grow(&b, fp->text.len + 100 * (n_out + d->n) + records_size(records, groups));
 	hb_buf_put(&b, fp->text.buf, fp->text.len);
 	hb_buf_printf(&b, "pages %zu\n", n_pages);
-	hb_write_outputs(w, &out, &n_out);
 	for (i = 0; i < n_out; i++) {
 		hb_buf_printf(&b, "out %lld %lld %llu ", out[i].size, out[i].mtime_ns, out[i].ino);
 		put_field(&b, out[i].path);
@@ -359,24 +393,34 @@ replay_body(const char *out_dir, const char *p, const char *end, struct hb_diag 
 	return ok;
 }
 
+/* Opens the regular file name of out_dir, never through a link (the site's own files only);
+ * the descriptor, or -1. */
+static int
+open_own(const char *out_dir, const char *name, struct stat *st)
+{
+	char *path = hb_path_join(out_dir, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	free(path);
+	if (fd >= 0 && (fstat(fd, st) != 0 || !S_ISREG(st->st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 /* The whole file name of out_dir into b (NUL-terminated); 1, or 0 when it cannot be read
  * whole. */
 static int
 read_file(const char *out_dir, const char *name, struct hb_buf *b)
 {
-	char *path = hb_path_join(out_dir, name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);	/* the site's own files only */
 	struct stat st;
+	int fd = open_own(out_dir, name, &st);
 	ssize_t n;
 
-	free(path);
 	if (fd < 0)
 		return 0;
 	/* One read into a buffer of the file's size: a large site's cache is megabytes. */
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return 0;
-	}
 	hb_buf_grow(b, (size_t)st.st_size);
 	while (b->len < (size_t)st.st_size &&
 	    (n = read(fd, b->buf + b->len, (size_t)st.st_size - b->len)) > 0)
@@ -800,21 +844,16 @@ take_parses(struct hb_cache_parses *ps, const char *name, const char *p, const c
 static int
 map_file(const char *out_dir, const char *rel, struct hb_cache_mapped *out)
 {
-	char *path = hb_path_join(out_dir, rel);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);	/* the site's own files only */
 	struct stat st;
-	void *p;
+	int fd = open_own(out_dir, rel, &st);
+	void *p = MAP_FAILED;
 
-	free(path);
-	if (fd < 0)
-		return 0;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
-	    (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)) ==
-	    MAP_FAILED) {
+	if (fd >= 0 && st.st_size > 0)
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (fd >= 0)
 		close(fd);
+	if (p == MAP_FAILED)
 		return 0;
-	}
-	close(fd);
 	out->p = p;
 	out->len = (size_t)st.st_size;
 	return 1;
