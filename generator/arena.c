@@ -9,12 +9,15 @@
 #include "buf.h"
 #include "xalloc.h"
 
+/* Blocks start small (most arenas hold little) and double up to a huge page (xalloc.h): a
+ * large build's pages, docs and graph then live in 2 MiB pages, a page fault each. */
 #define BLOCK_SIZE (64 * 1024)
 
 struct hb_arena_block {
 	struct hb_arena_block *next;
 	size_t used;
 	size_t size;
+	size_t mapped;		/* the huge mapping's length, or 0: from calloc */
 	max_align_t data[];
 };
 
@@ -22,6 +25,7 @@ void
 hb_arena_init(struct hb_arena *a)
 {
 	a->head = NULL;
+	a->next_size = BLOCK_SIZE;
 }
 
 void
@@ -30,7 +34,10 @@ hb_arena_free(struct hb_arena *a)
 	while (a->head != NULL) {
 		struct hb_arena_block *next = a->head->next;
 
-		free(a->head);
+		if (a->head->mapped)
+			hb_xunmap_huge(a->head, a->head->mapped);
+		else
+			free(a->head);
 		a->head = next;
 	}
 }
@@ -38,13 +45,22 @@ hb_arena_free(struct hb_arena *a)
 static struct hb_arena_block *
 new_block(size_t size)
 {
-	/* calloc: fresh blocks are zero already (often untouched pages), and bump allocation never
-	 * hands out a byte twice, so no allocation needs clearing. */
-	struct hb_arena_block *b = hb_xcalloc(1, sizeof(*b) + size);
+	/* Zeroed memory either way (calloc, fresh pages), and bump allocation never hands out a
+	 * byte twice, so no allocation needs clearing. */
+	size_t whole = sizeof(struct hb_arena_block) + size, mapped = 0;
+	struct hb_arena_block *b;
 
+	if (whole >= HB_HUGE_SIZE && whole <= SIZE_MAX - HB_HUGE_SIZE) {
+		mapped = (whole + HB_HUGE_SIZE - 1) / HB_HUGE_SIZE * HB_HUGE_SIZE;
+		b = hb_xmap_huge(mapped);
+		size = mapped - sizeof(*b);
+	} else {
+		b = hb_xcalloc(1, whole);
+	}
 	b->next = NULL;
 	b->used = 0;
 	b->size = size;
+	b->mapped = mapped;
 	return b;
 }
 
@@ -71,7 +87,11 @@ hb_arena_alloc(struct hb_arena *a, size_t len)
 		return b->data;
 	}
 	if (a->head == NULL || a->head->size - a->head->used < len) {
-		b = new_block(BLOCK_SIZE);
+		if (a->next_size < BLOCK_SIZE)
+			a->next_size = BLOCK_SIZE;	/* an arena set up by memset */
+		b = new_block(a->next_size - sizeof(*b));
+		if (a->next_size < HB_HUGE_SIZE)
+			a->next_size *= 2;
 		b->next = a->head;
 		a->head = b;
 	}

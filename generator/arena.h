@@ -14,6 +14,7 @@ struct hb_arena_block;
 
 struct hb_arena {
 	struct hb_arena_block *head;
+	size_t next_size;	/* of the next block: they double, up to huge pages */
 };
 
 void hb_arena_init(struct hb_arena *a);

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE	/* MADV_HUGEPAGE */
 #include "xalloc.h"
 
 #include <pthread.h>
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 static void (*_Atomic on_failure)(void);
@@ -112,4 +114,32 @@ char *
 hb_xstrdup(const char *s)
 {
 	return hb_xstrndup(s, strlen(s));
+}
+
+void *
+hb_xmap_huge(size_t len)
+{
+	size_t span;
+	char *p, *aligned;
+
+	if (hb_xalloc_should_fail() || len > SIZE_MAX - HB_HUGE_SIZE)
+		hb_xalloc_die();
+	span = len + HB_HUGE_SIZE;	/* room to align the start */
+	p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		hb_xalloc_die();
+	aligned = (char *)(((uintptr_t)p + HB_HUGE_SIZE - 1) & ~(uintptr_t)(HB_HUGE_SIZE - 1));
+	if (aligned > p)
+		munmap(p, (size_t)(aligned - p));
+	if (p + span > aligned + len)
+		munmap(aligned + len, (size_t)(p + span - (aligned + len)));
+	(void)madvise(aligned, len, MADV_HUGEPAGE);	/* advice: small pages work too */
+	return aligned;
+}
+
+void
+hb_xunmap_huge(void *p, size_t len)
+{
+	if (p != NULL)
+		munmap(p, len);
 }
