@@ -216,10 +216,13 @@ take_parse(struct worker *w, struct hb_node *node, struct hb_page *page, struct 
 	const struct hb_cache_parse *e = w->b->run->parses == NULL ? NULL :
 	    hb_map_get(&w->b->run->parses->by_path, file->path);
 
-	if (e == NULL || !hb_cache_parse_is_intact(e) ||
-	    hb_parsed_take(e->bytes, e->len, page, &node->doc, &w->arena) != 0 ||
-	    strcmp(page->path, file->path) != 0 || (page->is_draft && !w->b->o->include_drafts))
+	if (e == NULL || !hb_cache_parse_is_intact(e))
 		return -1;
+	if (hb_parsed_take(e->bytes, e->len, page, &node->doc, &w->arena) != 0 ||
+	    strcmp(page->path, file->path) != 0 || (page->is_draft && !w->b->o->include_drafts)) {
+		memset(&node->doc, 0, sizeof(node->doc));	/* parsed from the file instead */
+		return -1;
+	}
 	page->file = file;
 	node->page = page;
 	return 0;
@@ -1561,6 +1564,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	if (has_fp)
 		hb_cache_read(o->out_dir, &cache);
 	if (has_fp && hb_cache_replay(&cache, o->out_dir, &fp, d, &stats->n_pages)) {
+		stats->t_cache = seconds_since(&t0);
 		stats->n_reused = stats->n_pages;
 		stats->is_unchanged = 1;
 		rc = d->n_errors > 0 ? 1 : 0;

@@ -95,7 +95,7 @@ int hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
  * entry's SHA-1 checks out (hb_cache_parse_is_intact, on the worker that takes it).
  *
  * The pages are split over shards by a hash of their path (hb_cache_shards: a power of two, about
- * PAGES_PER_SHARD pages each), so that a build that took every page of a shard from it keeps
+ * 128 pages each), so that a build that took every page of a shard from it keeps
  * the shard's file as it was (a hard link) and an edit rewrites one shard, not the whole cache.
  * Nothing is written after a racy fingerprint; a file that is not whole is not read.
  */

@@ -48,9 +48,11 @@ printf 'title: Benchmark\n' >"$TMP/full.yaml"
 cp -r "$ROOT/themes/default" "$TMP/nonav-theme"
 : >"$TMP/nonav-theme/layouts/partials/nav.html"
 
-# Size of a built site in MiB and its file count: "MiB files".
+# Size of a built site in MiB and its file count: "MiB files" (handbook's caches, which are not
+# published, left out).
 site_size() {
-	echo "$(($(du -sk "$1" | cut -f1) / 1024)) $(find "$1" -type f | wc -l)"
+	echo "$(($(du -sk --exclude='.handbook-*' "$1" | cut -f1) / 1024))" \
+		"$(find "$1" -path '*/.handbook-*' -prune -o -type f -print | wc -l)"
 }
 
 row() { printf '%-7s %-34s %9s %8s %8s %7s\n' "$@"; }
