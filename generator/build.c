@@ -572,6 +572,8 @@ reuse_previous(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
 		 * this one ends, but for the persistent cache's, which outlive the run. */
 		*rec = *prev;
 		rec->is_kept = 1;
+		if (done != REUSED_LINKED)
+			rec->line = NULL;	/* the slot may have changed */
 		rec->slot_len = slot.len;
 		rec->slot = hb_arena_strndup(a, slot.buf ? slot.buf : "", slot.len);
 		if (b->run->fp == NULL) {
@@ -1065,8 +1067,10 @@ key_pages(void *arg)
 	while ((i = next_item(w, b->graph.n_nodes)) < b->graph.n_nodes) {
 		struct hb_reuse_record *rec = &b->records[i];
 
-		if (rec->has_key && !(rec->is_kept && !uses_changed_group(b, rec)) &&
-		    hb_reuse_key(&b->reuse, b->graph.order[i], rec, b->digests, rec->key) != 0)
+		if (!rec->has_key || (rec->is_kept && !uses_changed_group(b, rec)))
+			continue;
+		rec->line = NULL;	/* its key is made again */
+		if (hb_reuse_key(&b->reuse, b->graph.order[i], rec, b->digests, rec->key) != 0)
 			rec->has_key = 0;
 	}
 	return NULL;

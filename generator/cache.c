@@ -225,6 +225,10 @@ put_records(struct hb_buf *b, const struct hb_map *records)
 
 		if (records->slots[i].key == NULL || r == NULL || !r->has_key || r->slot == NULL)
 			continue;
+		if (r->line != NULL) {	/* as the last build's cache has it, newline and all */
+			hb_buf_put(b, r->line, r->line_len);
+			continue;
+		}
 		hb_buf_puts(b, "rec\t");
 		put_field(b, records->slots[i].key);
 		hb_buf_putc(b, '\t');
@@ -519,7 +523,8 @@ hex_digit(char c)
 }
 
 static int
-load_record(struct hb_cache_previous *prev, char **f, size_t n)
+load_record(struct hb_cache_previous *prev, char **f, size_t n, const char *line,
+    size_t line_len)
 {
 	struct hb_reuse_record *r = hb_arena_alloc(&prev->arena, sizeof(*r));
 	size_t at = 5, k;
@@ -541,6 +546,8 @@ load_record(struct hb_cache_previous *prev, char **f, size_t n)
 	    (r->groups = take_names(&prev->arena, f, n, &at, &r->n_groups)) == NULL || at != n)
 		return -1;
 	r->has_key = 1;
+	r->line = line;
+	r->line_len = line_len;
 	hb_map_put(&prev->records, f[0], r);
 	return 0;
 }
@@ -584,15 +591,21 @@ load_lines(struct hb_cache_previous *prev, char *p, char *end)
 
 		if (eol == NULL)
 			break;
-		*eol = '\0';	/* sscanf would measure the rest of the file on every line */
 		for (tab = p; (tab = memchr(tab, '\t', (size_t)(eol - tab))) != NULL; tab++)
 			n_tabs++;
 		f = hb_xgrow(f, &alloc, n_tabs + 1, sizeof(*f));
+		if (strncmp(p, "rec\t", 4) == 0) {
+			/* Split from a copy: the line itself may be written again as it is. */
+			char *copy = hb_arena_strndup(&prev->arena, p, (size_t)(eol - p));
+
+			n = split_fields(copy + 4, copy + (eol - p), f, n_tabs);
+			rc = load_record(prev, f, n, p, (size_t)(eol - p + 1));
+			p = eol + 1;
+			continue;
+		}
+		*eol = '\0';	/* sscanf would measure the rest of the file on every line */
 		if (strncmp(p, "out ", 4) == 0) {
 			rc = load_output(prev, p + 4, eol);
-		} else if (strncmp(p, "rec\t", 4) == 0) {
-			n = split_fields(p + 4, eol, f, n_tabs);
-			rc = load_record(prev, f, n);
 		} else if (strncmp(p, "group\t", 6) == 0) {
 			n = split_fields(p + 6, eol, f, n_tabs);
 			rc = load_group(prev, f, n);

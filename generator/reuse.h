@@ -62,6 +62,9 @@ struct hb_reuse_record {
 	int has_slot;
 	size_t slot_start, slot_len;	/* the edition slot's bytes in the written file */
 	const char *slot;		/* and those bytes (slot_len of them) */
+	const char *line;		/* the persistent cache's line it was loaded from, while
+					 * the record is the same (cache.c writes it again) */
+	size_t line_len;
 };
 
 /* A memo value: what it read, as dependency names. One per memo key and build. */
