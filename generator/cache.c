@@ -20,7 +20,7 @@
 #include "write.h"
 #include "xalloc.h"
 
-#define CACHE_VERSION "handbook-cache 2"
+#define CACHE_VERSION "handbook-cache 3"
 
 static long long
 ns_of(const struct timespec *t)
@@ -296,6 +296,8 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 		put_field(&b, e->note ? e->note : "");
 		hb_buf_puts(&b, e->note ? "\t+\n" : "\t-\n");
 	}
+	hb_hash_blob_hex(b.buf, b.len, sum);
+	hb_buf_printf(&b, "check %s\n", sum);	/* what a replay reads ends here */
 	put_records(&b, records);
 	put_groups(&b, groups);
 	hb_hash_blob_hex(b.buf, b.len, sum);
@@ -413,58 +415,75 @@ open_own(const char *out_dir, const char *name, struct stat *st)
 	return fd;
 }
 
-/* The whole file name of out_dir into b (NUL-terminated); 1, or 0 when it cannot be read
- * whole. */
+/* 1 when the line at line is "<tag> <checksum of [start, line)>\n". */
 static int
-read_file(const char *out_dir, const char *name, struct hb_buf *b)
+checks(const char *tag, const char *start, const char *line)
+{
+	size_t n = strlen(tag);
+	char sum[2 * HB_HASH_SIZE + 1];
+
+	if (line == NULL || strncmp(line, tag, n) != 0 || line[n] != ' ' ||
+	    line[n + 1 + 2 * HB_HASH_SIZE] != '\n')
+		return 0;
+	hb_hash_blob_hex(start, (size_t)(line - start), sum);
+	return strncmp(line + n + 1, sum, 2 * HB_HASH_SIZE) == 0;
+}
+
+/* Maps the file rel of out_dir into *out, read-only or copy-on-write; 1, or 0 when it cannot.
+ * The site's files are only ever replaced whole (write.h), never cut short under a reader. */
+static int
+map_file(const char *out_dir, const char *rel, struct hb_cache_mapped *out, int is_writable)
 {
 	struct stat st;
-	int fd = open_own(out_dir, name, &st);
-	ssize_t n;
+	int fd = open_own(out_dir, rel, &st);
+	void *p = MAP_FAILED;
 
-	if (fd < 0)
+	if (fd >= 0 && st.st_size > 0)
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ | (is_writable ? PROT_WRITE : 0),
+		    MAP_PRIVATE | (is_writable ? 0 : MAP_POPULATE), fd, 0);
+	if (fd >= 0)
+		close(fd);
+	if (p == MAP_FAILED)
 		return 0;
-	/* One read into a buffer of the file's size: a large site's cache is megabytes. */
-	hb_buf_grow(b, (size_t)st.st_size);
-	while (b->len < (size_t)st.st_size &&
-	    (n = read(fd, b->buf + b->len, (size_t)st.st_size - b->len)) > 0)
-		b->len += (size_t)n;
-	b->buf[b->len] = '\0';
-	close(fd);
-	return b->len == (size_t)st.st_size;
+	out->p = p;
+	out->len = (size_t)st.st_size;
+	return 1;
 }
 
 void
 hb_cache_read(const char *out_dir, struct hb_cache_file *f)
 {
-	const size_t tail_len = sizeof("end \n") - 1 + 2 * HB_HASH_SIZE;
-	char sum[2 * HB_HASH_SIZE + 1];
-	struct hb_buf *b = &f->bytes;
+	const size_t line_len = sizeof("check \n") - 1 + 2 * HB_HASH_SIZE;
+	struct hb_cache_mapped *m = &f->map;
+	char *p;
 
 	memset(f, 0, sizeof(*f));
-	if (!read_file(out_dir, HB_CACHE_FILE, b) || b->len < tail_len || b->buf[b->len - 1] != '\n')
+	if (!map_file(out_dir, HB_CACHE_FILE, m, 1) || m->len < 2 * line_len ||
+	    m->p[m->len - 1] != '\n')
 		return;
-	f->tail = b->buf + b->len - tail_len;
-	hb_hash_blob_hex(b->buf, (size_t)(f->tail - b->buf), sum);
-	f->is_intact = strncmp(f->tail, "end ", 4) == 0 &&
-	    strncmp(f->tail + 4, sum, 2 * HB_HASH_SIZE) == 0;
+	/* Copy-on-write: hb_cache_load writes into a few lines. The lines are escaped, so a
+	 * "\ncheck " can only start one. */
+	f->tail = m->p + m->len - (line_len - 2);
+	if ((p = memmem(m->p, m->len, "\ncheck ", 7)) != NULL && p + 1 + line_len <= f->tail)
+		f->check = p + 1;
 }
 
 void
 hb_cache_file_free(struct hb_cache_file *f)
 {
-	hb_buf_free(&f->bytes);
+	if (f->map.p != NULL)
+		munmap(f->map.p, f->map.len);
 }
 
 int
 hb_cache_replay(const struct hb_cache_file *f, const char *out_dir,
     const struct hb_cache_fingerprint *fp, struct hb_diag *d, size_t *n_pages)
 {
-	const struct hb_buf *b = &f->bytes;
+	const struct hb_cache_mapped *m = &f->map;
 
-	return f->is_intact && b->len >= fp->text.len &&
-	    memcmp(b->buf, fp->text.buf, fp->text.len) == 0 &&
-	    replay_body(out_dir, b->buf + fp->text.len, f->tail, d, n_pages);
+	return f->check != NULL && (size_t)(f->check - m->p) >= fp->text.len &&
+	    memcmp(m->p, fp->text.buf, fp->text.len) == 0 && checks("check", m->p, f->check) &&
+	    replay_body(out_dir, m->p + fp->text.len, f->check, d, n_pages);
 }
 
 /* The lines that say which executable and options made a fingerprint ("exe", "option"). */
@@ -628,13 +647,15 @@ hb_cache_load(struct hb_cache_file *f, const struct hb_cache_fingerprint *fp,
 	hb_map_init(&prev->records, HB_MAP_EXACT);
 	hb_map_init(&prev->groups, HB_MAP_EXACT);
 	hb_map_init(&prev->outputs, HB_MAP_EXACT);
-	prev->bytes = f->bytes;		/* what is loaded points into them */
-	hb_buf_init(&f->bytes);
-	if (!f->is_intact || (body = strstr(prev->bytes.buf, "\npages ")) == NULL)
+	prev->bytes = f->map;		/* what is loaded points into them */
+	memset(&f->map, 0, sizeof(f->map));
+	if (f->check == NULL || !checks("end", prev->bytes.p, f->tail) ||
+	    (body = memmem(prev->bytes.p, (size_t)(f->check - prev->bytes.p), "\npages ", 7)) ==
+	    NULL)
 		goto out;
 	maker_lines(fp->text.buf, fp->text.buf + fp->text.len, &mine);
-	maker_lines(prev->bytes.buf, body + 1, &theirs);
-	if (strncmp(prev->bytes.buf, CACHE_VERSION "\n", sizeof(CACHE_VERSION)) != 0 ||
+	maker_lines(prev->bytes.p, body + 1, &theirs);
+	if (strncmp(prev->bytes.p, CACHE_VERSION "\n", sizeof(CACHE_VERSION)) != 0 ||
 	    mine.len != theirs.len || (mine.len && memcmp(mine.buf, theirs.buf, mine.len) != 0))
 		goto out;
 	ok = load_lines(prev, body + 1, f->tail) == 0;
@@ -647,7 +668,8 @@ out:
 void
 hb_cache_previous_free(struct hb_cache_previous *prev)
 {
-	hb_buf_free(&prev->bytes);
+	if (prev->bytes.p != NULL)
+		munmap(prev->bytes.p, prev->bytes.len);
 	hb_map_free(&prev->records);
 	hb_map_free(&prev->groups);
 	hb_map_free(&prev->outputs);
@@ -853,25 +875,6 @@ take_parses(struct hb_cache_parses *ps, const char *name, const char *p, const c
 	return rc;
 }
 
-/* Maps the file rel of out_dir read-only into *out; 1, or 0 when it cannot. */
-static int
-map_file(const char *out_dir, const char *rel, struct hb_cache_mapped *out)
-{
-	struct stat st;
-	int fd = open_own(out_dir, rel, &st);
-	void *p = MAP_FAILED;
-
-	if (fd >= 0 && st.st_size > 0)
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	if (fd >= 0)
-		close(fd);
-	if (p == MAP_FAILED)
-		return 0;
-	out->p = p;
-	out->len = (size_t)st.st_size;
-	return 1;
-}
-
 void
 hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
     struct hb_cache_parses *ps)
@@ -897,7 +900,7 @@ hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
 		char *rel = hb_path_join(HB_PARSED_DIR, names[i]);
 		const char *name = hb_arena_strdup(&ps->arena, rel);
 
-		if (map_file(out_dir, rel, &m) && m.len >= ps->maker.len &&
+		if (map_file(out_dir, rel, &m, 0) && m.len >= ps->maker.len &&
 		    memcmp(m.p, ps->maker.buf, ps->maker.len) == 0 &&
 		    take_parses(ps, name, m.p + ps->maker.len, m.p + m.len) == 0)
 			ps->maps[ps->n_maps++] = m;

@@ -47,11 +47,22 @@ struct hb_cache_fingerprint {
 int hb_cache_fingerprint(struct hb_cache_fingerprint *fp, const struct hb_options *o);
 void hb_cache_fingerprint_free(struct hb_cache_fingerprint *fp);
 
-/* The cache file of a site, read whole; is_intact when it ends with the checksum of the rest. */
+/* A file of the site mapped into memory (read-only, or copy-on-write for the cache file). */
+struct hb_cache_mapped {
+	char *p;
+	size_t len;
+};
+
+/*
+ * The cache file of a site, mapped. What a replay needs (the fingerprint, the outputs, the
+ * diagnostics) comes first and ends with a "check" line, the checksum of all before it; the
+ * records follow, and the last line, "end", is the checksum of the whole: a build with nothing
+ * changed reads and hashes the first part only.
+ */
 struct hb_cache_file {
-	struct hb_buf bytes;
-	char *tail;		/* its last line, "end <checksum>" */
-	int is_intact;
+	struct hb_cache_mapped map;
+	char *check;		/* the "check <checksum>" line, or NULL */
+	char *tail;		/* the "end <checksum>" line, or NULL */
 };
 void hb_cache_read(const char *out_dir, struct hb_cache_file *f);
 void hb_cache_file_free(struct hb_cache_file *f);
@@ -73,7 +84,7 @@ int hb_cache_replay(const struct hb_cache_file *f, const char *out_dir,
  * Either way prev is freed with hb_cache_previous_free().
  */
 struct hb_cache_previous {
-	struct hb_buf bytes;
+	struct hb_cache_mapped bytes;
 	struct hb_arena arena;
 	struct hb_map records, groups, outputs;
 };
@@ -115,10 +126,7 @@ struct hb_cache_parses {
 	struct hb_map files;	/* the shard files read whole: name -> how many entries */
 	struct hb_map stats;	/* this build's fingerprint: escaped path -> stat numbers */
 	struct hb_buf maker;	/* the first lines of every shard file this build writes */
-	struct hb_cache_mapped {
-		char *p;
-		size_t len;
-	} *maps;		/* the files read, mapped: every entry points into them */
+	struct hb_cache_mapped *maps;	/* the files read: every entry points into them */
 	size_t n_maps;
 	struct hb_arena arena;
 	int is_racy;

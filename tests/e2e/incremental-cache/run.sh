@@ -186,3 +186,15 @@ for edit in 's/^\(rec\t[^\t]*\t\)[0-9a-f]*/\1abc/' 's/^\(rec\t.*\t\)[0-9][0-9]*$
 	rm -rf fresh2
 done
 echo "ok: malformed caches"
+
+# The part a replay reads (fingerprint, outputs, diagnostics) has a checksum of its own: a
+# diagnostic changed with only the last checksum made again is not replayed.
+hb build --content content --theme theme --out site
+up_to_date
+rewrite_cache 's/lists no sources/lists no SOURCES/'
+hb build --content content --theme theme --out site
+expect_status 0
+contains "$WORK/err" "built 8 pages"
+contains "$WORK/err" "lists no sources"
+lacks "$WORK/err" "SOURCES"
+echo "ok: the replayed part is checked"
