@@ -1550,6 +1550,38 @@ take_cached_records(struct run *run, struct hb_cache_file *f,
 	run->prev_outputs = &prev->outputs;
 }
 
+struct parses_job {
+	const char *out_dir;
+	const struct hb_cache_fingerprint *fp;
+	struct hb_cache_parses *parses;
+};
+
+static void *
+load_parses(void *arg)
+{
+	struct parses_job *job = arg;
+
+	hb_cache_load_parses(job->out_dir, job->fp, job->parses);
+	return NULL;
+}
+
+/* The records of the persistent cache and its parse cache, the two loaded side by side. */
+static void
+load_caches(struct run *run, struct hb_cache_file *f, const struct hb_cache_fingerprint *fp,
+    struct hb_cache_previous *prev, struct hb_cache_parses *parses)
+{
+	struct parses_job job = { run->o->out_dir, fp, parses };
+	pthread_t thread;
+	int is_apart = count_jobs(run->o) > 1 && pthread_create(&thread, NULL, load_parses,
+	    &job) == 0;
+
+	if (!is_apart)
+		load_parses(&job);
+	take_cached_records(run, f, fp, prev);
+	if (is_apart)
+		pthread_join(thread, NULL);
+}
+
 int
 hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
     struct hb_err *err)
@@ -1574,8 +1606,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 		rc = d->n_errors > 0 ? 1 : 0;
 	} else {
 		if (has_fp) {
-			take_cached_records(&run, &cache, &fp, &prev);
-			hb_cache_load_parses(o->out_dir, &fp, &parses);
+			load_caches(&run, &cache, &fp, &prev, &parses);
 			run.fp = &fp;
 			run.parses = &parses;
 		}
