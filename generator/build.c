@@ -1155,6 +1155,13 @@ save_shards(void *arg)
 	return NULL;
 }
 
+/* A page parsed from a content file, not one the generator made. */
+static int
+is_from_content(const struct hb_page *p)
+{
+	return p->layout == NULL && p->oid[0] != '\0';
+}
+
 /* The parse cache for the next build: every content page, by shard, in reading order. */
 static int
 save_parses(struct build *b, struct worker *workers, struct hb_err *err)
@@ -1165,14 +1172,14 @@ save_parses(struct build *b, struct worker *workers, struct hb_err *err)
 
 	shard = hb_xcalloc(b->graph.n_nodes + 1, sizeof(*shard));
 	for (i = 0; i < b->graph.n_nodes; i++)
-		n += b->graph.order[i]->page->layout == NULL && b->graph.order[i]->page->oid[0];
+		n += is_from_content(b->graph.order[i]->page);
 	b->n_shards = hb_cache_shards(n);
 	b->shard_start = hb_xcalloc(b->n_shards + 2, sizeof(*b->shard_start));
 	b->shard_pages = hb_xcalloc(n + 1, sizeof(*b->shard_pages));
 	for (i = 0; i < b->graph.n_nodes; i++) {
 		const struct hb_page *p = b->graph.order[i]->page;
 
-		if (p->layout == NULL && p->oid[0] != '\0') {	/* not generated */
+		if (is_from_content(p)) {
 			shard[i] = hb_cache_shard_of(p->path, b->n_shards);
 			b->shard_start[shard[i] + 2]++;
 		}
@@ -1183,7 +1190,7 @@ save_parses(struct build *b, struct worker *workers, struct hb_err *err)
 		const struct hb_page *p = b->graph.order[i]->page;
 		struct hb_cache_page *cp;
 
-		if (p->layout != NULL || p->oid[0] == '\0')
+		if (!is_from_content(p))
 			continue;
 		cp = &b->shard_pages[b->shard_start[shard[i] + 1]++];
 		cp->path = p->path;

@@ -218,7 +218,8 @@ records_size(const struct hb_map *records, const struct hb_map *groups)
 static void
 put_records(struct hb_buf *b, const struct hb_map *records)
 {
-	size_t i, k;
+	char key[2 * HB_HASH_SIZE + 1];
+	size_t i;
 
 	for (i = 0; records != NULL && i < records->cap; i++) {
 		const struct hb_reuse_record *r = records->slots[i].value;
@@ -229,14 +230,10 @@ put_records(struct hb_buf *b, const struct hb_map *records)
 			hb_buf_put(b, r->line, r->line_len);
 			continue;
 		}
+		hb_hash_hex(r->key, key);
 		hb_buf_puts(b, "rec\t");
 		put_field(b, records->slots[i].key);
-		hb_buf_putc(b, '\t');
-		for (k = 0; k < HB_REUSE_KEY_SIZE; k++) {
-			hb_buf_putc(b, "0123456789abcdef"[r->key[k] >> 4]);
-			hb_buf_putc(b, "0123456789abcdef"[r->key[k] & 15]);
-		}
-		hb_buf_printf(b, "\t%d\t%zu\t", r->has_slot, r->slot_start);
+		hb_buf_printf(b, "\t%s\t%d\t%zu\t", key, r->has_slot, r->slot_start);
 		put_field(b, r->slot);
 		put_names(b, r->deps, r->n_deps);
 		put_names(b, r->groups, r->n_groups);
@@ -723,11 +720,7 @@ hb_cache_shards(size_t n_pages)
 size_t
 hb_cache_shard_of(const char *path, size_t n_shards)
 {
-	uint64_t h = 14695981039346656037u;	/* FNV-1a */
-
-	for (; *path; path++)
-		h = (h ^ (unsigned char)*path) * 1099511628211u;
-	return (size_t)(h % n_shards);
+	return (size_t)(hb_hash_fnv(HB_FNV_START, path, strlen(path)) % n_shards);
 }
 
 /* "<dir>/<n>-<s>": the name says how many shards there are, so a file is never taken for

@@ -36,14 +36,31 @@ hb_hash_blob(const void *data, size_t len, unsigned char out[HB_HASH_SIZE])
 void
 hb_hash_blob_hex(const void *data, size_t len, char out[2 * HB_HASH_SIZE + 1])
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char id[HB_HASH_SIZE];
-	size_t i;
 
 	hb_hash_blob(data, len, id);
+	hb_hash_hex(id, out);
+}
+
+void
+hb_hash_hex(const unsigned char id[HB_HASH_SIZE], char out[2 * HB_HASH_SIZE + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
 	for (i = 0; i < HB_HASH_SIZE; i++) {
 		out[2 * i] = digits[id[i] >> 4];
 		out[2 * i + 1] = digits[id[i] & 15];
 	}
 	out[2 * HB_HASH_SIZE] = '\0';
+}
+
+uint64_t
+hb_hash_fnv(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len-- > 0)
+		h = (h ^ *p++) * 1099511628211ULL;
+	return h;
 }

@@ -5,12 +5,14 @@
  *
  * OpenSSL's SHA-1 uses the CPU's SHA instructions; libgit2's detects collision attacks too and
  * is several times slower, which showed on every file and key of a large build. The ids are
- * the same. Thread-safe.
+ * the same. And FNV-1a, for what only needs a quick spread (shards, tables, the watcher).
+ * Thread-safe.
  */
 #ifndef HB_HASH_H
 #define HB_HASH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define HB_HASH_SIZE 20
 
@@ -18,5 +20,14 @@ void hb_hash_blob(const void *data, size_t len, unsigned char out[HB_HASH_SIZE])
 
 /* The same as 40 lower-case hex digits and a NUL. */
 void hb_hash_blob_hex(const void *data, size_t len, char out[2 * HB_HASH_SIZE + 1]);
+/* A hash of HB_HASH_SIZE bytes (a blob id, a render key) as hex digits and a NUL. */
+void hb_hash_hex(const unsigned char id[HB_HASH_SIZE], char out[2 * HB_HASH_SIZE + 1]);
+
+/*
+ * FNV-1a (64 bits) of data, continuing from h (HB_FNV_START to begin): a fast hash for hash
+ * tables, shards and change detection, never for integrity.
+ */
+#define HB_FNV_START 14695981039346656037ULL
+uint64_t hb_hash_fnv(uint64_t h, const void *data, size_t len);
 
 #endif

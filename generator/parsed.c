@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "xalloc.h"
 
 #define NO_STRING UINT32_MAX
@@ -32,11 +33,9 @@ put_u32(struct writer *w, uint32_t v)
 static int
 seen_slot(struct writer *w, const char *s, size_t len, size_t *slot)
 {
-	uint64_t h = 14695981039346656037u;	/* FNV-1a */
+	uint64_t h = hb_hash_fnv(HB_FNV_START, s, len);
 	size_t i;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
 	for (i = 0; i < SEEN_SLOTS; i++) {
 		*slot = (size_t)((h + i) % SEEN_SLOTS);
 		if (w->seen[*slot] == NULL || strcmp(w->seen[*slot], s) == 0)

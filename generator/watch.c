@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "path.h"
 #include "xalloc.h"
 
@@ -145,26 +146,16 @@ drain_events(struct hb_watch *w)
 	return changed;
 }
 
-static uint64_t
-fnv(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	while (len-- > 0)
-		h = (h ^ *p++) * 1099511628211ULL;
-	return h;
-}
-
 /* Order-independent: the sum of one hash per file. */
 static uint64_t
 fingerprint_file(const char *path, const struct stat *st)
 {
-	uint64_t h = fnv(14695981039346656037ULL, path, strlen(path));
+	uint64_t h = hb_hash_fnv(HB_FNV_START, path, strlen(path));
 
-	h = fnv(h, &st->st_size, sizeof(st->st_size));
-	h = fnv(h, &st->st_mtim, sizeof(st->st_mtim));
-	h = fnv(h, &st->st_ino, sizeof(st->st_ino));
-	return fnv(h, &st->st_mode, sizeof(st->st_mode));
+	h = hb_hash_fnv(h, &st->st_size, sizeof(st->st_size));
+	h = hb_hash_fnv(h, &st->st_mtim, sizeof(st->st_mtim));
+	h = hb_hash_fnv(h, &st->st_ino, sizeof(st->st_ino));
+	return hb_hash_fnv(h, &st->st_mode, sizeof(st->st_mode));
 }
 
 static uint64_t

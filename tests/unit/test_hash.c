@@ -55,12 +55,41 @@ test_hash__same_as_libgit2_for_any_length(void **state)
 	free(data);
 }
 
+/* FNV-1a's published values (the offset basis; "a", "foobar"), and a hash continued in pieces
+ * is the hash of the whole. */
+static void
+test_hash__fnv_known_values_and_pieces(void **state)
+{
+	(void)state;
+	assert_true(hb_hash_fnv(HB_FNV_START, "", 0) == 0xcbf29ce484222325ULL);
+	assert_true(hb_hash_fnv(HB_FNV_START, "a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(hb_hash_fnv(HB_FNV_START, "foobar", 6) == 0x85944171f73967e8ULL);
+	assert_true(hb_hash_fnv(hb_hash_fnv(HB_FNV_START, "foo", 3), "bar", 3) ==
+	    hb_hash_fnv(HB_FNV_START, "foobar", 6));
+}
+
+static void
+test_hash__hex_of_an_id(void **state)
+{
+	unsigned char id[HB_HASH_SIZE];
+	char hex[2 * HB_HASH_SIZE + 1], again[2 * HB_HASH_SIZE + 1];
+
+	(void)state;
+	hb_hash_blob("hello\n", 6, id);
+	hb_hash_hex(id, hex);
+	hb_hash_blob_hex("hello\n", 6, again);
+	assert_string_equal(hex, again);
+	assert_string_equal(hex, "ce013625030ba8dba906f756967f9e9ca394464a");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash__ids_git_prints),
 		cmocka_unit_test(test_hash__same_as_libgit2_for_any_length),
+		cmocka_unit_test(test_hash__fnv_known_values_and_pieces),
+		cmocka_unit_test(test_hash__hex_of_an_id),
 	};
 
 	git_libgit2_init();
