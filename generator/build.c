@@ -45,6 +45,8 @@ struct run {
 	const struct hb_editions *editions;	/* NULL for a plain build */
 	struct hb_map prev;			/* output path -> the previous build's record */
 	struct hb_map prev_groups;		/* memo key -> its struct hb_reuse_group */
+	struct hb_reuse_then then;		/* the hashes the previous build's keys were
+						 * made with */
 	const char *prev_prefix;		/* where the previous build wrote */
 	struct hb_arena *prev_arenas;		/* its records and groups, one arena per worker */
 	int prev_jobs;
@@ -108,6 +110,8 @@ struct worker {
 	size_t n_reused;
 	size_t n_parses_taken;
 	struct hb_map groups;		/* memo key -> group, as this worker first saw it */
+	struct hb_luaenv *lua;		/* the render phase's, once a page needed it */
+	int has_no_lua;			/* the theme did not load (diag says why) */
 };
 
 /* The writer of the build in progress, for the template watchdog's last act. */
@@ -527,14 +531,35 @@ is_previous_intact(const struct build *b, const char *out_path)
 enum reuse { NOT_REUSED, REUSED_BYTES, REUSED_LINKED };
 
 /*
+ * The worker's template environment, made when it first renders something: a rebuild that keeps
+ * every page it comes to never loads the theme or builds the site's model. NULL when the theme
+ * does not load.
+ */
+static struct hb_luaenv *
+worker_lua(struct worker *w)
+{
+	struct build *b = w->b;
+	struct hb_luaenv_config lc = { &b->theme, b->o->theme_dir, 0, 0 };
+	struct hb_luaenv_edition le = { b->run->editions, b->edition, b->prefix };
+
+	if (w->lua == NULL) {
+		w->has_no_lua = hb_luaenv_new(&w->lua, &lc, &w->diag) != 0;
+		if (!w->has_no_lua) {
+			hb_luaenv_set_edition(w->lua, &le);
+			hb_luaenv_set_site(w->lua, &b->graph, &b->cfg, &b->history);
+		}
+	}
+	return w->has_no_lua ? NULL : w->lua;
+}
+
+/*
  * The previous build's output for this page when nothing it depends on changed (reuse.h): its
  * bytes with the edition slot rendered again, in page_out (REUSED_BYTES). From the persistent
  * cache, when the slot renders as before and its bytes are not needed (no print.html), the old
  * file is linked into the new site unread (REUSED_LINKED).
  */
 static enum reuse
-reuse_previous(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
-    struct hb_buf *page_out)
+reuse_previous(struct worker *w, struct hb_node *node, struct hb_buf *page_out)
 {
 	struct build *b = w->b;
 	struct hb_arena *a = &b->record_arenas[w->index];
@@ -546,11 +571,12 @@ reuse_previous(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
 
 	if (b->writer == NULL || b->o->no_reuse || is_changes_page(node->page) ||
 	    (prev = hb_map_get(&b->run->prev, out_path)) == NULL ||
-	    !hb_reuse_matches(&b->reuse, node, prev, &b->prev_digests) ||
+	    !(hb_reuse_is_unchanged(&b->reuse, node, prev) ||
+	    hb_reuse_matches(&b->reuse, node, prev, &b->prev_digests)) ||
 	    (b->run->prev_outputs != NULL && !is_previous_intact(b, out_path)))
 		return NOT_REUSED;
-	if (prev->has_slot && hb_luaenv_render(&slot, lua, node, NULL, HB_SLOT_PARTIAL,
-	    &w->diag) != 0)
+	if (prev->has_slot && (worker_lua(w) == NULL || hb_luaenv_render(&slot, w->lua, node,
+	    NULL, HB_SLOT_PARTIAL, &w->diag) != 0))
 		goto out;
 	old_path = hb_arena_printf(&w->arena, "%s%s", b->run->prev_prefix, out_path);
 	if (b->run->prev_outputs != NULL && b->articles == NULL && prev->slot != NULL &&
@@ -677,22 +703,22 @@ search_text(const struct hb_node *node, struct hb_arena *a)
 }
 
 static void
-render_one(struct worker *w, struct hb_luaenv *lua, struct hb_node *node, struct hb_buf *html,
-    struct hb_buf *page_out)
+render_one(struct worker *w, struct hb_node *node, struct hb_buf *html, struct hb_buf *page_out)
 {
 	struct build *b = w->b;
+	struct hb_luaenv *lua;
 	enum reuse reused;
 
 	hb_buf_reset(html);
 	hb_buf_reset(page_out);
-	if ((reused = reuse_previous(w, lua, node, page_out)) != NOT_REUSED) {
+	if ((reused = reuse_previous(w, node, page_out)) != NOT_REUSED) {
 		w->n_reused++;
 		if (reused == REUSED_LINKED) {
 			w->n_files++;
 			return;
 		}
 	} else {
-		if (has_body(w, node) != 0)
+		if ((lua = worker_lua(w)) == NULL || has_body(w, node) != 0)
 			return;
 		if (b->texts != NULL)
 			b->texts[node->order] = search_text(node, &w->arena);
@@ -719,30 +745,24 @@ render_pages(void *arg)
 {
 	struct worker *w = arg;
 	struct build *b = w->b;
-	struct hb_luaenv_config lc = { &b->theme, b->o->theme_dir, 0, 0 };
-	struct hb_luaenv_edition le = { b->run->editions, b->edition, b->prefix };
-	struct hb_luaenv *lua = NULL;
 	struct hb_buf html = HB_BUF_INIT, page_out = HB_BUF_INIT;
 	size_t i;
 
-	if (hb_luaenv_new(&lua, &lc, &w->diag) != 0)
-		goto out;
-	hb_luaenv_set_edition(lua, &le);
-	hb_luaenv_set_site(lua, &b->graph, &b->cfg, &b->history);
-	while ((i = next_item(w, b->graph.n_nodes)) < b->graph.n_nodes) {
+	while (!w->has_no_lua && (i = next_item(w, b->graph.n_nodes)) < b->graph.n_nodes) {
 		if (is_cancelled(b)) {
 			hb_err_set(&w->err, "interrupted");
 			w->has_failed = 1;
 			break;
 		}
 		if (!is_print_page(b->graph.order[i]->page))
-			render_one(w, lua, b->graph.order[i], &html, &page_out);
+			render_one(w, b->graph.order[i], &html, &page_out);
 		progress_step(b);
 	}
-out:
 	hb_buf_free(&html);
 	hb_buf_free(&page_out);
-	hb_luaenv_free(lua);
+	hb_luaenv_free(w->lua);
+	w->lua = NULL;
+	w->has_no_lua = 0;
 	return NULL;
 }
 
@@ -1023,10 +1043,12 @@ hash_pages(void *arg)
 {
 	struct worker *w = arg;
 	struct build *b = w->b;
+	struct hb_buf scratch = HB_BUF_INIT;
 	size_t i;
 
 	while ((i = next_item(w, b->graph.n_nodes)) < b->graph.n_nodes)
-		hb_reuse_hash_page(&b->reuse, i, &b->history);
+		hb_reuse_hash_page(&b->reuse, i, &b->history, &scratch);
+	hb_buf_free(&scratch);
 	return NULL;
 }
 
@@ -1072,6 +1094,7 @@ key_pages(void *arg)
 		rec->line = NULL;	/* its key is made again */
 		if (hb_reuse_key(&b->reuse, b->graph.order[i], rec, b->digests, rec->key) != 0)
 			rec->has_key = 0;
+		memcpy(rec->head, hb_reuse_head(&b->reuse, b->graph.order[i]), sizeof(rec->head));
 	}
 	return NULL;
 }
@@ -1242,6 +1265,7 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	hb_reuse_free(&b->reuse);
 	hb_reuse_prepare(&b->reuse, &b->graph, &b->cfg, &b->theme);
 	run_phase(workers, b->jobs, hash_pages);
+	hb_reuse_compare(&b->reuse, &b->run->then, &b->run->prev_groups);
 	hb_reuse_digest_groups(&b->reuse, &b->run->prev_groups, &b->prev_digests, &b->arena);
 	progress_stage(b, "rendering", b->graph.n_nodes);
 	run_phase(workers, b->jobs, render_pages);
@@ -1300,6 +1324,7 @@ drop_previous(struct run *run)
 	hb_map_init(&run->prev, HB_MAP_EXACT);
 	hb_map_free(&run->prev_groups);
 	hb_map_init(&run->prev_groups, HB_MAP_EXACT);
+	memset(&run->then, 0, sizeof(run->then));
 }
 
 /* Hands this build's records to the run, for the next build to reuse from. */
@@ -1322,6 +1347,7 @@ keep_records(struct build *b)
 	}
 	run->prev_groups = b->groups;
 	hb_map_init(&b->groups, HB_MAP_EXACT);
+	hb_reuse_export(&b->reuse, &run->then, &b->record_arenas[0]);
 	run->prev_arenas = b->record_arenas;
 	run->prev_jobs = b->jobs;
 	run->prev_prefix = b->prefix;
@@ -1550,6 +1576,7 @@ take_cached_records(struct run *run, struct hb_cache_file *f,
 	hb_map_free(&run->prev_groups);
 	run->prev = prev->records;
 	run->prev_groups = prev->groups;
+	run->then = prev->then;
 	hb_map_init(&prev->records, HB_MAP_EXACT);
 	hb_map_init(&prev->groups, HB_MAP_EXACT);
 	run->prev_prefix = "";
@@ -1622,7 +1649,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (rc == 0 && has_fp && run.writer != NULL &&
 		    hb_cache_save(run.writer, &fp, d, stats->n_pages, &run.prev, &run.prev_groups,
-		    err) != 0)
+		    &run.then, err) != 0)
 			rc = -1;
 		stats->t_cache += seconds_since(&t1);
 		rc = end_run(&run, rc, err);

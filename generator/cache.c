@@ -20,7 +20,7 @@
 #include "write.h"
 #include "xalloc.h"
 
-#define CACHE_VERSION "handbook-cache 3"
+#define CACHE_VERSION "handbook-cache 4"
 
 static long long
 ns_of(const struct timespec *t)
@@ -214,11 +214,11 @@ records_size(const struct hb_map *records, const struct hb_map *groups)
 	return n;
 }
 
-/* "rec\tPATH\tKEY\tHAS_SLOT\tSLOT_START\tSLOT\tN\tDEP...\tM\tGROUP..." per record. */
+/* "rec\tPATH\tKEY\tHEAD\tHAS_SLOT\tSLOT_START\tSLOT\tN\tDEP...\tM\tGROUP..." per record. */
 static void
 put_records(struct hb_buf *b, const struct hb_map *records)
 {
-	char key[2 * HB_HASH_SIZE + 1];
+	char key[2 * HB_HASH_SIZE + 1], head[2 * HB_HASH_SIZE + 1];
 	size_t i;
 
 	for (i = 0; records != NULL && i < records->cap; i++) {
@@ -231,9 +231,10 @@ put_records(struct hb_buf *b, const struct hb_map *records)
 			continue;
 		}
 		hb_hash_hex(r->key, key);
+		hb_hash_hex(r->head, head);
 		hb_buf_puts(b, "rec\t");
 		put_field(b, records->slots[i].key);
-		hb_buf_printf(b, "\t%s\t%d\t%zu\t", key, r->has_slot, r->slot_start);
+		hb_buf_printf(b, "\t%s\t%s\t%d\t%zu\t", key, head, r->has_slot, r->slot_start);
 		put_field(b, r->slot);
 		put_names(b, r->deps, r->n_deps);
 		put_names(b, r->groups, r->n_groups);
@@ -259,10 +260,52 @@ put_groups(struct hb_buf *b, const struct hb_map *groups)
 	}
 }
 
+static void
+put_hashes(struct hb_buf *b, const unsigned char *h, size_t n)
+{
+	char hex[2 * HB_HASH_SIZE + 1];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		hb_hash_hex(h + i * HB_HASH_SIZE, hex);
+		hb_buf_puts(b, hex);
+	}
+}
+
+/*
+ * "then N_PAGES N_SECTIONS LISTS", then "then-page\tID\tHASHES" per page in reading order and
+ * "then-section\tNAME\tHASH" per section (hashes in hex, run together).
+ */
+static void
+put_then(struct hb_buf *b, const struct hb_reuse_then *then)
+{
+	size_t i;
+
+	if (then == NULL || !then->is_set)
+		return;
+	hb_buf_printf(b, "then %zu %zu ", then->n_pages, then->n_sections);
+	put_hashes(b, then->lists, 3);
+	hb_buf_putc(b, '\n');
+	for (i = 0; i < then->n_pages; i++) {
+		hb_buf_puts(b, "then-page\t");
+		put_field(b, then->ids[i]);
+		hb_buf_putc(b, '\t');
+		put_hashes(b, then->pages + 3 * i * HB_HASH_SIZE, 3);
+		hb_buf_putc(b, '\n');
+	}
+	for (i = 0; i < then->n_sections; i++) {
+		hb_buf_puts(b, "then-section\t");
+		put_field(b, then->sections[i]);
+		hb_buf_putc(b, '\t');
+		put_hashes(b, then->section + i * HB_HASH_SIZE, 1);
+		hb_buf_putc(b, '\n');
+	}
+}
+
 int
 hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
     const struct hb_diag *d, size_t n_pages, const struct hb_map *records,
-    const struct hb_map *groups, struct hb_err *err)
+    const struct hb_map *groups, const struct hb_reuse_then *then, struct hb_err *err)
 {
 	const struct hb_write_output *out;
 	struct hb_buf b = HB_BUF_INIT;
@@ -274,7 +317,8 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 		return 0;
 	hb_write_outputs(w, &out, &n_out);
 	/* One allocation: a large site's cache is megabytes, and growing it copies them. */
-	hb_buf_grow(&b, fp->text.len + 100 * (n_out + d->n) + records_size(records, groups));
+	hb_buf_grow(&b, fp->text.len + 100 * (n_out + d->n) + records_size(records, groups) +
+	    (then ? 200 * (then->n_pages + then->n_sections + 1) : 0));
 	hb_buf_put(&b, fp->text.buf, fp->text.len);
 	hb_buf_printf(&b, "pages %zu\n", n_pages);
 	for (i = 0; i < n_out; i++) {
@@ -297,9 +341,10 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 	hb_buf_printf(&b, "check %s\n", sum);	/* what a replay reads ends here */
 	put_records(&b, records);
 	put_groups(&b, groups);
+	put_then(&b, then);
 	hb_hash_blob_hex(b.buf, b.len, sum);
 	hb_buf_printf(&b, "end %s\n", sum);
-	rc = hb_write_file(w, HB_CACHE_FILE, b.buf, b.len, err);
+	rc = hb_write_private(w, HB_CACHE_FILE, b.buf, b.len, err);
 	hb_buf_free(&b);
 	return rc;
 }
@@ -538,25 +583,36 @@ hex_digit(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+/* n hashes written by put_hashes, from the whole of s; -1 when s is not that. */
+static int
+take_hashes(const char *s, unsigned char *out, size_t n)
+{
+	size_t k;
+
+	if (strlen(s) != 2 * HB_HASH_SIZE * n)
+		return -1;
+	for (k = 0; k < HB_HASH_SIZE * n; k++) {
+		int hi = hex_digit(s[2 * k]), lo = hex_digit(s[2 * k + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[k] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
 static int
 load_record(struct hb_cache_previous *prev, char **f, size_t n, const char *line,
     size_t line_len)
 {
 	struct hb_reuse_record *r = hb_arena_alloc(&prev->arena, sizeof(*r));
-	size_t at = 5, k;
+	size_t at = 6;
 
 	memset(r, 0, sizeof(*r));
-	if (n < 7 || strlen(f[1]) != 2 * HB_REUSE_KEY_SIZE ||
-	    sscanf(f[2], "%d", &r->has_slot) != 1 || sscanf(f[3], "%zu", &r->slot_start) != 1)
+	if (n < 8 || take_hashes(f[1], r->key, 1) != 0 || take_hashes(f[2], r->head, 1) != 0 ||
+	    sscanf(f[3], "%d", &r->has_slot) != 1 || sscanf(f[4], "%zu", &r->slot_start) != 1)
 		return -1;
-	for (k = 0; k < HB_REUSE_KEY_SIZE; k++) {
-		int hi = hex_digit(f[1][2 * k]), lo = hex_digit(f[1][2 * k + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		r->key[k] = (unsigned char)(hi << 4 | lo);
-	}
-	r->slot = f[4];
+	r->slot = f[5];
 	r->slot_len = strlen(r->slot);
 	if ((r->deps = take_names(&prev->arena, f, n, &at, &r->n_deps)) == NULL ||
 	    (r->groups = take_names(&prev->arena, f, n, &at, &r->n_groups)) == NULL || at != n)
@@ -580,6 +636,42 @@ load_group(struct hb_cache_previous *prev, char **f, size_t n)
 	return 0;
 }
 
+/* The "then" line (after "then "): the counts of the lines that follow (each at least 60
+ * bytes long, of the rest's len), and the lists. */
+static int
+load_then(struct hb_reuse_then *then, struct hb_arena *a, char *line, size_t len)
+{
+	char lists[6 * HB_HASH_SIZE + 1];
+	int used = 0;
+
+	if (then->ids != NULL || sscanf(line, "%zu %zu %120s%n", &then->n_pages,
+	    &then->n_sections, lists, &used) != 3 || line[used] != '\0' ||
+	    take_hashes(lists, then->lists, 3) != 0 || then->n_pages > len / 60 ||
+	    then->n_sections > len / 60)
+		return -1;
+	then->ids = hb_arena_alloc(a, (then->n_pages + 1) * sizeof(*then->ids));
+	then->pages = hb_arena_alloc(a, 3 * then->n_pages * HB_HASH_SIZE + 1);
+	then->sections = hb_arena_alloc(a, (then->n_sections + 1) * sizeof(*then->sections));
+	then->section = hb_arena_alloc(a, then->n_sections * HB_HASH_SIZE + 1);
+	return 0;
+}
+
+/* A "then-page" (is_page) or "then-section" line's fields, in order; *n_seen counts them. */
+static int
+load_then_item(struct hb_reuse_then *then, int is_page, char **f, size_t n, size_t *n_seen)
+{
+	size_t i = (*n_seen)++;
+
+	if (then->ids == NULL || n != 2 || i >= (is_page ? then->n_pages : then->n_sections))
+		return -1;
+	if (is_page) {
+		then->ids[i] = f[0];
+		return take_hashes(f[1], then->pages + 3 * i * HB_HASH_SIZE, 3);
+	}
+	then->sections[i] = f[0];
+	return take_hashes(f[1], then->section + i * HB_HASH_SIZE, 1);
+}
+
 static int
 load_output(struct hb_cache_previous *prev, char *line, char *end)
 {
@@ -593,12 +685,13 @@ load_output(struct hb_cache_previous *prev, char *line, char *end)
 	return 0;
 }
 
-/* Every "rec", "group" and "out" line of the body; -1 when one is malformed. */
+/* Every "rec", "group", "out" and "then" line of the body; -1 when one is malformed. */
 static int
 load_lines(struct hb_cache_previous *prev, char *p, char *end)
 {
+	struct hb_reuse_then *then = &prev->then;
 	char **f = NULL;
-	size_t alloc = 0;
+	size_t alloc = 0, n_then_pages = 0, n_then_sections = 0;
 	int rc = 0;
 
 	while (rc == 0 && p < end) {
@@ -625,11 +718,21 @@ load_lines(struct hb_cache_previous *prev, char *p, char *end)
 		} else if (strncmp(p, "group\t", 6) == 0) {
 			n = split_fields(p + 6, eol, f, n_tabs);
 			rc = load_group(prev, f, n);
+		} else if (strncmp(p, "then ", 5) == 0) {
+			rc = load_then(then, &prev->arena, p + 5, (size_t)(end - eol));
+		} else if (strncmp(p, "then-page\t", 10) == 0) {
+			n = split_fields(p + 10, eol, f, n_tabs);
+			rc = load_then_item(then, 1, f, n, &n_then_pages);
+		} else if (strncmp(p, "then-section\t", 13) == 0) {
+			n = split_fields(p + 13, eol, f, n_tabs);
+			rc = load_then_item(then, 0, f, n, &n_then_sections);
 		}
 		p = eol + 1;
 	}
 	free(f);
-	return rc;
+	then->is_set = then->ids != NULL && n_then_pages == then->n_pages &&
+	    n_then_sections == then->n_sections;
+	return then->ids != NULL && !then->is_set ? -1 : rc;
 }
 
 int
@@ -644,6 +747,7 @@ hb_cache_load(struct hb_cache_file *f, const struct hb_cache_fingerprint *fp,
 	hb_map_init(&prev->records, HB_MAP_EXACT);
 	hb_map_init(&prev->groups, HB_MAP_EXACT);
 	hb_map_init(&prev->outputs, HB_MAP_EXACT);
+	memset(&prev->then, 0, sizeof(prev->then));
 	prev->bytes = f->map;		/* what is loaded points into them */
 	memset(&f->map, 0, sizeof(f->map));
 	if (f->check == NULL || !checks("end", prev->bytes.p, f->tail) ||
@@ -792,7 +896,7 @@ hb_cache_save_shard(struct hb_writer *w, const struct hb_cache_parses *ps, size_
 		hb_buf_putc(&b, '\n');
 	}
 	hb_buf_puts(&b, "end\n");
-	rc = hb_write_file(w, name, b.buf, b.len, err);
+	rc = hb_write_private(w, name, b.buf, b.len, err);
 out:
 	free(name);
 	hb_buf_free(&b);

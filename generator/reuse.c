@@ -7,6 +7,11 @@
 #include "hash.h"
 #include "xalloc.h"
 
+/* A page's hashes in struct hb_reuse's pages: the three a dependency name can stand for
+ * ("<id>", "<id>#", "<id>^"), then its head. */
+#define HASHES_PER_PAGE 4
+#define HEAD 3
+
 static void
 hash(const struct hb_buf *b, unsigned char out[HB_REUSE_KEY_SIZE])
 {
@@ -198,29 +203,68 @@ hb_reuse_prepare(struct hb_reuse *r, const struct hb_graph *g, const struct hb_c
     const struct hb_source *theme)
 {
 	r->g = g;
-	r->pages = hb_xcalloc(3 * g->n_nodes + 1, HB_REUSE_KEY_SIZE);
+	r->pages = hb_xcalloc(HASHES_PER_PAGE * g->n_nodes + 1, HB_REUSE_KEY_SIZE);
 	r->section = hb_xcalloc(g->n_sections + 1, HB_REUSE_KEY_SIZE);
 	hb_map_init(&r->section_by_name, HB_MAP_EXACT);
+	hb_map_init(&r->changed, HB_MAP_EXACT);
+	hb_map_init(&r->dirty_groups, HB_MAP_EXACT);
+	hb_arena_init(&r->names);
 	global_signature(r, cfg, theme);
 	lists(r);
 }
 
+static unsigned char *
+page_hash(const struct hb_reuse *r, size_t order, int part)
+{
+	return r->pages + (HASHES_PER_PAGE * order + (size_t)part) * HB_REUSE_KEY_SIZE;
+}
+
+/* The part of a page's key that is its own: the global signature, which page and file it is,
+ * and what its body shows of the pages it links to. */
+static void
+page_head(struct hb_buf *b, const struct hb_reuse *r, const struct hb_node *node)
+{
+	size_t i;
+
+	hb_buf_put(b, r->global, HB_REUSE_KEY_SIZE);
+	field(b, node->page->id);
+	field(b, node->page->out_path);
+	field(b, node->page->oid);
+	for (i = 0; i < node->doc.n_links; i++) {
+		const struct hb_link *l = &node->doc.links[i];
+
+		field(b, l->page ? l->page->id : "");
+		field(b, l->page ? l->page->title : "");
+		field(b, l->href);
+		hb_buf_put(b, &l->cite_number, sizeof(l->cite_number));
+		field(b, l->cited_text);	/* a citation shows the paragraph it cites */
+	}
+}
+
 void
-hb_reuse_hash_page(struct hb_reuse *r, size_t order, const struct hb_history *h)
+hb_reuse_hash_page(struct hb_reuse *r, size_t order, const struct hb_history *h,
+    struct hb_buf *scratch)
 {
 	const struct hb_node *n = r->g->order[order];
-	unsigned char *out = r->pages + 3 * order * HB_REUSE_KEY_SIZE;
-	struct hb_buf b = HB_BUF_INIT;
 
-	page_plain(&b, r->g, n);
-	hash(&b, out);
-	hb_buf_reset(&b);
-	page_deep(&b, n, h);
-	hash(&b, out + HB_REUSE_KEY_SIZE);
-	hb_buf_reset(&b);
-	page_neighbours(&b, n);
-	hash(&b, out + 2 * HB_REUSE_KEY_SIZE);
-	hb_buf_free(&b);
+	hb_buf_reset(scratch);
+	page_plain(scratch, r->g, n);
+	hash(scratch, page_hash(r, order, 0));
+	hb_buf_reset(scratch);
+	page_deep(scratch, n, h);
+	hash(scratch, page_hash(r, order, 1));
+	hb_buf_reset(scratch);
+	page_neighbours(scratch, n);
+	hash(scratch, page_hash(r, order, 2));
+	hb_buf_reset(scratch);
+	page_head(scratch, r, n);
+	hash(scratch, page_hash(r, order, HEAD));
+}
+
+const unsigned char *
+hb_reuse_head(const struct hb_reuse *r, const struct hb_node *node)
+{
+	return page_hash(r, node->order, HEAD);
 }
 
 void
@@ -228,8 +272,13 @@ hb_reuse_free(struct hb_reuse *r)
 {
 	free(r->pages);
 	free(r->section);
-	if (r->g != NULL)
+	free(r->page_changed);
+	if (r->g != NULL) {
 		hb_map_free(&r->section_by_name);
+		hb_map_free(&r->changed);
+		hb_map_free(&r->dirty_groups);
+		hb_arena_free(&r->names);
+	}
 	memset(r, 0, sizeof(*r));
 }
 
@@ -260,27 +309,15 @@ dep_hash(const struct hb_reuse *r, const char *name)
 	n = hb_map_get(&r->g->by_id, id);
 	if (id != small)
 		free(id);
-	return n ? r->pages + (3 * n->order + part) * HB_REUSE_KEY_SIZE : NULL;
+	return n ? page_hash(r, n->order, (int)part) : NULL;
 }
 
+/* The page's head, then the three hashes others may depend on. */
 static void
 put_key(struct hb_buf *b, const struct hb_reuse *r, const struct hb_node *node)
 {
-	size_t i;
-
-	hb_buf_put(b, r->global, HB_REUSE_KEY_SIZE);
-	field(b, node->page->oid);
-	hb_buf_put(b, r->pages + 3 * node->order * HB_REUSE_KEY_SIZE, 3 * HB_REUSE_KEY_SIZE);
-	/* What the body shows of the pages it links to. */
-	for (i = 0; i < node->doc.n_links; i++) {
-		const struct hb_link *l = &node->doc.links[i];
-
-		field(b, l->page ? l->page->id : "");
-		field(b, l->page ? l->page->title : "");
-		field(b, l->href);
-		hb_buf_put(b, &l->cite_number, sizeof(l->cite_number));
-		field(b, l->cited_text);	/* a citation shows the paragraph it cites */
-	}
+	hb_buf_put(b, page_hash(r, node->order, HEAD), HB_REUSE_KEY_SIZE);
+	hb_buf_put(b, page_hash(r, node->order, 0), 3 * HB_REUSE_KEY_SIZE);
 }
 
 /* Appends each name and the hash it stands for; returns -1 when one no longer exists. */
@@ -399,4 +436,141 @@ hb_reuse_matches(const struct hb_reuse *r, const struct hb_node *node,
 
 	return prev->has_key && hb_reuse_key(r, node, prev, digests, key) == 0 &&
 	    memcmp(key, prev->key, HB_REUSE_KEY_SIZE) == 0;
+}
+
+void
+hb_reuse_export(const struct hb_reuse *r, struct hb_reuse_then *then, struct hb_arena *a)
+{
+	const struct hb_graph *g = r->g;
+	size_t i;
+
+	memset(then, 0, sizeof(*then));
+	then->n_pages = g->n_nodes;
+	then->ids = hb_arena_alloc(a, (g->n_nodes + 1) * sizeof(*then->ids));
+	then->pages = hb_arena_alloc(a, 3 * g->n_nodes * HB_REUSE_KEY_SIZE + 1);
+	for (i = 0; i < g->n_nodes; i++) {
+		then->ids[i] = hb_arena_strdup(a, g->order[i]->page->id);
+		memcpy(then->pages + 3 * i * HB_REUSE_KEY_SIZE, page_hash(r, i, 0),
+		    3 * HB_REUSE_KEY_SIZE);
+	}
+	then->n_sections = g->n_sections;
+	then->sections = hb_arena_alloc(a, (g->n_sections + 1) * sizeof(*then->sections));
+	then->section = hb_arena_alloc(a, g->n_sections * HB_REUSE_KEY_SIZE + 1);
+	for (i = 0; i < g->n_sections; i++)
+		then->sections[i] = hb_arena_strdup(a, g->sections[i].name);
+	memcpy(then->section, r->section, g->n_sections * HB_REUSE_KEY_SIZE);
+	memcpy(then->lists, r->all, HB_REUSE_KEY_SIZE);
+	memcpy(then->lists + HB_REUSE_KEY_SIZE, r->sections, HB_REUSE_KEY_SIZE);
+	memcpy(then->lists + 2 * HB_REUSE_KEY_SIZE, r->indexes, HB_REUSE_KEY_SIZE);
+	then->is_set = 1;
+}
+
+/* Whether then has the same pages and sections as this build, in the same order. */
+static int
+is_comparable(const struct hb_reuse *r, const struct hb_reuse_then *then)
+{
+	const struct hb_graph *g = r->g;
+	size_t i;
+
+	if (!then->is_set || then->n_pages != g->n_nodes || then->n_sections != g->n_sections)
+		return 0;
+	for (i = 0; i < g->n_nodes; i++) {
+		if (strcmp(then->ids[i], g->order[i]->page->id) != 0)
+			return 0;
+	}
+	for (i = 0; i < g->n_sections; i++) {
+		if (strcmp(then->sections[i], g->sections[i].name) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+note_changed(struct hb_reuse *r, const char *name)
+{
+	hb_map_put(&r->changed, name, (void *)name);
+}
+
+static int
+differs(const unsigned char *a, const unsigned char *b)
+{
+	return memcmp(a, b, HB_REUSE_KEY_SIZE) != 0;
+}
+
+/* The names of each page's hashes that differ from then's. */
+static void
+compare_pages(struct hb_reuse *r, const struct hb_reuse_then *then)
+{
+	static const char *const suffix[3] = { "", "#", "^" };
+	const struct hb_graph *g = r->g;
+	size_t i;
+	int part;
+
+	for (i = 0; i < g->n_nodes; i++) {
+		for (part = 0; part < 3; part++) {
+			if (!differs(page_hash(r, i, part),
+			    then->pages + (3 * i + (size_t)part) * HB_REUSE_KEY_SIZE))
+				continue;
+			r->page_changed[i] = 1;
+			note_changed(r, hb_arena_printf(&r->names, "%s%s",
+			    g->order[i]->page->id, suffix[part]));
+		}
+	}
+}
+
+void
+hb_reuse_compare(struct hb_reuse *r, const struct hb_reuse_then *then,
+    const struct hb_map *groups)
+{
+	const struct hb_graph *g = r->g;
+	size_t i, j;
+
+	r->groups = groups;
+	if (!is_comparable(r, then))
+		return;
+	r->page_changed = hb_xcalloc(g->n_nodes + 1, 1);
+	compare_pages(r, then);
+	for (i = 0; i < g->n_sections; i++) {
+		if (differs(r->section + i * HB_REUSE_KEY_SIZE, then->section + i * HB_REUSE_KEY_SIZE))
+			note_changed(r, hb_arena_printf(&r->names, "/s/%s", g->sections[i].name));
+	}
+	if (differs(r->all, then->lists))
+		note_changed(r, "/all");
+	if (differs(r->sections, then->lists + HB_REUSE_KEY_SIZE))
+		note_changed(r, "/sections");
+	if (differs(r->indexes, then->lists + 2 * HB_REUSE_KEY_SIZE))
+		note_changed(r, "/indexes");
+	for (i = 0; r->changed.n > 0 && i < groups->cap; i++) {
+		const struct hb_reuse_group *grp = groups->slots[i].value;
+
+		for (j = 0; groups->slots[i].key != NULL && grp != NULL && j < grp->n_deps; j++) {
+			if (hb_map_get(&r->changed, grp->deps[j]) != NULL) {
+				hb_map_put(&r->dirty_groups, groups->slots[i].key,
+				    (void *)groups->slots[i].key);
+				break;
+			}
+		}
+	}
+	r->is_compared = 1;
+}
+
+int
+hb_reuse_is_unchanged(const struct hb_reuse *r, const struct hb_node *node,
+    const struct hb_reuse_record *prev)
+{
+	size_t i;
+
+	if (!r->is_compared || !prev->has_key || r->page_changed[node->order] ||
+	    differs(prev->head, page_hash(r, node->order, HEAD)))
+		return 0;
+	for (i = 0; r->changed.n > 0 && i < prev->n_deps; i++) {
+		if (hb_map_get(&r->changed, prev->deps[i]) != NULL)
+			return 0;
+	}
+	for (i = 0; i < prev->n_groups; i++) {
+		if (hb_map_get(r->groups, prev->groups[i]) == NULL ||
+		    hb_map_get(&r->dirty_groups, prev->groups[i]) != NULL)
+			return 0;
+	}
+	return 1;
 }

@@ -17,6 +17,12 @@
  * recomputed now over the same names, is unchanged made the same bytes (its edition slot
  * aside). A render that read the edition's own data outside the slot is never reused.
  *
+ * Most rebuilds change a few pages' hashes, if any. hb_reuse_compare() finds which names'
+ * hashes differ from those the earlier build made its keys with (struct hb_reuse_then); an
+ * earlier render none of whose names changed, and whose page's own part of the key (its head:
+ * the global signature, its file, what its links show) is the same, has the same key without
+ * hashing it again (hb_reuse_is_unchanged).
+ *
  * Hashes are SHA-1 (libgit2's). Not thread-safe while preparing; read-only afterwards.
  */
 #ifndef HB_REUSE_H
@@ -25,6 +31,7 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "config.h"
 #include "graph.h"
 #include "history.h"
@@ -41,14 +48,35 @@ struct hb_reuse {
 	unsigned char sections[HB_REUSE_KEY_SIZE];	/* the list of sections */
 	unsigned char indexes[HB_REUSE_KEY_SIZE];	/* the generated type indexes */
 	unsigned char *pages;		/* per page, by reading order: the hashes of its plain
-					 * fields, its deep fields, its prev and next */
+					 * fields, its deep fields, its prev and next, and its
+					 * head (HASHES_PER_PAGE in all) */
 	unsigned char *section;		/* the same per section (its page list) */
 	struct hb_map section_by_name;	/* name -> index + 1 */
+	/* hb_reuse_compare's findings */
+	int is_compared;		/* the pages and sections are those of then, in order */
+	unsigned char *page_changed;	/* per page: whether one of its hashes differs */
+	struct hb_map changed;		/* the names whose hash differs (-> themselves) */
+	struct hb_map dirty_groups;	/* then's groups with a changed name (-> themselves) */
+	const struct hb_map *groups;	/* then's groups */
+	struct hb_arena names;		/* the changed names */
+};
+
+/* The hashes an earlier build made its keys with, by name (hb_reuse_export). */
+struct hb_reuse_then {
+	size_t n_pages;
+	const char **ids;		/* by reading order */
+	unsigned char *pages;		/* 3 per page: plain fields, deep fields, neighbours */
+	size_t n_sections;
+	const char **sections;		/* the sections' names, in order */
+	unsigned char *section;		/* one per section */
+	unsigned char lists[3 * HB_REUSE_KEY_SIZE];	/* all, sections, indexes */
+	int is_set;
 };
 
 /* What an earlier render of one output path left for the next build to compare with. */
 struct hb_reuse_record {
 	unsigned char key[HB_REUSE_KEY_SIZE];
+	unsigned char head[HB_REUSE_KEY_SIZE];	/* its page's head when the key was made */
 	const char **deps;		/* what the key covers: page ids (plain fields), "<id>#"
 					 * (deep fields), "<id>^" (prev and next), "/s/<section>",
 					 * "/all", "/sections", "/indexes", sorted */
@@ -80,7 +108,8 @@ struct hb_reuse_group {
  */
 void hb_reuse_prepare(struct hb_reuse *r, const struct hb_graph *g, const struct hb_config *cfg,
     const struct hb_source *theme);
-void hb_reuse_hash_page(struct hb_reuse *r, size_t order, const struct hb_history *h);
+void hb_reuse_hash_page(struct hb_reuse *r, size_t order, const struct hb_history *h,
+    struct hb_buf *scratch);
 void hb_reuse_free(struct hb_reuse *r);
 /* The dependencies in info as sorted names, in a (the node's own page left out). */
 void hb_reuse_names(const struct hb_node *node, const struct hb_render_info *info,
@@ -102,5 +131,21 @@ int hb_reuse_key(const struct hb_reuse *r, const struct hb_node *node,
 /* 1 when the earlier render in prev made what rendering node now would make. */
 int hb_reuse_matches(const struct hb_reuse *r, const struct hb_node *node,
     const struct hb_reuse_record *prev, const struct hb_map *digests);
+/* The head of node's key (hb_reuse_hash_page made it). */
+const unsigned char *hb_reuse_head(const struct hb_reuse *r, const struct hb_node *node);
+
+/* This build's hashes by name, for the next build (copied into a). */
+void hb_reuse_export(const struct hb_reuse *r, struct hb_reuse_then *then, struct hb_arena *a);
+/* After every hb_reuse_hash_page: which names' hashes differ from then's, whose keys were made
+ * with groups (memo key -> struct hb_reuse_group); then may be unset (nothing is compared). */
+void hb_reuse_compare(struct hb_reuse *r, const struct hb_reuse_then *then,
+    const struct hb_map *groups);
+/*
+ * 1 when prev, an earlier render's record whose key was made with the compared build's hashes,
+ * still has the key it had: nothing it names changed and its page's head is the same. Then
+ * hb_reuse_matches would say 1 too; 0 says nothing (it may still match).
+ */
+int hb_reuse_is_unchanged(const struct hb_reuse *r, const struct hb_node *node,
+    const struct hb_reuse_record *prev);
 
 #endif

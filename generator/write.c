@@ -354,9 +354,9 @@ hb_write_outputs(struct hb_writer *w, const struct hb_write_output **v, size_t *
 	*n = w->n_outputs;
 }
 
-int
-hb_write_file(struct hb_writer *w, const char *path, const void *data, size_t len,
-    struct hb_err *err)
+static int
+put_file(struct hb_writer *w, const char *path, const void *data, size_t len,
+    int may_link, struct hb_err *err)
 {
 	char *dst = NULL, *dir = NULL, *prev = NULL;
 	long nth = atomic_fetch_add(&w->n_writes, 1) + 1;
@@ -375,7 +375,7 @@ hb_write_file(struct hb_writer *w, const char *path, const void *data, size_t le
 	if (make_dir(w, dir, err) != 0)
 		goto out;
 	prev = hb_path_join(w->out_dir, path);
-	if (same_as_previous(w, prev, data, len) && link(prev, dst) == 0)
+	if (may_link && same_as_previous(w, prev, data, len) && link(prev, dst) == 0)
 		rc = 0;
 	else
 		rc = write_new(dst, data, len, err);
@@ -386,6 +386,20 @@ out:
 	free(dir);
 	free(prev);
 	return rc;
+}
+
+int
+hb_write_file(struct hb_writer *w, const char *path, const void *data, size_t len,
+    struct hb_err *err)
+{
+	return put_file(w, path, data, len, 1, err);
+}
+
+int
+hb_write_private(struct hb_writer *w, const char *path, const void *data, size_t len,
+    struct hb_err *err)
+{
+	return put_file(w, path, data, len, 0, err);
 }
 
 static void

@@ -36,6 +36,10 @@ int hb_write_begin(struct hb_writer **out, const char *out_dir, const char *cons
     struct hb_err *err);
 int hb_write_file(struct hb_writer *w, const char *path, const void *data, size_t len,
     struct hb_err *err);
+/* hb_write_file for a file only handbook reads (its caches): always written anew, never read
+ * back from the previous site to compare (a cache is megabytes, and rarely the same). */
+int hb_write_private(struct hb_writer *w, const char *path, const void *data, size_t len,
+    struct hb_err *err);
 /* Puts the current site's file at path into the new site unread, as a hard link (its bytes are
  * known to be right: the persistent cache's reuse). Returns 0, or -1 with err. */
 int hb_write_link_previous(struct hb_writer *w, const char *path, struct hb_err *err);

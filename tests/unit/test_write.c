@@ -559,6 +559,27 @@ test_write__unchanged_files_are_hard_links(void **state)
 	free(path);
 }
 
+/* A cache is written anew even when its bytes are the previous site's: comparing would mean
+ * reading the old one whole first. */
+static void
+test_write__private_files_are_written_anew(void **state)
+{
+	struct fx *f = *state;
+	const char *first[] = { ".cache", "the same bytes", NULL };
+	ino_t before;
+	char *data;
+
+	build_site(f, first);
+	before = inode_of(f, ".cache");
+	begin(f);
+	assert_int_equal(hb_write_private(f->w, ".cache", "the same bytes", 14, &f->err), 0);
+	commit(f);
+	assert_true(inode_of(f, ".cache") != before);
+	data = read_site(f, ".cache");
+	assert_string_equal(data, "the same bytes");
+	free(data);
+}
+
 static void
 test_write__same_size_different_bytes_is_rewritten(void **state)
 {
@@ -692,6 +713,7 @@ main(void)
 		T(test_write__fault_injection_fails_nth_and_later_writes),
 		T(test_write__fault_injection_zero_disables),
 		T(test_write__unchanged_files_are_hard_links),
+		T(test_write__private_files_are_written_anew),
 		T(test_write__same_size_different_bytes_is_rewritten),
 		T(test_write__abort_keeps_hard_linked_previous_files),
 		T(test_write__write_file_is_thread_safe),
