@@ -581,7 +581,9 @@ reuse_previous(struct worker *w, struct hb_node *node, struct hb_buf *page_out)
 	old_path = hb_arena_printf(&w->arena, "%s%s", b->run->prev_prefix, out_path);
 	if (b->run->prev_outputs != NULL && b->articles == NULL && prev->slot != NULL &&
 	    slot.len == prev->slot_len && memcmp(slot.buf, prev->slot, slot.len) == 0) {
-		if (hb_write_link_previous(b->writer, out_file(&w->arena, b, out_path), &w->err) != 0)
+		/* (it stats as the cache says: is_previous_intact) */
+		if (hb_write_link_previous(b->writer, out_file(&w->arena, b, out_path),
+		    hb_map_get(b->run->prev_outputs, out_path), &w->err) != 0)
 			w->has_failed = 1;
 		done = REUSED_LINKED;
 	} else if ((b->run->prev_in_site ? hb_write_read_previous(b->writer, old_path, &old) :

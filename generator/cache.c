@@ -868,7 +868,7 @@ hb_cache_save_shard(struct hb_writer *w, const struct hb_cache_parses *ps, size_
 	if (ps->is_racy || n == 0)
 		goto out;
 	if (is_shard_kept(ps, name, pages, n)) {
-		rc = hb_write_link_previous(w, name, err);
+		rc = hb_write_link_previous(w, name, NULL, err);
 		goto out;
 	}
 	hb_buf_put(&b, ps->maker.buf, ps->maker.len);

@@ -329,21 +329,28 @@ make_dir(struct hb_writer *w, const char *dir, struct hb_err *err)
 
 /* Notes a file now in the staging directory, with what stat() says of it. */
 static void
-note_output(struct hb_writer *w, const char *path, const char *dst)
+note_output(struct hb_writer *w, const char *path, const char *dst,
+    const struct hb_write_output *seen)
 {
+	struct hb_write_output now, *o;
 	struct stat st;
-	struct hb_write_output *o;
 
-	if (lstat(dst, &st) != 0)
-		return;
+	if (seen == NULL) {
+		if (lstat(dst, &st) != 0)
+			return;
+		now.size = (long long)st.st_size;
+		now.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+		now.ino = (unsigned long long)st.st_ino;
+		seen = &now;
+	}
 	pthread_mutex_lock(&w->lock);
 	w->outputs = hb_xgrow(w->outputs, &w->outputs_alloc, w->n_outputs + 1,
 	    sizeof(*w->outputs));
 	o = &w->outputs[w->n_outputs++];
 	o->path = hb_xstrdup(path);
-	o->size = (long long)st.st_size;
-	o->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	o->ino = (unsigned long long)st.st_ino;
+	o->size = seen->size;
+	o->mtime_ns = seen->mtime_ns;
+	o->ino = seen->ino;
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -380,7 +387,7 @@ put_file(struct hb_writer *w, const char *path, const void *data, size_t len,
 	else
 		rc = write_new(dst, data, len, err);
 	if (rc == 0)
-		note_output(w, path, dst);
+		note_output(w, path, dst, NULL);
 out:
 	free(dst);
 	free(dir);
@@ -419,7 +426,8 @@ free_writer(struct hb_writer *w)
 }
 
 int
-hb_write_link_previous(struct hb_writer *w, const char *path, struct hb_err *err)
+hb_write_link_previous(struct hb_writer *w, const char *path,
+    const struct hb_write_output *seen, struct hb_err *err)
 {
 	char *dst, *dir, *prev;
 	int rc = -1;
@@ -434,7 +442,7 @@ hb_write_link_previous(struct hb_writer *w, const char *path, struct hb_err *err
 	prev = hb_path_join(w->out_dir, path);
 	if (make_dir(w, dir, err) == 0) {
 		if (link(prev, dst) == 0) {
-			note_output(w, path, dst);
+			note_output(w, path, dst, seen);
 			rc = 0;
 		} else {
 			hb_err_set(err, "cannot link %s to %s: %s", prev, dst, strerror(errno));

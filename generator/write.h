@@ -30,6 +30,7 @@
 #define HB_WRITE_MARKER ".handbook-site"
 
 struct hb_writer;
+struct hb_write_output;
 
 /* protect: NULL-terminated directories the output must stay clear of (content, theme). */
 int hb_write_begin(struct hb_writer **out, const char *out_dir, const char *const *protect,
@@ -41,8 +42,11 @@ int hb_write_file(struct hb_writer *w, const char *path, const void *data, size_
 int hb_write_private(struct hb_writer *w, const char *path, const void *data, size_t len,
     struct hb_err *err);
 /* Puts the current site's file at path into the new site unread, as a hard link (its bytes are
- * known to be right: the persistent cache's reuse). Returns 0, or -1 with err. */
-int hb_write_link_previous(struct hb_writer *w, const char *path, struct hb_err *err);
+ * known to be right: the persistent cache's reuse). seen, when not NULL, is how the file stat()ed
+ * just before: the output is listed with those numbers instead of a stat() of the link.
+ * Returns 0, or -1 with err. */
+int hb_write_link_previous(struct hb_writer *w, const char *path,
+    const struct hb_write_output *seen, struct hb_err *err);
 /* Appends the bytes this build already wrote to path; returns 0, or -1 when there are none. */
 int hb_write_read(struct hb_writer *w, const char *path, struct hb_buf *out);
 /* Appends the bytes of path in the current site (the output directory, when it is handbook's);
