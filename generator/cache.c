@@ -636,8 +636,8 @@ load_group(struct hb_cache_previous *prev, char **f, size_t n)
 	return 0;
 }
 
-/* The "then" line (after "then "): the counts of the lines that follow (each at least 60
- * bytes long, of the rest's len), and the lists. */
+/* The "then" line (after "then "): the counts of the lines that follow (a page's at least 120
+ * bytes long, a section's 50, of the rest's len), and the lists. */
 static int
 load_then(struct hb_reuse_then *then, struct hb_arena *a, char *line, size_t len)
 {
@@ -646,8 +646,8 @@ load_then(struct hb_reuse_then *then, struct hb_arena *a, char *line, size_t len
 
 	if (then->ids != NULL || sscanf(line, "%zu %zu %120s%n", &then->n_pages,
 	    &then->n_sections, lists, &used) != 3 || line[used] != '\0' ||
-	    take_hashes(lists, then->lists, 3) != 0 || then->n_pages > len / 60 ||
-	    then->n_sections > len / 60)
+	    take_hashes(lists, then->lists, 3) != 0 || then->n_pages > len / 120 ||
+	    then->n_sections > len / 50)
 		return -1;
 	then->ids = hb_arena_alloc(a, (then->n_pages + 1) * sizeof(*then->ids));
 	then->pages = hb_arena_alloc(a, 3 * then->n_pages * HB_HASH_SIZE + 1);
