@@ -10,7 +10,9 @@
 # default theme and a one-line configuration with the search page and print.html turned off,
 # which Hugo's side does not make (a second row shows the build with them on). Each build runs
 # RUNS times (default 3) into a fresh directory; the table shows median wall time, median peak
-# memory (RSS, GNU time) and the size of the output, and the ratios to Hugo.
+# memory (RSS, GNU time) and the size of the output, and the ratios to Hugo; then the time ratio
+# again from RUNS pairs of builds run back to back (handbook, Hugo), which a drift of the
+# machine's speed between the two sides' runs cannot tilt.
 #
 # Also measured, each RUNS times: a rebuild with nothing changed (the .handbook-cache check) and a
 # rebuild after one page's text was edited, whose output is then compared with a full build of
@@ -81,6 +83,26 @@ measure_rebuild() {
 
 nothing() { :; }
 
+# pair_ratio N: handbook and Hugo built one right after the other, RUNS times; prints the median
+# of the pairs' time ratios. This machine's speed drifts (by a third from hour to hour), and a
+# drift then weighs on both sides of each ratio alike.
+pair_ratio() {
+	: >"$TMP/r"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		rm -rf "$TMP/out"
+		/usr/bin/time -f '%e' -o "$TMP/a" "$HB" $(hb_args "$TMP/hb-$1/content" \
+			"$TMP/bench.yaml" "$ROOT/themes/default" "$TMP/out") >/dev/null 2>&1 ||
+			{ echo "bench: handbook failed" >&2; exit 1; }
+		rm -rf "$TMP/out"
+		/usr/bin/time -f '%e' -o "$TMP/b" "$HUGO" --quiet --source "$TMP/hugo-$1" \
+			--destination "$TMP/out" >/dev/null 2>&1 || { echo "bench: hugo failed" >&2; exit 1; }
+		awk -v a="$(cat "$TMP/a")" -v b="$(cat "$TMP/b")" 'BEGIN { print a / b }' >>"$TMP/r"
+		i=$((i + 1))
+	done
+	median <"$TMP/r"
+}
+
 # One page's text gets one more sentence; its mtime is set a minute back so that the build
 # after it may leave a cache (see cache.h on racy edits).
 edit_one_page() {
@@ -128,6 +150,7 @@ for n in $SIZES; do
 		row "$n" "hugo build" "$hugo_s" "$hugo_m" "$1" "$2"
 		awk -v a="$hb_s" -v b="$hugo_s" -v m="$hb_m" -v h="$hugo_m" -v n="$n" 'BEGIN {
 			printf "%-7s %-34s %9.2f %8.2f\n", n, "ratio handbook/hugo", a / b, m / h }'
+		printf '%-7s %-34s %9.2f\n' "$n" "ratio, the builds alternated" "$(pair_ratio "$n")"
 	fi
 	rm -rf "$TMP/hb-$n" "$TMP/hugo-$n" "$TMP/out" "$TMP/keep" "$TMP/fresh"
 done
