@@ -82,6 +82,7 @@ struct hb_luaenv {
 	int ref_memo;		/* memo(): key -> value, for this worker's whole build */
 	int ref_memo_deps;	/* memo(): key -> the dependencies its value has (packed) */
 	int ref_clean;		/* memo list values whose every item is clean HTML (url.h) */
+	int ref_joined;		/* memo list value -> its items run together (struct joined) */
 	const struct hb_graph *g;
 	const struct hb_history *history;
 	uint32_t *filled_groups;	/* by order: which groups of rich fields are in its table */
@@ -645,6 +646,59 @@ note_clean(struct hb_luaenv *e, size_t start, size_t end)
 }
 
 /*
+ * A memo list's items run together, so that write_items copies a run of them at once instead of
+ * fetching each through the read-only view (a sidebar is a thousand items, on every page).
+ */
+struct joined {
+	size_t n;
+	size_t *end;		/* item i (from 1) is bytes[end[i - 1], end[i]) */
+	char *bytes;
+};
+
+/* The joined form of the list (a plain table) on top of the stack, pushed as a userdata. */
+static void
+push_joined(lua_State *L, lua_Integer n)
+{
+	struct joined *j;
+	size_t total = 0, len;
+	lua_Integer i;
+
+	for (i = 1; i <= n; i++) {
+		lua_rawgeti(L, -1, i);
+		lua_tolstring(L, -1, &len);
+		total += len;
+		lua_pop(L, 1);
+	}
+	j = lua_newuserdatauv(L, sizeof(*j) + ((size_t)n + 1) * sizeof(size_t) + total, 0);
+	j->n = (size_t)n;
+	j->end = (size_t *)(j + 1);
+	j->bytes = (char *)(j->end + n + 1);
+	j->end[0] = 0;
+	for (i = 1; i <= n; i++) {
+		const char *item;
+
+		lua_rawgeti(L, -2, i);
+		item = lua_tolstring(L, -1, &len);
+		memcpy(j->bytes + j->end[i - 1], item, len);
+		j->end[i] = j->end[i - 1] + len;
+		lua_pop(L, 1);
+	}
+}
+
+/* The joined form of the value at idx, or NULL when it is not a memo list. */
+static const struct joined *
+joined_of(lua_State *L, struct hb_luaenv *e, int idx)
+{
+	const struct joined *j;
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_joined);
+	lua_pushvalue(L, idx);
+	j = lua_rawget(L, -2) == LUA_TUSERDATA ? lua_touserdata(L, -1) : NULL;
+	lua_pop(L, 2);		/* the registry keeps it */
+	return j;
+}
+
+/*
  * write_items(list, first, last): writes items first..last (default: all) of a list of strings
  * as they are, like <%- %>, without joining them into a new string first. Items of a memo
  * value were checked once when it was made (url.h), and are not filtered again in each page.
@@ -653,6 +707,7 @@ static int
 l_write_items(lua_State *L)
 {
 	struct hb_luaenv *e = env_of(L);
+	const struct joined *j;
 	lua_Integer i, first, last;
 	size_t start;
 	int is_clean;
@@ -667,6 +722,22 @@ l_write_items(lua_State *L)
 	is_clean = lua_rawget(L, -2) == LUA_TBOOLEAN;
 	lua_pop(L, 2);
 	start = e->out->len;
+	if ((j = joined_of(L, e, 1)) != NULL) {
+		if (first < 1)
+			first = 1;
+		if (last > (lua_Integer)j->n)
+			return luaL_error(L, "write_items: item %I is not a string",
+			    first > (lua_Integer)j->n ? first : (lua_Integer)j->n + 1);
+		if (first <= last) {
+			size_t from = j->end[first - 1], len = j->end[last] - from;
+
+			if (e->out->len + len > e->mem_quota)
+				return luaL_error(L, "the page is larger than the %d MiB a render "
+				    "may write", (int)(e->mem_quota >> 20));
+			hb_buf_put(e->out, j->bytes + from, len);
+		}
+		last = 0;	/* done */
+	}
 	for (i = first < 1 ? 1 : first; i <= last; i++) {
 		size_t len;
 		const char *s;
@@ -841,7 +912,15 @@ freeze_memo_value(lua_State *L)
 		lua_rawseti(L, -2, i);
 	}
 	lua_remove(L, -2);
+	push_joined(L, n);
+	lua_insert(L, -2);
 	make_readonly(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, env_of(L)->ref_joined);
+	lua_pushvalue(L, -2);
+	lua_pushvalue(L, -4);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
+	lua_remove(L, -2);	/* the joined form: the registry keeps it */
 	if (is_clean) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, env_of(L)->ref_clean);
 		lua_pushvalue(L, -2);
@@ -1331,6 +1410,12 @@ hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct
 	lua_setfield(L, -2, "__mode");
 	lua_setmetatable(L, -2);
 	e->ref_clean = new_ref(L);
+	lua_newtable(L);
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	e->ref_joined = new_ref(L);
 	build_base(e);
 	return compile_templates(e, cfg->theme, d);
 }

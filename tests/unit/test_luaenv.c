@@ -909,6 +909,29 @@ test_luaenv__write_items_refuses_what_is_not_a_string(void **state)
 	assert_render_error(f, "kishi", "page.html", "item 2 is not a string", THEME "/layouts/page.html", 2);
 }
 
+/* A memo list is copied as runs of its items: its edges behave as a plain list's. */
+static void
+test_luaenv__write_items_of_a_memo_list_at_its_edges(void **state)
+{
+	struct fx *f = *state;
+
+	start_with(f, "<% local t = memo('m', function() return { 'a', 'b', 'c' } end) %>"
+	    "<% local none = memo('none', function() return {} end) %>"
+	    "<% write_items(t, 0, 1) %>|<% write_items(t, 3) %>|<% write_items(t, 4) %>|"
+	    "<% write_items(none) %>|<% write_items(t, 2, 2) %>.");
+	assert_renders(f, "kishi", "page.html", "a|c|||b.");
+}
+
+static void
+test_luaenv__write_items_past_a_memo_lists_end_is_an_error(void **state)
+{
+	struct fx *f = *state;
+
+	start_with(f, "<% local t = memo('m', function() return { 'a', 'b', 'c' } end) %>\n"
+	    "<% write_items(t, 2, 5) %>");
+	assert_render_error(f, "kishi", "page.html", "item 4 is not a string", THEME "/layouts/page.html", 2);
+}
+
 int
 main(void)
 {
@@ -917,6 +940,8 @@ main(void)
 		T(test_luaenv__escaped_and_raw_output),
 		T(test_luaenv__write_items_writes_a_range_of_a_list),
 		T(test_luaenv__write_items_output_is_url_filtered),
+		T(test_luaenv__write_items_of_a_memo_list_at_its_edges),
+		T(test_luaenv__write_items_past_a_memo_lists_end_is_an_error),
 		T(test_luaenv__write_items_refuses_what_is_not_a_string),
 		T(test_luaenv__escape_helper),
 		T(test_luaenv__nil_writes_nothing),
