@@ -618,6 +618,16 @@ to_output(lua_State *L, int idx, size_t *len)
 	}
 }
 
+/* Appends to the render's output, within its quota (else a Lua error). */
+static void
+put_output(lua_State *L, struct hb_luaenv *e, const char *s, size_t len)
+{
+	if (e->out->len + len > e->mem_quota)
+		luaL_error(L, "the page is larger than the %d MiB a render may write",
+		    (int)(e->mem_quota >> 20));
+	hb_buf_put(e->out, s, len);
+}
+
 static int
 l_put(lua_State *L)
 {
@@ -625,10 +635,7 @@ l_put(lua_State *L)
 	size_t len;
 	const char *s = to_output(L, 1, &len);
 
-	if (e->out->len + len > e->mem_quota)
-		return luaL_error(L, "the page is larger than the %d MiB a render may write",
-		    (int)(e->mem_quota >> 20));
-	hb_buf_put(e->out, s, len);
+	put_output(L, e, s, len);
 	return 0;
 }
 
@@ -722,34 +729,27 @@ l_write_items(lua_State *L)
 	is_clean = lua_rawget(L, -2) == LUA_TBOOLEAN;
 	lua_pop(L, 2);
 	start = e->out->len;
+	if (first < 1)
+		first = 1;
 	if ((j = joined_of(L, e, 1)) != NULL) {
-		if (first < 1)
-			first = 1;
+		/* one run of items; past the end fails where fetching them would */
 		if (last > (lua_Integer)j->n)
 			return luaL_error(L, "write_items: item %I is not a string",
 			    first > (lua_Integer)j->n ? first : (lua_Integer)j->n + 1);
-		if (first <= last) {
-			size_t from = j->end[first - 1], len = j->end[last] - from;
+		if (first <= last)
+			put_output(L, e, j->bytes + j->end[first - 1],
+			    j->end[last] - j->end[first - 1]);
+	} else {
+		for (i = first; i <= last; i++) {
+			size_t len;
+			const char *s;
 
-			if (e->out->len + len > e->mem_quota)
-				return luaL_error(L, "the page is larger than the %d MiB a render "
-				    "may write", (int)(e->mem_quota >> 20));
-			hb_buf_put(e->out, j->bytes + from, len);
+			if (lua_geti(L, 1, i) != LUA_TSTRING)
+				return luaL_error(L, "write_items: item %I is not a string", i);
+			s = lua_tolstring(L, -1, &len);
+			put_output(L, e, s, len);
+			lua_pop(L, 1);
 		}
-		last = 0;	/* done */
-	}
-	for (i = first < 1 ? 1 : first; i <= last; i++) {
-		size_t len;
-		const char *s;
-
-		if (lua_geti(L, 1, i) != LUA_TSTRING)
-			return luaL_error(L, "write_items: item %I is not a string", i);
-		s = lua_tolstring(L, -1, &len);
-		if (e->out->len + len > e->mem_quota)
-			return luaL_error(L, "the page is larger than the %d MiB a render may "
-			    "write", (int)(e->mem_quota >> 20));
-		hb_buf_put(e->out, s, len);
-		lua_pop(L, 1);
 	}
 	if (is_clean && e->out->len > start)
 		note_clean(e, start, e->out->len);
@@ -1098,6 +1098,18 @@ new_ref(lua_State *L)
 	return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
+/* A registry ref to a new table with weak keys (what it says of a value goes with the value). */
+static int
+new_weak_ref(lua_State *L)
+{
+	lua_newtable(L);
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	return new_ref(L);
+}
+
 /* An error outside any protected call (setting a state up): only running out of memory can
  * cause one there. */
 static int
@@ -1404,18 +1416,8 @@ hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct
 	e->ref_memo = new_ref(L);
 	lua_newtable(L);
 	e->ref_memo_deps = new_ref(L);
-	lua_newtable(L);
-	lua_createtable(L, 0, 1);
-	lua_pushliteral(L, "k");
-	lua_setfield(L, -2, "__mode");
-	lua_setmetatable(L, -2);
-	e->ref_clean = new_ref(L);
-	lua_newtable(L);
-	lua_createtable(L, 0, 1);
-	lua_pushliteral(L, "k");
-	lua_setfield(L, -2, "__mode");
-	lua_setmetatable(L, -2);
-	e->ref_joined = new_ref(L);
+	e->ref_clean = new_weak_ref(L);
+	e->ref_joined = new_weak_ref(L);
 	build_base(e);
 	return compile_templates(e, cfg->theme, d);
 }

@@ -26,6 +26,10 @@ try_template '<% local _, d = pairs(string); d.upper = nil %>' "attempt to index
 # What a render writes counts against its memory quota.
 try_template '<% local s = string.rep("x", 8 * 1024 * 1024) for i = 1, 20 do %><%- s %><% end %>' \
 	"the page is larger than the 64 MiB a render may write"
+try_template '<% local t = { string.rep("x", 8 * 1024 * 1024) } for i = 1, 20 do write_items(t) end %>' \
+	"the page is larger than the 64 MiB a render may write"
+try_template '<% local t = memo("m", function() return { string.rep("x", 8 * 1024 * 1024) } end)
+for i = 1, 20 do write_items(t) end %>' "the page is larger than the 64 MiB a render may write"
 try_template '<% site.title = "x" %>' "attempt to modify read-only field 'title'"
 try_template '<% getmetatable("").__index.upper = nil %>' "undefined global 'getmetatable'"
 try_template "$(printf 'line one\n<%% while true do end %%>')" "theme/layouts/page.html:2: error: template exceeded its budget"
