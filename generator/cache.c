@@ -96,9 +96,7 @@ walk(struct hb_cache_fingerprint *fp, const char *tag, const char *root, const c
 		char *full = hb_path_join(root, child);
 		struct stat st, lst;
 
-		/* lstat, and stat too only for a link: one call for most files. */
-		if (rc == 0 && (lstat(full, &lst) != 0 ||
-		    (S_ISLNK(lst.st_mode) ? stat(full, &st) != 0 : (st = lst, 0))))
+		if (rc == 0 && hb_path_stat_both(full, &lst, &st) != 0)
 			rc = -1;
 		else if (rc == 0 && S_ISDIR(st.st_mode) && !S_ISLNK(lst.st_mode))
 			rc = walk(fp, tag, root, child);

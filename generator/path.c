@@ -230,3 +230,15 @@ hb_path_is_within(const char *inner, const char *outer)
 	free(ro);
 	return within;
 }
+
+int
+hb_path_stat_both(const char *path, struct stat *lst, struct stat *st)
+{
+	if (lstat(path, lst) != 0)
+		return -1;
+	if (!S_ISLNK(lst->st_mode)) {
+		*st = *lst;
+		return 0;
+	}
+	return stat(path, st);
+}

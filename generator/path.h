@@ -8,6 +8,8 @@
 #ifndef HB_PATH_H
 #define HB_PATH_H
 
+#include <sys/stat.h>
+
 #include "diag.h"
 
 /* Returns 1 when p is relative, non-empty, without "", "." or ".." components or backslashes. */
@@ -18,6 +20,9 @@ int hb_path_is_scratch(const char *name);
 /* The names in dir that are not scratch files, sorted bytewise: *names holds *n strings, each to
  * free, and the array too. Returns 0, or -1 with errno set when dir cannot be opened. */
 int hb_path_list(const char *dir, char ***names, size_t *n);
+/* lstat() of path into lst and, through a symbolic link only, stat() into st (else st is lst):
+ * one system call for most files. Returns 0, or -1 with errno. */
+int hb_path_stat_both(const char *path, struct stat *lst, struct stat *st);
 char *hb_path_join(const char *a, const char *b);
 /* The directory part of p ("a/b/c.html" -> "a/b", "c.html" -> ""). */
 char *hb_path_dirname(const char *p);

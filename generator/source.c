@@ -102,8 +102,7 @@ walk_entry(struct walk *w, const char *rel)
 		hb_diag(w->d, HB_ERROR, loc, "file name not allowed (it contains a backslash)");
 		goto out;
 	}
-	/* (stat() again only through a symbolic link) */
-	if (lstat(full, &lst) != 0 || (S_ISLNK(lst.st_mode) ? stat(full, &st) : (st = lst, 0)) != 0) {
+	if (hb_path_stat_both(full, &lst, &st) != 0) {
 		hb_diag(w->d, HB_ERROR, loc, "cannot read: %s", strerror(errno));
 		goto out;
 	}

@@ -197,6 +197,28 @@ test_path__mkdirs_fails_on_an_existing_file(void **state)
 	free(file);
 }
 
+/* A file is stat()ed once; a link twice, the second time through it; a broken link fails. */
+static void
+test_path__stat_both_follows_only_links(void **state)
+{
+	char *tmp = *state, *file = ut_join(tmp, "f"), *link = ut_join(tmp, "l");
+	char *broken = ut_join(tmp, "b");
+	struct stat lst, st;
+
+	ut_write_str(tmp, "f", "a file");
+	assert_int_equal(symlink(file, link), 0);
+	assert_int_equal(symlink("nowhere", broken), 0);
+	assert_int_equal(hb_path_stat_both(file, &lst, &st), 0);
+	assert_true(S_ISREG(lst.st_mode) && S_ISREG(st.st_mode) && lst.st_ino == st.st_ino);
+	assert_int_equal(hb_path_stat_both(link, &lst, &st), 0);
+	assert_true(S_ISLNK(lst.st_mode) && S_ISREG(st.st_mode) && lst.st_ino != st.st_ino);
+	assert_int_equal(st.st_size, 6);
+	assert_int_equal(hb_path_stat_both(broken, &lst, &st), -1);
+	free(file);
+	free(link);
+	free(broken);
+}
+
 /* A folder's names, sorted bytewise, without ".", ".." and editors' scratch files. */
 static void
 test_path__list_sorts_and_skips_scratch_files(void **state)
@@ -332,6 +354,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_path__rmtree_of_missing_directory_fails, tmp_setup,
 		    tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_path__is_within, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_path__stat_both_follows_only_links, tmp_setup,
+		    tmp_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
