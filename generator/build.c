@@ -507,11 +507,11 @@ copy_names(struct hb_arena *a, const char *const *names, size_t n)
 }
 
 /*
- * With the persistent cache (cache.h), the previous site's file for out_path: usable only while it
- * still stats as the cache says the last build wrote it (else someone changed it since).
+ * With the persistent cache (cache.h), the previous site's file for out_path, as the cache says
+ * the last build wrote it: NULL unless it still stats so (else someone changed it since).
  */
-static int
-is_previous_intact(const struct build *b, const char *out_path)
+static const struct hb_write_output *
+intact_previous(const struct build *b, const char *out_path)
 {
 	const struct hb_write_output *o = hb_map_get(b->run->prev_outputs, out_path);
 	char *full;
@@ -519,13 +519,13 @@ is_previous_intact(const struct build *b, const char *out_path)
 	int same;
 
 	if (o == NULL)
-		return 0;
+		return NULL;
 	full = hb_path_join(b->o->out_dir, out_path);
 	same = lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == o->size &&
 	    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec == o->mtime_ns &&
 	    st.st_ino == o->ino;
 	free(full);
-	return same;
+	return same ? o : NULL;
 }
 
 enum reuse { NOT_REUSED, REUSED_BYTES, REUSED_LINKED };
@@ -564,6 +564,7 @@ reuse_previous(struct worker *w, struct hb_node *node, struct hb_buf *page_out)
 	struct build *b = w->b;
 	struct hb_arena *a = &b->record_arenas[w->index];
 	const struct hb_reuse_record *prev;
+	const struct hb_write_output *file = NULL;	/* the persistent cache's, intact */
 	struct hb_reuse_record *rec = &b->records[node->order];
 	struct hb_buf old = HB_BUF_INIT, slot = HB_BUF_INIT;
 	const char *old_path, *out_path = node->page->out_path;
@@ -573,17 +574,16 @@ reuse_previous(struct worker *w, struct hb_node *node, struct hb_buf *page_out)
 	    (prev = hb_map_get(&b->run->prev, out_path)) == NULL ||
 	    !(hb_reuse_is_unchanged(&b->reuse, node, prev) ||
 	    hb_reuse_matches(&b->reuse, node, prev, &b->prev_digests)) ||
-	    (b->run->prev_outputs != NULL && !is_previous_intact(b, out_path)))
+	    (b->run->prev_outputs != NULL && (file = intact_previous(b, out_path)) == NULL))
 		return NOT_REUSED;
 	if (prev->has_slot && (worker_lua(w) == NULL || hb_luaenv_render(&slot, w->lua, node,
 	    NULL, HB_SLOT_PARTIAL, &w->diag) != 0))
 		goto out;
 	old_path = hb_arena_printf(&w->arena, "%s%s", b->run->prev_prefix, out_path);
-	if (b->run->prev_outputs != NULL && b->articles == NULL && prev->slot != NULL &&
+	if (file != NULL && b->articles == NULL && prev->slot != NULL &&
 	    slot.len == prev->slot_len && memcmp(slot.buf, prev->slot, slot.len) == 0) {
-		/* (it stats as the cache says: is_previous_intact) */
-		if (hb_write_link_previous(b->writer, out_file(&w->arena, b, out_path),
-		    hb_map_get(b->run->prev_outputs, out_path), &w->err) != 0)
+		if (hb_write_link_previous(b->writer, out_file(&w->arena, b, out_path), file,
+		    &w->err) != 0)
 			w->has_failed = 1;
 		done = REUSED_LINKED;
 	} else if ((b->run->prev_in_site ? hb_write_read_previous(b->writer, old_path, &old) :
