@@ -186,9 +186,13 @@ print_summary(const struct cli *c, const struct hb_diag *d, const struct hb_stat
 		fprintf(stderr, "built %zu pages in %.2f s\n", st->n_pages, st->seconds);
 }
 
-/* A progress bar on stderr, drawn once a build has run for half a second, ten times a second. */
+/*
+ * A progress bar on stderr, drawn once a build has run for half a second (for tests,
+ * HANDBOOK_PROGRESS_AFTER_MS changes that), ten times a second.
+ */
 struct progress_bar {
 	struct hb_progress p;
+	long after_ticks;	/* tenths of a second before the first draw */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t finished;
@@ -228,7 +232,8 @@ run_progress(void *arg)
 			until.tv_nsec -= 1000000000;
 		}
 		pthread_cond_timedwait(&bar->finished, &bar->lock, &until);
-		if (!bar->is_finished && ++ticks >= 5 && atomic_load(&bar->p.stage) != NULL) {
+		if (!bar->is_finished && ++ticks >= bar->after_ticks &&
+		    atomic_load(&bar->p.stage) != NULL) {
 			draw_progress(&bar->p);
 			has_drawn = 1;
 		}
@@ -243,11 +248,12 @@ run_progress(void *arg)
 static int
 start_progress(struct progress_bar *bar, const struct cli *c)
 {
-	const char *term = getenv("TERM");
+	const char *term = getenv("TERM"), *after = getenv("HANDBOOK_PROGRESS_AFTER_MS");
 
 	if (c->is_quiet || !isatty(2) || (term != NULL && strcmp(term, "dumb") == 0))
 		return 0;
 	memset(bar, 0, sizeof(*bar));
+	bar->after_ticks = after != NULL ? atol(after) / 100 : 5;
 	pthread_mutex_init(&bar->lock, NULL);
 	pthread_cond_init(&bar->finished, NULL);
 	return pthread_create(&bar->thread, NULL, run_progress, bar) == 0;
