@@ -724,6 +724,7 @@ render_one(struct worker *w, struct hb_node *node, struct hb_buf *html, struct h
 			return;
 		if (b->texts != NULL)
 			b->texts[node->order] = search_text(node, &w->arena);
+		hb_graph_set_hrefs(node, &w->arena);
 		hb_render_body(html, node, &b->graph);
 		hb_markdown_drop_tree(&node->doc);
 		if (hb_luaenv_render(page_out, lua, node, html->buf, choose_layout(lua, node->page),

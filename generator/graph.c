@@ -269,16 +269,37 @@ find_target(struct gctx *c, const struct hb_node *from, const struct hb_link *li
 	return to;
 }
 
+/* The relative URL of to (and its fragment) from from; a link to a heading of the same page is
+ * just "#anchor". Written straight into the arena: there is one for every link of the site. */
+static const char *
+href(struct hb_arena *a, const struct hb_node *from, const struct hb_node *to,
+    const char *fragment)
+{
+	int is_self = to == from && fragment != NULL;
+	size_t n = is_self ? 0 : hb_path_relurl_to(NULL, from->page->out_path, to->page->out_path);
+	size_t n_frag = fragment ? strlen(fragment) + 1 : 0;
+	char *url = hb_arena_alloc(a, n + n_frag + 1);
+
+	if (!is_self)
+		hb_path_relurl_to(url, from->page->out_path, to->page->out_path);
+	if (fragment) {
+		url[n] = '#';
+		memcpy(url + n + 1, fragment, n_frag - 1);
+	}
+	url[n + n_frag] = '\0';
+	return url;
+}
+
 static void
 resolve_link(struct gctx *c, struct hb_node *from, struct hb_link *link)
 {
 	const struct hb_node *to = find_target(c, from, link);
-	char *url;
 
 	if (to == NULL)
 		return;
 	if (link->kind == HB_LINK_CITE || link->kind == HB_LINK_QUOTE) {
 		link->page = to->page;	/* the paragraph and URL are cite.c's */
+		link->to = to;
 		return;
 	}
 	if (link->fragment != NULL && !has_anchor(to, link->fragment)) {
@@ -286,12 +307,21 @@ resolve_link(struct gctx *c, struct hb_node *from, struct hb_link *link)
 		return;
 	}
 	link->page = to->page;
-	/* A link to a heading of the same page is just "#anchor". */
-	url = to == from && link->fragment ? hb_xstrdup("") :
-	    hb_path_relurl(from->page->out_path, to->page->out_path);
-	link->href = link->fragment ? hb_arena_printf(c->a, "%s#%s", url, link->fragment) :
-	    hb_arena_strdup(c->a, url);
-	free(url);
+	link->to = to;
+}
+
+void
+hb_graph_set_hrefs(struct hb_node *node, struct hb_arena *a)
+{
+	size_t i;
+
+	for (i = 0; i < node->doc.n_links; i++) {
+		struct hb_link *l = &node->doc.links[i];
+
+		if (l->to != NULL && l->href == NULL && l->kind != HB_LINK_CITE &&
+		    l->kind != HB_LINK_QUOTE)
+			l->href = href(a, node, l->to, l->fragment);
+	}
 }
 
 /* Checks a front-matter list of references; want_type, when set, is the required page type. */
@@ -452,86 +482,72 @@ build_order(struct gctx *c)
 	g->n_nodes = k;
 }
 
-struct edge {
-	const struct hb_node *from;
-	const struct hb_link *link;	/* NULL for a front-matter reference */
-};
-
-/* Per target, in the order found: sources in reading order, each one's body links first (in
- * document order), then its references. */
-struct edges {
-	struct edge *v;
-	size_t *to;		/* v[i]'s target's reading order */
-	size_t n, n_alloc, n_to_alloc;
-};
-
+/*
+ * Calls fn for every page from links to or references, in the order backlinks list them: body
+ * links first (in document order), then references; to may be NULL or from itself.
+ */
 static void
-add_edge(struct edges *e, const struct hb_node *from, const struct hb_node *to,
-    const struct hb_link *link)
+for_each_edge(struct gctx *c, const struct hb_node *from,
+    void (*fn)(struct gctx *, const struct hb_node *, const struct hb_node *,
+    const struct hb_link *))
 {
-	if (to == NULL || to == from)
-		return;
-	e->v = hb_xgrow(e->v, &e->n_alloc, e->n + 1, sizeof(*e->v));
-	e->to = hb_xgrow(e->to, &e->n_to_alloc, e->n + 1, sizeof(*e->to));
-	e->v[e->n].from = from;
-	e->v[e->n].link = link;
-	e->to[e->n++] = to->order;
+	const struct hb_reflist *lists[] = { &from->page->sources, &from->page->participants,
+	    &from->page->related };
+	size_t i, j;
+
+	for (i = 0; i < from->doc.n_links; i++)
+		fn(c, from, from->doc.links[i].to, &from->doc.links[i]);
+	for (i = 0; i < sizeof(lists) / sizeof(*lists); i++) {
+		for (j = 0; j < lists[i]->n; j++)
+			fn(c, from, hb_graph_lookup(c->g, lists[i]->v[j].id), NULL);
+	}
 }
 
 static void
-add_ref_edges(struct gctx *c, struct edges *e, const struct hb_node *from,
-    const struct hb_reflist *refs)
+count_backlink(struct gctx *c, const struct hb_node *from, const struct hb_node *to,
+    const struct hb_link *link)
 {
-	size_t i;
+	(void)link;
+	if (to != NULL && to != from)
+		c->nodes[to - c->nodes].n_backlinks++;
+}
 
-	for (i = 0; i < refs->n; i++)
-		add_edge(e, from, hb_graph_lookup(c->g, refs->v[i].id), NULL);
+/* Once per source: its first edge is its first body link, if any. */
+static void
+add_backlink(struct gctx *c, const struct hb_node *from, const struct hb_node *to,
+    const struct hb_link *link)
+{
+	struct hb_node *t;
+
+	if (to == NULL || to == from)
+		return;
+	t = &c->nodes[to - c->nodes];
+	if (t->n_backlinks > 0 && t->backlinks[t->n_backlinks - 1].from == from)
+		return;
+	t->backlinks[t->n_backlinks].from = from;
+	t->backlinks[t->n_backlinks++].link = link;
 }
 
 /*
  * Backlinks: every page that links to or references a page, once, in reading order (a body link
- * before a reference). The edges are found in that order, then spread over their targets.
+ * before a reference). Counted first, so that each list is allocated once.
  */
 static void
 build_backlinks(struct gctx *c)
 {
 	struct hb_graph *g = c->g;
-	struct edges e = { 0 };
-	size_t *count = hb_xcalloc(g->n_nodes + 1, sizeof(*count)), i, j;
+	size_t i;
 
-	for (i = 0; i < g->n_nodes; i++) {
-		const struct hb_node *from = g->order[i];
-		const struct hb_page *p = from->page;
-
-		for (j = 0; j < from->doc.n_links; j++) {
-			const struct hb_page *to = from->doc.links[j].page;
-
-			if (to != NULL)
-				add_edge(&e, from, hb_map_get(&g->by_path, to->path),
-				    &from->doc.links[j]);
-		}
-		add_ref_edges(c, &e, from, &p->sources);
-		add_ref_edges(c, &e, from, &p->participants);
-		add_ref_edges(c, &e, from, &p->related);
-	}
-	for (i = 0; i < e.n; i++)
-		count[e.to[i]]++;
 	for (i = 0; i < g->n_nodes; i++)
-		g->order[i]->backlinks = hb_arena_alloc(c->a, count[i] *
-		    sizeof(*g->order[i]->backlinks));
-	for (i = 0; i < e.n; i++) {
-		struct hb_node *to = g->order[e.to[i]];
-		const struct edge *x = &e.v[i];
+		for_each_edge(c, g->order[i], count_backlink);
+	for (i = 0; i < g->n_nodes; i++) {
+		struct hb_node *n = g->order[i];
 
-		/* once per source: its first edge is its first body link, if any */
-		if (to->n_backlinks > 0 && to->backlinks[to->n_backlinks - 1].from == x->from)
-			continue;
-		to->backlinks[to->n_backlinks].from = x->from;
-		to->backlinks[to->n_backlinks++].link = x->link;
+		n->backlinks = hb_arena_alloc(c->a, n->n_backlinks * sizeof(*n->backlinks));
+		n->n_backlinks = 0;
 	}
-	free(count);
-	free(e.v);
-	free(e.to);
+	for (i = 0; i < g->n_nodes; i++)
+		for_each_edge(c, g->order[i], add_backlink);
 }
 
 static int

@@ -6,7 +6,8 @@
  * abbreviation is an error) and, for each page, the pages that list it as a participant.
  *
  * Input: one struct hb_node per page (page and parsed doc), owned by the caller. hb_graph_build()
- * fills each node's links (hb_link.page, hb_link.href) and the graph's derived fields. Every
+ * fills each node's links (hb_link.page, hb_link.to) and the graph's derived fields; a link's
+ * relative URL (hb_link.href) is made by hb_graph_set_hrefs() for the pages that are rendered. Every
  * problem is a located diagnostic: an unresolved link or reference (with "did you mean"), an
  * unknown heading, a duplicate id, an ambiguous alias or title. Orphans and pages without
  * sources are warnings. Nothing here depends on hash-map order: every list is sorted.
@@ -101,6 +102,9 @@ struct hb_graph {
 size_t hb_graph_build(struct hb_graph *g, struct hb_node *nodes, size_t n,
     const char *const *section_order, struct hb_arena *a, struct hb_diag *d);
 void hb_graph_free(struct hb_graph *g);
+/* Sets the href of each resolved link of node that has none (citations have theirs from
+ * cite.h), in a. Thread-safe for distinct nodes. */
+void hb_graph_set_hrefs(struct hb_node *node, struct hb_arena *a);
 /* Resolves name by id, then alias, then title (case-insensitive). Returns NULL if none. */
 const struct hb_node *hb_graph_lookup(const struct hb_graph *g, const char *name);
 

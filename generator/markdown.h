@@ -27,6 +27,8 @@
 #include "diag.h"
 #include "page.h"
 
+struct hb_node;
+
 struct hb_heading {
 	int level;
 	const char *text;
@@ -60,7 +62,8 @@ struct hb_link {
 
 	/* Filled in by the graph. */
 	const struct hb_page *page;	/* the target, or NULL when unresolved */
-	const char *href;		/* relative URL */
+	const struct hb_node *to;	/* and its node (graph.h) */
+	const char *href;		/* relative URL: hb_graph_set_hrefs(), cite.h */
 	int paragraph;			/* citations: the paragraph cited (from 1), 0 for none */
 	int cite_number;		/* citations: the number on this page (from 1) */
 	const char *cited_text;		/* citations: that paragraph's text */

@@ -104,11 +104,11 @@ is_url_safe(unsigned char c)
 	    c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
 }
 
-char *
-hb_path_relurl(const char *from, const char *to)
+size_t
+hb_path_relurl_to(char *out, const char *from, const char *to)
 {
-	struct hb_buf buf = HB_BUF_INIT;
-	size_t common = 0, i;
+	static const char hex[] = "0123456789ABCDEF";
+	size_t common = 0, n = 0, i;
 
 	/* Skip the directories both paths share. */
 	for (i = 0; from[i] && from[i] == to[i]; i++) {
@@ -116,22 +116,42 @@ hb_path_relurl(const char *from, const char *to)
 			common = i + 1;
 	}
 	for (i = common; from[i]; i++) {
-		if (from[i] == '/')
-			hb_buf_puts(&buf, "../");
+		if (from[i] != '/')
+			continue;
+		if (out)
+			memcpy(out + n, "../", 3);
+		n += 3;
 	}
 	/* File names become URL path segments: anything but unreserved characters and '/' is
 	 * percent-encoded, so "a#b.md" or "javascript:x.md" can only ever name a file. */
-	for (i = common; to[i]; ) {
-		size_t j = i;
+	for (i = common; to[i]; i++) {
+		unsigned char c = (unsigned char)to[i];
 
-		while (to[j] && is_url_safe((unsigned char)to[j]))
-			j++;
-		hb_buf_put(&buf, to + i, j - i);
-		if (to[j] != '\0')
-			hb_buf_printf(&buf, "%%%02X", (unsigned char)to[j++]);
-		i = j;
+		if (is_url_safe(c)) {
+			if (out)
+				out[n] = (char)c;
+			n++;
+			continue;
+		}
+		if (out) {
+			out[n] = '%';
+			out[n + 1] = hex[c >> 4];
+			out[n + 2] = hex[c & 15];
+		}
+		n += 3;
 	}
-	return hb_buf_detach(&buf, NULL);
+	return n;
+}
+
+char *
+hb_path_relurl(const char *from, const char *to)
+{
+	size_t n = hb_path_relurl_to(NULL, from, to);
+	char *url = hb_xmalloc(n + 1);
+
+	hb_path_relurl_to(url, from, to);
+	url[n] = '\0';
+	return url;
 }
 
 static int

@@ -32,6 +32,8 @@ char *hb_path_dirname(const char *p);
  * letters, digits, "-._~" and '/' are percent-encoded ("ö" -> "%C3%B6", ":" -> "%3A").
  */
 char *hb_path_relurl(const char *from, const char *to);
+/* The same URL written into out (unterminated) when out is not NULL; returns its length. */
+size_t hb_path_relurl_to(char *out, const char *from, const char *to);
 /* mkdir -p; returns 0, or -1 with err set. */
 int hb_path_mkdirs(const char *dir, struct hb_err *err);
 /* rm -rf of a directory tree that handbook made; symlinks are removed, never followed. */

@@ -235,7 +235,11 @@ page_head(struct hb_buf *b, const struct hb_reuse *r, const struct hb_node *node
 
 		field(b, l->page ? l->page->id : "");
 		field(b, l->page ? l->page->title : "");
-		field(b, l->href);
+		/* what the link's URL is made of (a citation's is set already, by cite.c) */
+		field(b, l->page ? l->page->out_path : "");
+		hb_buf_putc(b, l->fragment ? '#' : '-');
+		field(b, l->fragment);
+		field(b, l->kind == HB_LINK_CITE || l->kind == HB_LINK_QUOTE ? l->href : NULL);
 		hb_buf_put(b, &l->cite_number, sizeof(l->cite_number));
 		field(b, l->cited_text);	/* a citation shows the paragraph it cites */
 	}

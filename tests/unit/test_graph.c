@@ -78,9 +78,11 @@ add(struct fx *f, const char *path, const char *yaml, const char *body)
 static size_t
 build(struct fx *f, const char *const *order)
 {
-	size_t errors = hb_graph_build(&f->g, f->nodes, f->n, order, &f->a, &f->d);
+	size_t errors = hb_graph_build(&f->g, f->nodes, f->n, order, &f->a, &f->d), i;
 
 	f->is_built = 1;
+	for (i = 0; i < f->n; i++)
+		hb_graph_set_hrefs(&f->nodes[i], &f->a);	/* as each page is rendered */
 	return errors;
 }
 
@@ -167,6 +169,28 @@ test_graph__wiki_links_resolve_with_relative_hrefs(void **state)
 	assert_string_equal(f->nodes[5].doc.links[0].href, "../kishi.html");
 	assert_string_equal(f->nodes[5].doc.links[1].href, "../../meetings/a.html");
 	assert_string_equal(f->nodes[5].doc.links[2].href, "../../index.html");
+}
+
+/* The graph resolves every link; a URL is made only for a page about to be rendered. */
+static void
+test_graph__hrefs_are_made_for_the_pages_asked(void **state)
+{
+	struct fx *f = *state;
+	struct hb_node *a, *b;
+
+	a = add(f, "meetings/a.md", "title: A\n", "[[b]] [[b#top]] [[#top]]\n\n# Top\n");
+	b = add(f, "people/b.md", "title: B\n", "# Top\n\n[[a]]\n");
+	assert_int_equal(hb_graph_build(&f->g, f->nodes, f->n, NULL, &f->a, &f->d), 0);
+	f->is_built = 1;
+	assert_ptr_equal(a->doc.links[0].to, b);
+	assert_ptr_equal(b->doc.links[0].to, a);
+	assert_null(a->doc.links[0].href);
+	assert_null(b->doc.links[0].href);
+	hb_graph_set_hrefs(a, &f->a);
+	assert_string_equal(a->doc.links[0].href, "../people/b.html");
+	assert_string_equal(a->doc.links[1].href, "../people/b.html#top");
+	assert_string_equal(a->doc.links[2].href, "#top");
+	assert_null(b->doc.links[0].href);
 }
 
 static void
@@ -559,6 +583,7 @@ main(void)
 		T(test_graph__id_before_alias_before_title),
 		T(test_graph__ids_are_case_sensitive),
 		T(test_graph__wiki_links_resolve_with_relative_hrefs),
+		T(test_graph__hrefs_are_made_for_the_pages_asked),
 		T(test_graph__unresolved_link_with_suggestion),
 		T(test_graph__suggestion_from_titles_and_aliases),
 		T(test_graph__unresolved_link_without_near_name),

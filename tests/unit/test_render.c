@@ -493,6 +493,8 @@ test_render__links_resolved_by_the_graph(void **state)
 	assert_int_equal(f->d.n_errors, 0);
 	hb_markdown_finish(&nodes[0].doc, &f->a);
 	hb_markdown_finish(&nodes[1].doc, &f->a);
+	hb_graph_set_hrefs(&nodes[0], &f->a);
+	hb_graph_set_hrefs(&nodes[1], &f->a);
 	render_with(&f->a, &f->out, nodes[0].page, &nodes[0].doc, NULL);
 	assert_string_equal(f->out.buf,
 	    "<p>Chaired by <a href=\"../people/kishi.html\">Kishi Nobuo</a>; see "
