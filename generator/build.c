@@ -576,8 +576,11 @@ reuse_previous(struct worker *w, struct hb_node *node, struct hb_buf *page_out)
 	    hb_reuse_matches(&b->reuse, node, prev, &b->prev_digests)) ||
 	    (b->run->prev_outputs != NULL && (file = intact_previous(b, out_path)) == NULL))
 		return NOT_REUSED;
-	if (prev->has_slot && (worker_lua(w) == NULL || hb_luaenv_render(&slot, w->lua, node,
-	    NULL, HB_SLOT_PARTIAL, &w->diag) != 0))
+	/* The slot shows the edition: in a run without editions it renders as it did. */
+	if (prev->has_slot && b->run->editions == NULL && prev->slot != NULL)
+		hb_buf_put(&slot, prev->slot, prev->slot_len);
+	else if (prev->has_slot && (worker_lua(w) == NULL || hb_luaenv_render(&slot, w->lua,
+	    node, NULL, HB_SLOT_PARTIAL, &w->diag) != 0))
 		goto out;
 	old_path = hb_arena_printf(&w->arena, "%s%s", b->run->prev_prefix, out_path);
 	if (file != NULL && b->articles == NULL && prev->slot != NULL &&
