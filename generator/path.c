@@ -212,8 +212,10 @@ rmtree_at(int parent, const char *name, struct hb_err *err)
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISDIR(st.st_mode))
+		/* readdir says what most entries are: no stat for them */
+		if (de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN &&
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode)))
 			rc = rmtree_at(dirfd(d), de->d_name, err);
 		else if (unlinkat(dirfd(d), de->d_name, 0) != 0) {
 			hb_err_set(err, "cannot remove %s: %s", de->d_name, strerror(errno));
