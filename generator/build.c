@@ -60,6 +60,21 @@ struct run {
 						 * previous build is the cache's, whose records
 						 * outlive the run */
 	const struct hb_cache_parses *parses;	/* its parse cache: pages not to parse again */
+	struct listing *listing;		/* the working tree, listed early, or NULL */
+};
+
+/*
+ * The working tree's content and theme as hb_source_read lists them, made on a thread of its
+ * own while the persistent cache is fingerprinted and loaded: the same stat()s of every file,
+ * which the build needs once the cache has not replayed. Its diagnostics wait in diag.
+ */
+struct listing {
+	const struct hb_options *o;
+	pthread_t thread;
+	struct hb_source content, theme;
+	struct hb_diag diag;
+	struct hb_err err;
+	int rc;
 };
 
 struct build {
@@ -844,6 +859,67 @@ write_static(struct build *b, size_t *n_files, struct hb_err *err)
 	return 0;
 }
 
+static void *
+list_sources(void *arg)
+{
+	struct listing *l = arg;
+	struct hb_source_spec content = { l->o->content_dir, NULL, NULL, 1 };
+	struct hb_source_spec theme = { l->o->theme_dir, NULL, l->o->content_dir, 0 };
+
+	l->rc = hb_source_read(&l->content, &content, &l->diag, &l->err) != 0 ||
+	    hb_source_read(&l->theme, &theme, &l->diag, &l->err) != 0 ? -1 : 0;
+	return NULL;
+}
+
+/* Starts listing the working tree for the run's build (a plain one), if a thread can. */
+static void
+start_listing(struct run *run)
+{
+	struct listing *l = hb_xcalloc(1, sizeof(*l));
+
+	l->o = run->o;
+	hb_diag_init(&l->diag);
+	if (pthread_create(&l->thread, NULL, list_sources, l) != 0) {
+		hb_diag_free(&l->diag);
+		free(l);
+		return;
+	}
+	run->listing = l;
+}
+
+static void
+end_listing(struct run *run)
+{
+	struct listing *l = run->listing;
+
+	if (l == NULL)
+		return;
+	if (l->o != NULL)
+		pthread_join(l->thread, NULL);
+	hb_source_free(&l->content);
+	hb_source_free(&l->theme);
+	hb_diag_free(&l->diag);
+	free(l);
+	run->listing = NULL;
+}
+
+/* Waits for the listing; its diagnostics join d. Returns its result, with err. */
+static int
+take_listing(struct run *run, struct hb_diag *d, struct hb_err *err)
+{
+	struct listing *l = run->listing;
+	int rc;
+
+	pthread_join(l->thread, NULL);
+	l->o = NULL;	/* joined */
+	hb_diag_merge(d, &l->diag);
+	if ((rc = l->rc) != 0) {
+		*err = l->err;
+		end_listing(run);
+	}
+	return rc;
+}
+
 static int
 read_sources(struct build *b, struct hb_diag *d, struct hb_err *err)
 {
@@ -855,9 +931,18 @@ read_sources(struct build *b, struct hb_diag *d, struct hb_err *err)
 		b->o->content_dir, 0 };
 	size_t i;
 
-	if (hb_source_read(&b->content, &content, d, err) != 0 ||
-	    hb_source_read(&b->theme, &theme, d, err) != 0)
+	if (b->run->listing != NULL && b->rev == NULL) {
+		if (take_listing(b->run, d, err) != 0)
+			return -1;
+		b->content = b->run->listing->content;
+		b->theme = b->run->listing->theme;
+		memset(&b->run->listing->content, 0, sizeof(b->content));
+		memset(&b->run->listing->theme, 0, sizeof(b->theme));
+		end_listing(b->run);
+	} else if (hb_source_read(&b->content, &content, d, err) != 0 ||
+	    hb_source_read(&b->theme, &theme, d, err) != 0) {
 		return -1;
+	}
 	b->md = hb_xcalloc(b->content.n_files, sizeof(*b->md));
 	for (i = 0; i < b->content.n_files; i++) {
 		if (is_markdown(b->content.files[i].path))
@@ -1636,6 +1721,8 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	begin_run(&run, o, stats, err);
+	if (may_use_cache(o))
+		start_listing(&run);
 	has_fp = may_use_cache(o) && hb_cache_fingerprint(&fp, o) == 0;
 	if (has_fp)
 		hb_cache_read(o->out_dir, &cache);
@@ -1668,6 +1755,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 		hb_cache_file_free(&cache);
 		hb_cache_fingerprint_free(&fp);
 	}
+	end_listing(&run);
 	stage_times(stats, &t0);
 	return rc;
 }
