@@ -1742,7 +1742,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (rc == 0 && has_fp && run.writer != NULL &&
 		    hb_cache_save(run.writer, &fp, d, stats->n_pages, &run.prev, &run.prev_groups,
-		    &run.then, err) != 0)
+		    &run.then, &prev, err) != 0)
 			rc = -1;
 		stats->t_cache += seconds_since(&t1);
 		rc = end_run(&run, rc, err);

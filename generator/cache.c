@@ -20,7 +20,7 @@
 #include "write.h"
 #include "xalloc.h"
 
-#define CACHE_VERSION "handbook-cache 4"
+#define CACHE_VERSION "handbook-cache 5"
 
 static long long
 ns_of(const struct timespec *t)
@@ -168,26 +168,105 @@ hb_cache_fingerprint_free(struct hb_cache_fingerprint *fp)
 	hb_buf_free(&fp->text);
 }
 
-static void
-put_names(struct hb_buf *b, const char *const *names, size_t n)
-{
-	size_t i;
+/*
+ * The dependency names of the records and groups, each written once: in the "names" line, by
+ * index elsewhere. A table only grows from one build to the next (the last one's names first,
+ * in its order), so that a kept record's line, which names the last table's indices, is written
+ * again as it was; it starts afresh when more than about a quarter of it is no longer used.
+ */
+struct name_table {
+	const char *const *prev;	/* the last cache's names, which it loaded in order (their
+					 * addresses increase) */
+	size_t n_prev;
+	struct hb_map index;		/* name -> index + 1, once a name is not one of prev's */
+	int is_indexed;
+	const char **added;		/* the names after prev's */
+	size_t n_added, added_alloc;
+};
 
-	hb_buf_printf(b, "\t%zu", n);
-	for (i = 0; i < n; i++) {
-		hb_buf_putc(b, '\t');
-		put_field(b, names[i]);
+static void
+names_init(struct name_table *t, const struct hb_cache_previous *prev, size_t n_records)
+{
+	memset(t, 0, sizeof(*t));
+	hb_map_init(&t->index, HB_MAP_EXACT);
+	if (prev != NULL && prev->n_names <= 4 * n_records + 1000) {
+		t->prev = prev->names;
+		t->n_prev = prev->n_names;
 	}
 }
 
-static size_t
-names_size(const char *const *names, size_t n)
+static void
+names_free(struct name_table *t)
 {
-	size_t i, size = 0;
+	hb_map_free(&t->index);
+	free(t->added);
+}
 
+/* The index of one of prev's own strings, found by its address; -1 for any other string. */
+static long
+prev_index(const struct name_table *t, const char *name)
+{
+	uintptr_t a = (uintptr_t)name;
+	size_t lo = 0, hi = t->n_prev;
+
+	if (t->n_prev == 0 || a < (uintptr_t)t->prev[0] || a > (uintptr_t)t->prev[t->n_prev - 1])
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((uintptr_t)t->prev[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->n_prev && t->prev[lo] == name ? (long)lo : -1;
+}
+
+static size_t
+name_index(struct name_table *t, const char *name)
+{
+	long k = prev_index(t, name);
+	size_t i;
+
+	if (k >= 0)
+		return (size_t)k;
+	if (!t->is_indexed) {
+		for (i = t->n_prev; i > 0; i--)	/* the first of two equal names wins */
+			hb_map_put(&t->index, t->prev[i - 1], (void *)i);
+		t->is_indexed = 1;
+	}
+	if ((i = (size_t)hb_map_get(&t->index, name)) != 0)
+		return i - 1;
+	t->added = hb_xgrow(t->added, &t->added_alloc, t->n_added + 1, sizeof(*t->added));
+	t->added[t->n_added++] = name;
+	i = t->n_prev + t->n_added;
+	hb_map_put(&t->index, name, (void *)i);
+	return i - 1;
+}
+
+/* "\tI J K": a list of names by index (nothing after the tab for none). */
+static void
+put_names(struct hb_buf *b, struct name_table *t, const char *const *names, size_t n)
+{
+	size_t i;
+
+	hb_buf_putc(b, '\t');
 	for (i = 0; i < n; i++)
-		size += strlen(names[i]) + 1;
-	return size;
+		hb_buf_printf(b, i ? " %zu" : "%zu", name_index(t, names[i]));
+}
+
+/* "names\tN\tNAME..." */
+static void
+put_name_table(struct hb_buf *b, const struct name_table *t)
+{
+	size_t i;
+
+	hb_buf_printf(b, "names\t%zu", t->n_prev + t->n_added);
+	for (i = 0; i < t->n_prev + t->n_added; i++) {
+		hb_buf_putc(b, '\t');
+		put_field(b, i < t->n_prev ? t->prev[i] : t->added[i - t->n_prev]);
+	}
+	hb_buf_putc(b, '\n');
 }
 
 /* About how many bytes put_records and put_groups write. */
@@ -201,20 +280,20 @@ records_size(const struct hb_map *records, const struct hb_map *groups)
 
 		if (records->slots[i].key != NULL && r != NULL)
 			n += 200 + strlen(records->slots[i].key) + r->slot_len +
-			    names_size(r->deps, r->n_deps) + names_size(r->groups, r->n_groups);
+			    8 * (r->n_deps + r->n_groups);
 	}
 	for (i = 0; groups != NULL && i < groups->cap; i++) {
 		const struct hb_reuse_group *g = groups->slots[i].value;
 
 		if (groups->slots[i].key != NULL && g != NULL)
-			n += 20 + strlen(groups->slots[i].key) + names_size(g->deps, g->n_deps);
+			n += 20 + strlen(groups->slots[i].key) + 8 * g->n_deps;
 	}
 	return n;
 }
 
-/* "rec\tPATH\tKEY\tHEAD\tHAS_SLOT\tSLOT_START\tSLOT\tN\tDEP...\tM\tGROUP..." per record. */
+/* "rec\tPATH\tKEY\tHEAD\tHAS_SLOT\tSLOT_START\tSLOT\tDEPS\tGROUPS" per record. */
 static void
-put_records(struct hb_buf *b, const struct hb_map *records)
+put_records(struct hb_buf *b, const struct hb_map *records, struct name_table *t)
 {
 	char key[2 * HB_HASH_SIZE + 1], head[2 * HB_HASH_SIZE + 1];
 	size_t i;
@@ -224,7 +303,9 @@ put_records(struct hb_buf *b, const struct hb_map *records)
 
 		if (records->slots[i].key == NULL || r == NULL || !r->has_key || r->slot == NULL)
 			continue;
-		if (r->line != NULL) {	/* as the last build's cache has it, newline and all */
+		if (r->line != NULL && t->prev != NULL) {
+			/* as the last build's cache has it, newline and all: its indices are
+			 * still those of the same names */
 			hb_buf_put(b, r->line, r->line_len);
 			continue;
 		}
@@ -234,15 +315,15 @@ put_records(struct hb_buf *b, const struct hb_map *records)
 		put_field(b, records->slots[i].key);
 		hb_buf_printf(b, "\t%s\t%s\t%d\t%zu\t", key, head, r->has_slot, r->slot_start);
 		put_field(b, r->slot);
-		put_names(b, r->deps, r->n_deps);
-		put_names(b, r->groups, r->n_groups);
+		put_names(b, t, r->deps, r->n_deps);
+		put_names(b, t, r->groups, r->n_groups);
 		hb_buf_putc(b, '\n');
 	}
 }
 
-/* "group\tKEY\tN\tDEP..." per memo group. */
+/* "group\tKEY\tDEPS" per memo group. */
 static void
-put_groups(struct hb_buf *b, const struct hb_map *groups)
+put_groups(struct hb_buf *b, const struct hb_map *groups, struct name_table *t)
 {
 	size_t i;
 
@@ -253,7 +334,7 @@ put_groups(struct hb_buf *b, const struct hb_map *groups)
 			continue;
 		hb_buf_puts(b, "group\t");
 		put_field(b, groups->slots[i].key);
-		put_names(b, g->deps, g->n_deps);
+		put_names(b, t, g->deps, g->n_deps);
 		hb_buf_putc(b, '\n');
 	}
 }
@@ -303,10 +384,12 @@ put_then(struct hb_buf *b, const struct hb_reuse_then *then)
 int
 hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
     const struct hb_diag *d, size_t n_pages, const struct hb_map *records,
-    const struct hb_map *groups, const struct hb_reuse_then *then, struct hb_err *err)
+    const struct hb_map *groups, const struct hb_reuse_then *then,
+    const struct hb_cache_previous *prev, struct hb_err *err)
 {
 	const struct hb_write_output *out;
 	struct hb_buf b = HB_BUF_INIT;
+	struct name_table names;
 	char sum[2 * HB_HASH_SIZE + 1];
 	size_t n_out, i;
 	int rc;
@@ -314,9 +397,11 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 	if (fp->is_racy)
 		return 0;
 	hb_write_outputs(w, &out, &n_out);
+	names_init(&names, prev, records ? records->n : 0);
 	/* One allocation: a large site's cache is megabytes, and growing it copies them. */
 	hb_buf_grow(&b, fp->text.len + 100 * (n_out + d->n) + records_size(records, groups) +
-	    (then ? 200 * (then->n_pages + then->n_sections + 1) : 0));
+	    (then ? 200 * (then->n_pages + then->n_sections + 1) : 0) +
+	    40 * (names.n_prev + 100));
 	hb_buf_put(&b, fp->text.buf, fp->text.len);
 	hb_buf_printf(&b, "pages %zu\n", n_pages);
 	for (i = 0; i < n_out; i++) {
@@ -337,8 +422,10 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 	}
 	hb_hash_blob_hex(b.buf, b.len, sum);
 	hb_buf_printf(&b, "check %s\n", sum);	/* what a replay reads ends here */
-	put_records(&b, records);
-	put_groups(&b, groups);
+	put_records(&b, records, &names);
+	put_groups(&b, groups, &names);
+	put_name_table(&b, &names);
+	names_free(&names);
 	put_then(&b, then);
 	hb_hash_blob_hex(b.buf, b.len, sum);
 	hb_buf_printf(&b, "end %s\n", sum);
@@ -557,20 +644,30 @@ split_fields(char *line, char *end, char **fields, size_t max)
 	return n;
 }
 
-/* A list written by put_names at fields[*at]: its count, then that many names (pointing into
- * the fields, which the loaded file's bytes hold). */
+/* A list written by put_names: the names of the indices in s (which point into the loaded
+ * file's names line), or NULL when s is not such a list. */
 static const char **
-take_names(struct hb_arena *a, char **fields, size_t n_fields, size_t *at, size_t *n_out)
+take_names(struct hb_cache_previous *prev, const char *s, size_t *n_out)
 {
-	size_t n, i;
+	size_t n = *s != '\0', i;
+	const char *p;
 	const char **v;
 
-	if (*at >= n_fields || sscanf(fields[*at], "%zu", &n) != 1 || n > n_fields - *at - 1)
-		return NULL;
-	v = hb_arena_alloc(a, (n + 1) * sizeof(*v));
-	for (i = 0; i < n; i++)
-		v[i] = fields[*at + 1 + i];
-	*at += n + 1;
+	for (p = s; *p; p++)
+		n += *p == ' ';
+	v = hb_arena_alloc(&prev->arena, (n + 1) * sizeof(*v));
+	for (i = 0, p = s; i < n; i++) {
+		size_t k = 0;
+
+		if (*p < '0' || *p > '9')
+			return NULL;
+		for (; *p >= '0' && *p <= '9' && k <= prev->n_names; p++)
+			k = 10 * k + (size_t)(*p - '0');
+		if (k >= prev->n_names || (*p != ' ' && *p != '\0'))
+			return NULL;
+		v[i] = prev->names[k];
+		p += *p == ' ';
+	}
 	*n_out = n;
 	return v;
 }
@@ -604,16 +701,15 @@ load_record(struct hb_cache_previous *prev, char **f, size_t n, const char *line
     size_t line_len)
 {
 	struct hb_reuse_record *r = hb_arena_alloc(&prev->arena, sizeof(*r));
-	size_t at = 6;
 
 	memset(r, 0, sizeof(*r));
-	if (n < 8 || take_hashes(f[1], r->key, 1) != 0 || take_hashes(f[2], r->head, 1) != 0 ||
+	if (n != 8 || take_hashes(f[1], r->key, 1) != 0 || take_hashes(f[2], r->head, 1) != 0 ||
 	    sscanf(f[3], "%d", &r->has_slot) != 1 || sscanf(f[4], "%zu", &r->slot_start) != 1)
 		return -1;
 	r->slot = f[5];
 	r->slot_len = strlen(r->slot);
-	if ((r->deps = take_names(&prev->arena, f, n, &at, &r->n_deps)) == NULL ||
-	    (r->groups = take_names(&prev->arena, f, n, &at, &r->n_groups)) == NULL || at != n)
+	if ((r->deps = take_names(prev, f[6], &r->n_deps)) == NULL ||
+	    (r->groups = take_names(prev, f[7], &r->n_groups)) == NULL)
 		return -1;
 	r->has_key = 1;
 	r->line = line;
@@ -626,9 +722,8 @@ static int
 load_group(struct hb_cache_previous *prev, char **f, size_t n)
 {
 	struct hb_reuse_group *g = hb_arena_alloc(&prev->arena, sizeof(*g));
-	size_t at = 1;
 
-	if ((g->deps = take_names(&prev->arena, f, n, &at, &g->n_deps)) == NULL || at != n)
+	if (n != 2 || (g->deps = take_names(prev, f[1], &g->n_deps)) == NULL)
 		return -1;
 	hb_map_put(&prev->groups, f[0], g);
 	return 0;
@@ -683,19 +778,53 @@ load_output(struct hb_cache_previous *prev, char *line, char *end)
 	return 0;
 }
 
+/*
+ * The "names" line of the body, whose names the records and groups name by index; it is
+ * [*line, *eol) then. Returns 0, or -1 when there is none or it is malformed.
+ */
+static int
+load_names(struct hb_cache_previous *prev, char *body, char *end, char **line, char **eol)
+{
+	char *p = memmem(body, (size_t)(end - body), "\nnames\t", 7), *tab;
+	char **f;
+	size_t n_tabs = 0, n, i;
+
+	if (p == NULL || (*eol = memchr(p + 1, '\n', (size_t)(end - p - 1))) == NULL)
+		return -1;
+	*line = p + 1;
+	for (tab = *line; (tab = memchr(tab, '\t', (size_t)(*eol - tab))) != NULL; tab++)
+		n_tabs++;
+	f = hb_arena_alloc(&prev->arena, (n_tabs + 1) * sizeof(*f));
+	**eol = '\0';
+	n = split_fields(*line + 6, *eol, f, n_tabs);
+	if (n == 0 || sscanf(f[0], "%zu", &prev->n_names) != 1 || prev->n_names != n - 1)
+		return -1;
+	prev->names = (const char **)f + 1;
+	for (i = 1; i < prev->n_names; i++) {
+		if (prev->names[i] <= prev->names[i - 1])
+			return -1;	/* the save side finds them by address */
+	}
+	return 0;
+}
+
 /* Every "rec", "group", "out" and "then" line of the body; -1 when one is malformed. */
 static int
 load_lines(struct hb_cache_previous *prev, char *p, char *end)
 {
+	char *names_line, *names_end;
 	struct hb_reuse_then *then = &prev->then;
 	char **f = NULL;
 	size_t alloc = 0, n_then_pages = 0, n_then_sections = 0;
-	int rc = 0;
+	int rc = load_names(prev, p - 1, end, &names_line, &names_end);
 
 	while (rc == 0 && p < end) {
 		char *eol = memchr(p, '\n', (size_t)(end - p)), *tab;
 		size_t n_tabs = 0, n;
 
+		if (p == names_line) {
+			p = names_end + 1;
+			continue;
+		}
 		if (eol == NULL)
 			break;
 		for (tab = p; (tab = memchr(tab, '\t', (size_t)(eol - tab))) != NULL; tab++)
@@ -746,6 +875,8 @@ hb_cache_load(struct hb_cache_file *f, const struct hb_cache_fingerprint *fp,
 	hb_map_init(&prev->groups, HB_MAP_EXACT);
 	hb_map_init(&prev->outputs, HB_MAP_EXACT);
 	memset(&prev->then, 0, sizeof(prev->then));
+	prev->names = NULL;
+	prev->n_names = 0;
 	prev->bytes = f->map;		/* what is loaded points into them */
 	memset(&f->map, 0, sizeof(f->map));
 	if (f->check == NULL || !checks("end", prev->bytes.p, f->tail) ||
@@ -759,6 +890,8 @@ hb_cache_load(struct hb_cache_file *f, const struct hb_cache_fingerprint *fp,
 		goto out;
 	ok = load_lines(prev, body + 1, f->tail) == 0;
 out:
+	if (!ok)
+		prev->n_names = 0;	/* not to be written again */
 	hb_buf_free(&mine);
 	hb_buf_free(&theirs);
 	return ok;
