@@ -111,7 +111,7 @@ struct build {
 	size_t n_shards;
 	struct hb_writer *writer;	/* NULL for `check` */
 	int jobs;
-	atomic_size_t next_item;	/* the phase's next item for a free worker */
+	struct slice *slices;		/* the phase's items, a slice per worker (next_item) */
 };
 
 struct worker {
@@ -159,28 +159,52 @@ progress_step(const struct build *b)
 		atomic_fetch_add(&b->o->progress->done, 1);
 }
 
+/* A worker's part of a phase's items, [next, end) once next is past the ones taken. */
+struct slice {
+	atomic_size_t next;
+	size_t end;
+};
+
 /*
- * The next of n items for a worker to take in this phase, or n when all are taken. Items go to
- * whichever worker is free, so a thread slowed down (a busy CPU) holds the phase up by one
- * item at most. Which worker takes an item changes nothing in the output.
+ * The next of n items for a worker to take in this phase, or n when all are taken. Each worker
+ * takes its own slice in order (the pages of a few folders: two threads adding files to one
+ * folder wait for each other in the kernel), then helps the others with theirs, so a thread
+ * slowed down (a busy CPU) holds the phase up by one item at most. Which worker takes an item
+ * changes nothing in the output.
  */
 static size_t
 next_item(struct worker *w, size_t n)
 {
-	size_t i = atomic_fetch_add(&w->b->next_item, 1);
+	const struct build *b = w->b;
+	int k;
 
-	return i < n ? i : n;
+	for (k = 0; k < b->jobs; k++) {
+		struct slice *s = &b->slices[(w->index + k) % b->jobs];
+		size_t i;
+
+		if (atomic_load(&s->next) >= s->end)
+			continue;
+		if ((i = atomic_fetch_add(&s->next, 1)) < s->end)
+			return i;
+	}
+	return n;
 }
 
-/* Runs fn on every worker: on threads when there are several, inline otherwise. */
+/* Runs fn on every worker, over n items (next_item): on threads when there are several,
+ * inline otherwise. */
 static void
-run_phase(struct worker *workers, int jobs, phase_fn fn)
+run_phase(struct worker *workers, int jobs, phase_fn fn, size_t n)
 {
+	struct build *b = workers[0].b;
 	pthread_t *threads = hb_xcalloc((size_t)jobs, sizeof(*threads));
 	int *started = hb_xcalloc((size_t)jobs, sizeof(*started));
 	int i;
 
-	atomic_store(&workers[0].b->next_item, 0);
+	b->slices = hb_xcalloc((size_t)jobs, sizeof(*b->slices));
+	for (i = 0; i < jobs; i++) {
+		atomic_init(&b->slices[i].next, n * (size_t)i / (size_t)jobs);
+		b->slices[i].end = n * (size_t)(i + 1) / (size_t)jobs;
+	}
 	for (i = 0; i < jobs; i++) {
 		started[i] = jobs > 1 && pthread_create(&threads[i], NULL, fn, &workers[i]) == 0;
 		if (!started[i])
@@ -192,6 +216,8 @@ run_phase(struct worker *workers, int jobs, phase_fn fn)
 	}
 	free(started);
 	free(threads);
+	free(b->slices);
+	b->slices = NULL;
 }
 
 static int
@@ -1237,7 +1263,7 @@ key_records(struct build *b, struct worker *workers)
 	hb_map_init(&digests, HB_MAP_EXACT);
 	hb_reuse_digest_groups(&b->reuse, &b->groups, &digests, &b->arena);
 	b->digests = &digests;
-	run_phase(workers, b->jobs, key_pages);
+	run_phase(workers, b->jobs, key_pages, b->graph.n_nodes);
 	b->digests = NULL;
 	hb_map_free(&digests);
 	hb_map_free(&b->changed_groups);
@@ -1312,7 +1338,7 @@ save_parses(struct build *b, struct worker *workers, struct hb_err *err)
 		cp->index = i;
 	}
 	free(shard);
-	run_phase(workers, b->jobs, save_shards);
+	run_phase(workers, b->jobs, save_shards, b->n_shards);
 	for (w = 0; w < b->jobs && rc == 0; w++) {
 		if (workers[w].has_failed) {
 			*err = workers[w].err;
@@ -1355,11 +1381,11 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	hb_map_init(&b->prev_digests, HB_MAP_EXACT);
 	hb_reuse_free(&b->reuse);
 	hb_reuse_prepare(&b->reuse, &b->graph, &b->cfg, &b->theme);
-	run_phase(workers, b->jobs, hash_pages);
+	run_phase(workers, b->jobs, hash_pages, b->graph.n_nodes);
 	hb_reuse_compare(&b->reuse, &b->run->then, &b->run->prev_groups);
 	hb_reuse_digest_groups(&b->reuse, &b->run->prev_groups, &b->prev_digests, &b->arena);
 	progress_stage(b, "rendering", b->graph.n_nodes);
-	run_phase(workers, b->jobs, render_pages);
+	run_phase(workers, b->jobs, render_pages, b->graph.n_nodes);
 	merge_workers(workers, b->jobs, d);
 	key_records(b, workers);
 	for (i = 0; i < b->jobs; i++) {
@@ -1510,7 +1536,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	b.wants_text = wants(&b, "search.html");
 	b.prepares_bodies = o->no_reuse || run->prev.n == 0;
 	progress_stage(&b, "parsing", b.n_md);
-	run_phase(workers, b.jobs, parse_pages);
+	run_phase(workers, b.jobs, parse_pages, b.n_md);
 	merge_workers(workers, b.jobs, d);
 	for (w = 0; w < b.jobs; w++)
 		stats->n_parses_taken += workers[w].n_parses_taken;
@@ -1531,7 +1557,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, &b.arena, d);
 	hb_cite_check(&b.graph, &b.arena, d);
 	stats->n_pages += b.graph.n_nodes;
-	run_phase(workers, b.jobs, finish_docs);
+	run_phase(workers, b.jobs, finish_docs, b.n_nodes);
 	stats->t_graph += seconds_since(&t0);
 	stats->rss_graph = peak_rss_mib();
 	if (d->n_errors > errors_before) {
