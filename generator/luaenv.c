@@ -784,7 +784,8 @@ l_url(lua_State *L)
 {
 	struct hb_luaenv *e = env_of(L);
 	const char *path;
-	char *url;
+	char small[256], *url;
+	size_t n;
 
 	if (lua_type(L, 1) == LUA_TSTRING) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_ids);
@@ -797,9 +798,13 @@ l_url(lua_State *L)
 	lua_getfield(L, 1, "path");
 	if ((path = lua_tostring(L, -1)) == NULL)
 		return luaL_error(L, "url: argument is not a page");
-	url = hb_path_relurl(e->cur_path, path);
-	lua_pushstring(L, url);
-	free(url);
+	/* Templates call this for every link they make: no allocation when the URL fits. */
+	n = hb_path_relurl_to(NULL, e->cur_path, path);
+	url = n < sizeof(small) ? small : hb_xmalloc(n);
+	hb_path_relurl_to(url, e->cur_path, path);
+	lua_pushlstring(L, url, n);
+	if (url != small)
+		free(url);
 	return 1;
 }
 
