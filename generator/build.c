@@ -125,6 +125,7 @@ struct worker {
 	size_t n_reused;
 	size_t n_parses_taken;
 	struct hb_map groups;		/* memo key -> group, as this worker first saw it */
+	struct hb_reuse_names names;	/* the dependency names its records use */
 	struct hb_luaenv *lua;		/* the render phase's, once a page needed it */
 	int has_no_lua;			/* the theme did not load (diag says why) */
 };
@@ -674,7 +675,7 @@ note_group(struct worker *w, struct hb_luaenv *lua, const char *key)
 	memset(grp, 0, sizeof(*grp));
 	/* Every page the value read, the one being rendered included: other pages share it. */
 	if (hb_luaenv_memo_info(lua, key, &gi) == 0 && !gi.uses_edition)
-		hb_reuse_names(NULL, &gi, a, &grp->deps, &grp->n_deps);
+		hb_reuse_names(NULL, &gi, &w->names, a, &grp->deps, &grp->n_deps);
 	hb_render_info_free(&gi);
 	hb_map_put(&w->groups, key, grp);
 	return grp->deps ? grp : NULL;
@@ -698,7 +699,7 @@ record_render(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
 	for (i = 0; rec->has_key && i < info.n_groups; i++)
 		rec->has_key = note_group(w, lua, info.groups[i]) != NULL;
 	if (rec->has_key) {
-		hb_reuse_names(node, &info, a, &rec->deps, &rec->n_deps);
+		hb_reuse_names(node, &info, &w->names, a, &rec->deps, &rec->n_deps);
 		rec->groups = copy_names(a, info.groups, info.n_groups);
 		rec->n_groups = info.n_groups;
 		rec->has_slot = info.has_slot;
@@ -1375,6 +1376,8 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 		hb_arena_init(&b->record_arenas[i]);
 		hb_map_free(&workers[i].groups);
 		hb_map_init(&workers[i].groups, HB_MAP_EXACT);
+		hb_reuse_names_free(&workers[i].names);
+		hb_reuse_names_init(&workers[i].names, &b->graph);
 		workers[i].n_files = workers[i].n_reused = 0;
 	}
 	hb_map_free(&b->prev_digests);
@@ -1593,6 +1596,7 @@ out:
 		hb_arena_free(&workers[w].arena);
 		hb_diag_free(&workers[w].diag);
 		hb_map_free(&workers[w].groups);
+		hb_reuse_names_free(&workers[w].names);
 	}
 	hb_map_free(&b.groups);
 	hb_map_free(&b.prev_digests);

@@ -347,9 +347,58 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* A dependency name: "<id>", "<id>#", "<id>^" (part 0 to 2) or "/s/<section>"; made once per
+ * worker and build, in a, when names remembers it (every page reads the same few). */
+static const char *
+page_name(const struct hb_node *n, int part, struct hb_reuse_names *names, struct hb_arena *a)
+{
+	const char **slot = names && names->pages ? &names->pages[3 * n->order + (size_t)part] :
+	    NULL;
+	const char *name;
+
+	if (slot != NULL && *slot != NULL)
+		return *slot;
+	name = part == 0 ? hb_arena_strdup(a, n->page->id) :
+	    hb_arena_printf(a, "%s%c", n->page->id, part == 1 ? '#' : '^');
+	if (slot != NULL)
+		*slot = name;
+	return name;
+}
+
+static const char *
+section_name(const struct hb_graph *g, const struct hb_section *s,
+    struct hb_reuse_names *names, struct hb_arena *a)
+{
+	const char **slot = names && names->sections ? &names->sections[s - g->sections] : NULL;
+	const char *name;
+
+	if (slot != NULL && *slot != NULL)
+		return *slot;
+	name = hb_arena_printf(a, "/s/%s", s->name);
+	if (slot != NULL)
+		*slot = name;
+	return name;
+}
+
+void
+hb_reuse_names_init(struct hb_reuse_names *names, const struct hb_graph *g)
+{
+	names->g = g;
+	names->pages = hb_xcalloc(3 * g->n_nodes + 1, sizeof(*names->pages));
+	names->sections = hb_xcalloc(g->n_sections + 1, sizeof(*names->sections));
+}
+
+void
+hb_reuse_names_free(struct hb_reuse_names *names)
+{
+	free(names->pages);
+	free(names->sections);
+	memset(names, 0, sizeof(*names));
+}
+
 void
 hb_reuse_names(const struct hb_node *node, const struct hb_render_info *info,
-    struct hb_arena *a, const char ***out, size_t *n_out)
+    struct hb_reuse_names *names, struct hb_arena *a, const char ***out, size_t *n_out)
 {
 	size_t n = info->n_pages + info->n_deep_pages + info->n_neighbour_pages + info->n_sections +
 	    3, i, k = 0;
@@ -357,18 +406,19 @@ hb_reuse_names(const struct hb_node *node, const struct hb_render_info *info,
 
 	for (i = 0; i < info->n_pages; i++) {
 		if (info->pages[i] != node)
-			deps[k++] = hb_arena_strdup(a, info->pages[i]->page->id);
+			deps[k++] = page_name(info->pages[i], 0, names, a);
 	}
 	for (i = 0; i < info->n_deep_pages; i++) {
 		if (info->deep_pages[i] != node)
-			deps[k++] = hb_arena_printf(a, "%s#", info->deep_pages[i]->page->id);
+			deps[k++] = page_name(info->deep_pages[i], 1, names, a);
 	}
 	for (i = 0; i < info->n_neighbour_pages; i++) {
 		if (info->neighbour_pages[i] != node)
-			deps[k++] = hb_arena_printf(a, "%s^", info->neighbour_pages[i]->page->id);
+			deps[k++] = page_name(info->neighbour_pages[i], 2, names, a);
 	}
 	for (i = 0; i < info->n_sections; i++)
-		deps[k++] = hb_arena_printf(a, "/s/%s", info->sections[i]->name);
+		deps[k++] = names && names->g ? section_name(names->g, info->sections[i], names, a) :
+		    hb_arena_printf(a, "/s/%s", info->sections[i]->name);
 	if (info->uses_all)
 		deps[k++] = "/all";
 	if (info->uses_sections)

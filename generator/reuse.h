@@ -111,9 +111,21 @@ void hb_reuse_prepare(struct hb_reuse *r, const struct hb_graph *g, const struct
 void hb_reuse_hash_page(struct hb_reuse *r, size_t order, const struct hb_history *h,
     struct hb_buf *scratch);
 void hb_reuse_free(struct hb_reuse *r);
-/* The dependencies in info as sorted names, in a (the node's own page left out). */
+/*
+ * The names of one worker's renders, each made once (in the arena it passes with them, which
+ * must outlive the records): one set per worker and render phase of graph g.
+ */
+struct hb_reuse_names {
+	const struct hb_graph *g;
+	const char **pages;		/* 3 per page, by reading order */
+	const char **sections;
+};
+void hb_reuse_names_init(struct hb_reuse_names *names, const struct hb_graph *g);
+void hb_reuse_names_free(struct hb_reuse_names *names);
+/* The dependencies in info as sorted names, in a or from names (which may be NULL) (the node's
+ * own page left out). */
 void hb_reuse_names(const struct hb_node *node, const struct hb_render_info *info,
-    struct hb_arena *a, const char ***out, size_t *n_out);
+    struct hb_reuse_names *names, struct hb_arena *a, const char ***out, size_t *n_out);
 /*
  * Digests of groups (name -> struct hb_reuse_group) under this build's hashes, into digests
  * (name -> HB_REUSE_KEY_SIZE bytes in a); a group with a dependency that no longer exists gets
