@@ -756,26 +756,64 @@ l_write_items(lua_State *L)
 	return 0;
 }
 
+/* The entity a byte is written as in HTML text and attributes, or NULL for itself. */
+static const char *
+entity_of(char c)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: return NULL;
+	}
+}
+
+/* escape(x): x as text for HTML; a string with nothing to escape is returned itself. */
 static int
 l_escape(lua_State *L)
 {
 	luaL_Buffer b;
-	size_t len, i;
-	const char *s = to_output(L, 1, &len);
+	size_t len, i, run = 0;
+	const char *s = to_output(L, 1, &len), *ent;
 
-	luaL_buffinit(L, &b);
-	for (i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '&': luaL_addstring(&b, "&amp;"); break;
-		case '<': luaL_addstring(&b, "&lt;"); break;
-		case '>': luaL_addstring(&b, "&gt;"); break;
-		case '"': luaL_addstring(&b, "&quot;"); break;
-		case '\'': luaL_addstring(&b, "&#39;"); break;
-		default: luaL_addchar(&b, s[i]); break;
-		}
+	for (i = 0; i < len && entity_of(s[i]) == NULL; i++)
+		continue;
+	if (i == len && lua_type(L, 1) == LUA_TSTRING) {
+		lua_settop(L, 1);
+		return 1;
 	}
+	luaL_buffinit(L, &b);
+	for (; i < len; i++) {
+		if ((ent = entity_of(s[i])) == NULL)
+			continue;
+		luaL_addlstring(&b, s + run, i - run);
+		luaL_addstring(&b, ent);
+		run = i + 1;
+	}
+	luaL_addlstring(&b, s + run, len - run);
 	luaL_pushresult(&b);
 	return 1;
+}
+
+/* The templates' "<%= x %>": writes x as escape(x) makes it, without making that string. */
+static int
+l_put_escaped(lua_State *L)
+{
+	struct hb_luaenv *e = env_of(L);
+	size_t len, i, run = 0;
+	const char *s = to_output(L, 1, &len), *ent;
+
+	for (i = 0; i < len; i++) {
+		if ((ent = entity_of(s[i])) == NULL)
+			continue;
+		put_output(L, e, s + run, i - run);
+		put_output(L, e, ent, strlen(ent));
+		run = i + 1;
+	}
+	put_output(L, e, s + run, len - run);
+	return 0;
 }
 
 /* url(page_or_id): the relative URL from the page being rendered to a page. */
@@ -851,7 +889,7 @@ call_template(lua_State *L, int func_idx, int ctx_idx)
 	push_env(L, ctx_idx);
 	lua_setupvalue(L, -2, 1);
 	lua_pushcfunction(L, l_put);
-	lua_pushcfunction(L, l_escape);
+	lua_pushcfunction(L, l_put_escaped);
 	lua_call(L, 2, 0);
 	lua_setupvalue(L, func_idx, 1);
 }

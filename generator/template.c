@@ -53,7 +53,7 @@ hb_template_compile(struct hb_buf *out, const char *text, size_t len, const char
 {
 	const char *p = text, *end = text + len;
 
-	hb_buf_puts(out, "local _put, _esc = ... ");
+	hb_buf_puts(out, "local _put, _put_esc = ... ");
 	while (p < end) {
 		const char *open = memmem(p, (size_t)(end - p), "<%", 2), *close, *code;
 		int trim;
@@ -79,13 +79,11 @@ hb_template_compile(struct hb_buf *out, const char *text, size_t len, const char
 			return -1;
 		}
 		if (open[2] == '=')
-			hb_buf_puts(out, "_put(_esc(");
+			hb_buf_puts(out, "_put_esc(");
 		else if (open[2] == '-')
 			hb_buf_puts(out, "_put(");
 		hb_buf_put(out, code, (size_t)(close - trim - code));
-		if (open[2] == '=')
-			hb_buf_puts(out, ")) ");
-		else if (open[2] == '-')
+		if (open[2] == '=' || open[2] == '-')
 			hb_buf_puts(out, ") ");
 		else
 			hb_buf_puts(out, " ");	/* a newline here would shift every later line */

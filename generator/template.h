@@ -6,9 +6,9 @@
  *     <% code %>    runs Lua code
  *     -%>           any tag closed with "-%>" also swallows the newline after it
  *
- * The generated chunk receives two arguments, `_put(s)` and `_esc(s)`, and keeps the template's
- * lines one-to-one, so a Lua error's line number is the template's line. Pure function of its
- * input; thread-safe.
+ * The generated chunk receives two arguments, `_put(s)` and `_put_esc(s)` (writes s
+ * HTML-escaped), and keeps the template's lines one-to-one, so a Lua error's line number is the
+ * template's line. Pure function of its input; thread-safe.
  */
 #ifndef HB_TEMPLATE_H
 #define HB_TEMPLATE_H
