@@ -1500,12 +1500,23 @@ hb_luaenv_has(const struct hb_luaenv *e, const char *name)
 	return bsearch(&name, e->names, e->n_names, sizeof(*e->names), cmp_name) != NULL;
 }
 
+/*
+ * Pushes a string of the site's model. lua_pushstring first compares it with the two strings
+ * last pushed from the same address, which are anywhere in memory by now: for the model's tens
+ * of thousands of strings, the length is cheaper.
+ */
+static void
+push_text(lua_State *L, const char *s)
+{
+	lua_pushlstring(L, s, strlen(s));
+}
+
 static void
 set_string(lua_State *L, const char *key, const char *value)
 {
 	if (value == NULL)
 		return;
-	lua_pushstring(L, value);
+	push_text(L, value);
 	lua_setfield(L, -2, key);
 }
 
@@ -1515,7 +1526,7 @@ push_value(lua_State *L, const struct hb_value *v)
 	size_t i;
 
 	if (v->kind == HB_VALUE_STRING) {
-		lua_pushstring(L, v->str);
+		push_text(L, v->str);
 		return;
 	}
 	lua_createtable(L, (int)v->n, 0);
@@ -1544,7 +1555,7 @@ set_strings(lua_State *L, const char *key, const struct hb_reflist *list)
 
 	lua_createtable(L, (int)list->n, 0);
 	for (i = 0; i < list->n; i++) {
-		lua_pushstring(L, list->v[i].id);
+		push_text(L, list->v[i].id);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	make_readonly(L);
@@ -2198,7 +2209,7 @@ set_content(struct hb_luaenv *e, const struct hb_node *node, const char *html)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_data);
 	lua_rawgeti(L, -1, (lua_Integer)node->order + 1);
 	if (html)
-		lua_pushstring(L, html);
+		push_text(L, html);
 	else
 		lua_pushnil(L);
 	lua_setfield(L, -2, "content");
