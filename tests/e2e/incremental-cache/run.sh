@@ -202,3 +202,46 @@ contains "$WORK/err" "built 8 pages"
 contains "$WORK/err" "lists no sources"
 lacks "$WORK/err" "SOURCES"
 echo "ok: the replayed part is checked"
+
+# The records name their dependencies by index into the cache's names line, which a rebuild
+# only extends (a kept record's line is written again as it was); once most of its names are
+# no longer used (here: 1,200 pages, then 30) it starts afresh, as a first build's would.
+mkdir -p many
+python3 - <<'PY'
+import os
+for f in range(40):
+    os.makedirs("many/f%d" % f, exist_ok=True)
+    for p in range(30):
+        nxt = "p%d-%d" % (f, (p + 1) % 30)
+        with open("many/f%d/p%d-%d.md" % (f, f, p), "w") as out:
+            out.write('---\ntitle: "Page %d of %d"\n---\nOn to [[%s]].\n' % (p, f, nxt))
+PY
+find many -exec touch -d '2 minutes ago' {} +
+names() { grep -a '^names' "$1/.handbook-cache" | cut -f2; }
+hb build --content many --theme theme --out msite
+expect_status 0
+before=$(names msite)
+[ "$before" -gt 1200 ] || die "expected over 1,200 names, not $before"
+sed -i 's/On to/Then on to/' many/f3/p3-7.md
+touch -d '1 minute ago' many/f3/p3-7.md
+hb build --content many --theme theme --out msite
+expect_status 0
+contains "$WORK/err" "kept from the last build"
+[ "$(names msite)" = "$before" ] || die "an edit changed the names line: $before -> $(names msite)"
+rm -rf many/f[1-9]*
+touch -d '1 minute ago' many/f0/p0-0.md
+hb build --content many --theme theme --out msite
+expect_status 0
+hb build --content many --theme theme --out mfresh	# a first build, and its cache
+same_tree msite mfresh
+[ "$(names msite)" = "$(names mfresh)" ] ||
+	die "the names line did not start afresh: $(names msite), a first build's $(names mfresh)"
+sed -i 's/On to/Then on to/' many/f0/p0-5.md
+touch -d '1 minute ago' many/f0/p0-5.md
+hb build --content many --theme theme --out msite
+expect_status 0
+contains "$WORK/err" "kept from the last build"
+rm -rf mfresh
+hb build --content many --theme theme --out mfresh --no-reuse
+same_tree msite mfresh
+echo "ok: the names line grows, then starts afresh"
