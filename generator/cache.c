@@ -556,18 +556,17 @@ checks(const char *tag, const char *start, const char *line)
 	return strncmp(line + n + 1, sum, 2 * HB_HASH_SIZE) == 0;
 }
 
-/* Maps the file rel of out_dir into *out, read-only or copy-on-write; 1, or 0 when it cannot.
- * The site's files are only ever replaced whole (write.h), never cut short under a reader. */
+/* Maps the file rel of out_dir into *out, read-only; 1, or 0 when it cannot. The site's files
+ * are only ever replaced whole (write.h), never cut short under a reader. */
 static int
-map_file(const char *out_dir, const char *rel, struct hb_cache_mapped *out, int is_writable)
+map_file(const char *out_dir, const char *rel, struct hb_cache_mapped *out)
 {
 	struct stat st;
 	int fd = open_own(out_dir, rel, &st);
 	void *p = MAP_FAILED;
 
 	if (fd >= 0 && st.st_size > 0)
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ | (is_writable ? PROT_WRITE : 0),
-		    MAP_PRIVATE | (is_writable ? 0 : MAP_POPULATE), fd, 0);
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	if (fd >= 0)
 		close(fd);
 	if (p == MAP_FAILED)
@@ -585,11 +584,10 @@ hb_cache_read(const char *out_dir, struct hb_cache_file *f)
 	char *p;
 
 	memset(f, 0, sizeof(*f));
-	if (!map_file(out_dir, HB_CACHE_FILE, m, 1) || m->len < 2 * line_len ||
+	if (!map_file(out_dir, HB_CACHE_FILE, m) || m->len < 2 * line_len ||
 	    m->p[m->len - 1] != '\n')
 		return;
-	/* Copy-on-write: hb_cache_load writes into a few lines. The lines are escaped, so a
-	 * "\ncheck " can only start one. */
+	/* The lines are escaped, so a "\ncheck " can only start one. */
 	f->tail = m->p + m->len - (line_len - 2);
 	if ((p = memmem(m->p, m->len, "\ncheck ", 7)) != NULL && p + 1 + line_len <= f->tail)
 		f->check = p + 1;
@@ -706,7 +704,7 @@ load_record(struct hb_cache_previous *prev, char **f, size_t n, const char *line
 	if (n != 8 || take_hashes(f[1], r->key, 1) != 0 || take_hashes(f[2], r->head, 1) != 0 ||
 	    sscanf(f[3], "%d", &r->has_slot) != 1 || sscanf(f[4], "%zu", &r->slot_start) != 1)
 		return -1;
-	r->slot = f[5];
+	r->slot = hb_arena_strdup(&prev->arena, f[5]);
 	r->slot_len = strlen(r->slot);
 	if ((r->deps = take_names(prev, f[6], &r->n_deps)) == NULL ||
 	    (r->groups = take_names(prev, f[7], &r->n_groups)) == NULL)
@@ -751,17 +749,18 @@ load_then(struct hb_reuse_then *then, struct hb_arena *a, char *line, size_t len
 
 /* A "then-page" (is_page) or "then-section" line's fields, in order; *n_seen counts them. */
 static int
-load_then_item(struct hb_reuse_then *then, int is_page, char **f, size_t n, size_t *n_seen)
+load_then_item(struct hb_reuse_then *then, struct hb_arena *a, int is_page, char **f, size_t n,
+    size_t *n_seen)
 {
 	size_t i = (*n_seen)++;
 
 	if (then->ids == NULL || n != 2 || i >= (is_page ? then->n_pages : then->n_sections))
 		return -1;
 	if (is_page) {
-		then->ids[i] = f[0];
+		then->ids[i] = hb_arena_strdup(a, f[0]);
 		return take_hashes(f[1], then->pages + 3 * i * HB_HASH_SIZE, 3);
 	}
-	then->sections[i] = f[0];
+	then->sections[i] = hb_arena_strdup(a, f[0]);
 	return take_hashes(f[1], then->section + i * HB_HASH_SIZE, 1);
 }
 
@@ -783,10 +782,11 @@ load_output(struct hb_cache_previous *prev, char *line, char *end)
  * [*line, *eol) then. Returns 0, or -1 when there is none or it is malformed.
  */
 static int
-load_names(struct hb_cache_previous *prev, char *body, char *end, char **line, char **eol)
+load_names(struct hb_cache_previous *prev, const char *body, const char *end, const char **line,
+    const char **eol)
 {
-	char *p = memmem(body, (size_t)(end - body), "\nnames\t", 7), *tab;
-	char **f;
+	const char *p = memmem(body, (size_t)(end - body), "\nnames\t", 7), *tab;
+	char **f, *copy;
 	size_t n_tabs = 0, n, i;
 
 	if (p == NULL || (*eol = memchr(p + 1, '\n', (size_t)(end - p - 1))) == NULL)
@@ -795,8 +795,9 @@ load_names(struct hb_cache_previous *prev, char *body, char *end, char **line, c
 	for (tab = *line; (tab = memchr(tab, '\t', (size_t)(*eol - tab))) != NULL; tab++)
 		n_tabs++;
 	f = hb_arena_alloc(&prev->arena, (n_tabs + 1) * sizeof(*f));
-	**eol = '\0';
-	n = split_fields(*line + 6, *eol, f, n_tabs);
+	/* One copy, split in place: the names lie in it in order. */
+	copy = hb_arena_strndup(&prev->arena, *line, (size_t)(*eol - *line));
+	n = split_fields(copy + 6, copy + (*eol - *line), f, n_tabs);
 	if (n == 0 || sscanf(f[0], "%zu", &prev->n_names) != 1 || prev->n_names != n - 1)
 		return -1;
 	prev->names = (const char **)f + 1;
@@ -807,18 +808,24 @@ load_names(struct hb_cache_previous *prev, char *body, char *end, char **line, c
 	return 0;
 }
 
-/* Every "rec", "group", "out" and "then" line of the body; -1 when one is malformed. */
+/*
+ * Every "rec", "group", "out" and "then" line of the body; -1 when one is malformed. Each line is
+ * parsed from a copy: the file is mapped read-only (a page written would be copied), and a kept
+ * record's line is written again as it is.
+ */
 static int
-load_lines(struct hb_cache_previous *prev, char *p, char *end)
+load_lines(struct hb_cache_previous *prev, const char *p, const char *end)
 {
-	char *names_line, *names_end;
+	const char *names_line, *names_end;
 	struct hb_reuse_then *then = &prev->then;
+	struct hb_buf copy = HB_BUF_INIT;
 	char **f = NULL;
 	size_t alloc = 0, n_then_pages = 0, n_then_sections = 0;
 	int rc = load_names(prev, p - 1, end, &names_line, &names_end);
 
 	while (rc == 0 && p < end) {
-		char *eol = memchr(p, '\n', (size_t)(end - p)), *tab;
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		char *l, *lend, *tab;
 		size_t n_tabs = 0, n;
 
 		if (p == names_line) {
@@ -827,36 +834,34 @@ load_lines(struct hb_cache_previous *prev, char *p, char *end)
 		}
 		if (eol == NULL)
 			break;
-		for (tab = p; (tab = memchr(tab, '\t', (size_t)(eol - tab))) != NULL; tab++)
+		hb_buf_reset(&copy);
+		hb_buf_put(&copy, p, (size_t)(eol - p));
+		l = copy.buf;
+		lend = l + copy.len;
+		for (tab = l; (tab = memchr(tab, '\t', (size_t)(lend - tab))) != NULL; tab++)
 			n_tabs++;
 		f = hb_xgrow(f, &alloc, n_tabs + 1, sizeof(*f));
-		if (strncmp(p, "rec\t", 4) == 0) {
-			/* Split from a copy: the line itself may be written again as it is. */
-			char *copy = hb_arena_strndup(&prev->arena, p, (size_t)(eol - p));
-
-			n = split_fields(copy + 4, copy + (eol - p), f, n_tabs);
+		if (strncmp(l, "rec\t", 4) == 0) {
+			n = split_fields(l + 4, lend, f, n_tabs);
 			rc = load_record(prev, f, n, p, (size_t)(eol - p + 1));
-			p = eol + 1;
-			continue;
-		}
-		*eol = '\0';	/* sscanf would measure the rest of the file on every line */
-		if (strncmp(p, "out ", 4) == 0) {
-			rc = load_output(prev, p + 4, eol);
-		} else if (strncmp(p, "group\t", 6) == 0) {
-			n = split_fields(p + 6, eol, f, n_tabs);
+		} else if (strncmp(l, "out ", 4) == 0) {
+			rc = load_output(prev, l + 4, lend);
+		} else if (strncmp(l, "group\t", 6) == 0) {
+			n = split_fields(l + 6, lend, f, n_tabs);
 			rc = load_group(prev, f, n);
-		} else if (strncmp(p, "then ", 5) == 0) {
-			rc = load_then(then, &prev->arena, p + 5, (size_t)(end - eol));
-		} else if (strncmp(p, "then-page\t", 10) == 0) {
-			n = split_fields(p + 10, eol, f, n_tabs);
-			rc = load_then_item(then, 1, f, n, &n_then_pages);
-		} else if (strncmp(p, "then-section\t", 13) == 0) {
-			n = split_fields(p + 13, eol, f, n_tabs);
-			rc = load_then_item(then, 0, f, n, &n_then_sections);
+		} else if (strncmp(l, "then ", 5) == 0) {
+			rc = load_then(then, &prev->arena, l + 5, (size_t)(end - eol));
+		} else if (strncmp(l, "then-page\t", 10) == 0) {
+			n = split_fields(l + 10, lend, f, n_tabs);
+			rc = load_then_item(then, &prev->arena, 1, f, n, &n_then_pages);
+		} else if (strncmp(l, "then-section\t", 13) == 0) {
+			n = split_fields(l + 13, lend, f, n_tabs);
+			rc = load_then_item(then, &prev->arena, 0, f, n, &n_then_sections);
 		}
 		p = eol + 1;
 	}
 	free(f);
+	hb_buf_free(&copy);
 	then->is_set = then->ids != NULL && n_then_pages == then->n_pages &&
 	    n_then_sections == then->n_sections;
 	return then->ids != NULL && !then->is_set ? -1 : rc;
@@ -1128,7 +1133,7 @@ hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
 		char *rel = hb_path_join(HB_PARSED_DIR, names[i]);
 		const char *name = hb_arena_strdup(&ps->arena, rel);
 
-		if (map_file(out_dir, rel, &m, 0) && m.len >= ps->maker.len &&
+		if (map_file(out_dir, rel, &m) && m.len >= ps->maker.len &&
 		    memcmp(m.p, ps->maker.buf, ps->maker.len) == 0 &&
 		    take_parses(ps, name, m.p + ps->maker.len, m.p + m.len) == 0)
 			ps->maps[ps->n_maps++] = m;

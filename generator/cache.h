@@ -48,7 +48,7 @@ struct hb_cache_fingerprint {
 int hb_cache_fingerprint(struct hb_cache_fingerprint *fp, const struct hb_options *o);
 void hb_cache_fingerprint_free(struct hb_cache_fingerprint *fp);
 
-/* A file of the site mapped into memory (read-only, or copy-on-write for the cache file). */
+/* A file of the site mapped into memory, read-only (PROT_READ: never written through p). */
 struct hb_cache_mapped {
 	char *p;
 	size_t len;
