@@ -36,7 +36,8 @@ char *hb_path_relurl(const char *from, const char *to);
 size_t hb_path_relurl_to(char *out, const char *from, const char *to);
 /* mkdir -p; returns 0, or -1 with err set. */
 int hb_path_mkdirs(const char *dir, struct hb_err *err);
-/* rm -rf of a directory tree that handbook made; symlinks are removed, never followed. */
+/* rm -rf of a directory tree that handbook made; symlinks are removed, never followed. A second
+ * thread takes every other folder of the top one. */
 int hb_path_rmtree(const char *dir, struct hb_err *err);
 /* Returns 1 when `inner` is `outer` or lies inside it (both must exist; compares real paths). */
 int hb_path_is_within(const char *inner, const char *outer);
