@@ -73,10 +73,14 @@ cp -r content "$TMP/plain"
 cd "$ROOT"
 
 opts="--theme $TMP/repo/theme --out $TMP/out --quiet"
-set -- $(measure "$HB" build --content "$TMP/plain" $opts); plain_s=$1 plain_m=$2
-set -- $(measure "$HB" build --content "$TMP/repo/content" $opts); hist_s=$1 hist_m=$2
-set -- $(measure "$HB" editions --content "$TMP/repo/content" $opts); ed_s=$1 ed_m=$2
-set -- $(measure "$HB" editions --content "$TMP/repo/content" --no-reuse $opts); nr_s=$1 nr_m=$2
+measure "$HB" build --content "$TMP/plain" $opts
+plain_s=$SECONDS_MEDIAN plain_m=$MIB_MEDIAN
+measure "$HB" build --content "$TMP/repo/content" $opts
+hist_s=$SECONDS_MEDIAN hist_m=$MIB_MEDIAN
+measure "$HB" editions --content "$TMP/repo/content" $opts
+ed_s=$SECONDS_MEDIAN ed_m=$MIB_MEDIAN
+measure "$HB" editions --content "$TMP/repo/content" --no-reuse $opts
+nr_s=$SECONDS_MEDIAN nr_m=$MIB_MEDIAN
 "$HB" editions --content "$TMP/repo/content" --theme "$TMP/repo/theme" --out "$TMP/out" \
 	2>"$TMP/summary" >/dev/null
 printf '%s pages, %s commits, %s editions; %s\n' "$PAGES" "$COMMITS" \

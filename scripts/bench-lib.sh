@@ -2,8 +2,9 @@
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# measure CMD... : runs CMD RUNS times, each time from a fresh $TMP/out; prints "seconds MiB",
-# the medians of wall time and peak memory (RSS, from GNU time).
+# measure CMD... : runs CMD RUNS times, each time from a fresh $TMP/out; sets SECONDS_MEDIAN and
+# MIB_MEDIAN, the medians of wall time and peak memory (RSS, from GNU time). Runs in the calling
+# shell (not in $(...)), so that a failed run stops the benchmark.
 measure() {
 	: >"$TMP/t"
 	i=0
@@ -14,5 +15,6 @@ measure() {
 		cat "$TMP/one" >>"$TMP/t"
 		i=$((i + 1))
 	done
-	echo "$(cut -d' ' -f1 "$TMP/t" | median) $(($(cut -d' ' -f2 "$TMP/t" | median) / 1024))"
+	SECONDS_MEDIAN=$(cut -d' ' -f1 "$TMP/t" | median)
+	MIB_MEDIAN=$(($(cut -d' ' -f2 "$TMP/t" | median) / 1024))
 }

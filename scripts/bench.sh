@@ -83,8 +83,8 @@ measure_rebuild() {
 
 nothing() { :; }
 
-# pair_ratio N: handbook and Hugo built one right after the other, RUNS times; prints the median
-# of the pairs' time ratios. This machine's speed drifts (by a third from hour to hour), and a
+# pair_ratio N: handbook and Hugo built one right after the other, RUNS times; sets PAIR_RATIO,
+# the median of the pairs' time ratios. This machine's speed drifts (by a third from hour to hour), and a
 # drift then weighs on both sides of each ratio alike.
 pair_ratio() {
 	: >"$TMP/r"
@@ -100,7 +100,7 @@ pair_ratio() {
 		awk -v a="$(cat "$TMP/a")" -v b="$(cat "$TMP/b")" 'BEGIN { print a / b }' >>"$TMP/r"
 		i=$((i + 1))
 	done
-	median <"$TMP/r"
+	PAIR_RATIO=$(median <"$TMP/r")
 }
 
 # One page's text gets one more sentence; its mtime is set a minute back so that the build
@@ -115,14 +115,14 @@ row pages what seconds "RSS MiB" "out MiB" files
 for n in $SIZES; do
 	python3 "$GEN" --pages "$n" --out "$TMP/hb-$n" --hugo "$TMP/hugo-$n" >/dev/null 2>&1
 	find "$TMP/hb-$n" -exec touch -d '2 minutes ago' {} +
-	set -- $(measure "$HB" $(hb_args "$TMP/hb-$n/content" "$TMP/bench.yaml" \
-		"$ROOT/themes/default" "$TMP/out"))
-	hb_s=$1 hb_m=$2
+	measure "$HB" $(hb_args "$TMP/hb-$n/content" "$TMP/bench.yaml" "$ROOT/themes/default" \
+		"$TMP/out")
+	hb_s=$SECONDS_MEDIAN hb_m=$MIB_MEDIAN
 	set -- $(site_size "$TMP/out")
 	row "$n" "handbook build" "$hb_s" "$hb_m" "$1" "$2"
-	set -- $(measure "$HB" $(hb_args "$TMP/hb-$n/content" "$TMP/full.yaml" \
-		"$ROOT/themes/default" "$TMP/out"))
-	full_s=$1 full_m=$2
+	measure "$HB" $(hb_args "$TMP/hb-$n/content" "$TMP/full.yaml" "$ROOT/themes/default" \
+		"$TMP/out")
+	full_s=$SECONDS_MEDIAN full_m=$MIB_MEDIAN
 	set -- $(site_size "$TMP/out")
 	row "$n" "handbook build, search+print on" "$full_s" "$full_m" "$1" "$2"
 
@@ -144,13 +144,14 @@ for n in $SIZES; do
 		    "one-edit / full build", b / f }'
 
 	if [ -n "$HUGO" ]; then
-		set -- $(measure "$HUGO" --quiet --source "$TMP/hugo-$n" --destination "$TMP/out")
-		hugo_s=$1 hugo_m=$2
+		measure "$HUGO" --quiet --source "$TMP/hugo-$n" --destination "$TMP/out"
+		hugo_s=$SECONDS_MEDIAN hugo_m=$MIB_MEDIAN
 		set -- $(site_size "$TMP/out")
 		row "$n" "hugo build" "$hugo_s" "$hugo_m" "$1" "$2"
 		awk -v a="$hb_s" -v b="$hugo_s" -v m="$hb_m" -v h="$hugo_m" -v n="$n" 'BEGIN {
 			printf "%-7s %-34s %9.2f %8.2f\n", n, "ratio handbook/hugo", a / b, m / h }'
-		printf '%-7s %-34s %9.2f\n' "$n" "ratio, the builds alternated" "$(pair_ratio "$n")"
+		pair_ratio "$n"
+		printf '%-7s %-34s %9.2f\n' "$n" "ratio, the builds alternated" "$PAIR_RATIO"
 	fi
 	rm -rf "$TMP/hb-$n" "$TMP/hugo-$n" "$TMP/out" "$TMP/keep" "$TMP/fresh"
 done
@@ -162,17 +163,17 @@ row pages what seconds "RSS MiB" "out MiB" files
 for n in $SCALING; do
 	python3 "$GEN" --pages "$n" --out "$TMP/hb-$n" --hugo "$TMP/hugo-$n" --hugo-nav none \
 		>/dev/null 2>&1
-	set -- $(measure "$HB" $(hb_args "$TMP/hb-$n/content" "$TMP/bench.yaml" \
-		"$TMP/nonav-theme" "$TMP/out"))
-	hb_s=$1 hb_m=$2
+	measure "$HB" $(hb_args "$TMP/hb-$n/content" "$TMP/bench.yaml" "$TMP/nonav-theme" \
+		"$TMP/out")
+	hb_s=$SECONDS_MEDIAN hb_m=$MIB_MEDIAN
 	set -- $(site_size "$TMP/out")
 	row "$n" "handbook build" "$hb_s" "$hb_m" "$1" "$2"
 	awk -v s="$hb_s" -v n="$n" 'BEGIN { printf "%-7s %-34s %9.1f\n", n,
 		"handbook µs per page", s / n * 1e6 }'
 	if [ -n "$HUGO" ]; then
-		set -- $(measure "$HUGO" --quiet --source "$TMP/hugo-$n" --destination "$TMP/out")
-		hugo_s=$1
-		row "$n" "hugo build" "$1" "$2" $(site_size "$TMP/out")
+		measure "$HUGO" --quiet --source "$TMP/hugo-$n" --destination "$TMP/out"
+		hugo_s=$SECONDS_MEDIAN
+		row "$n" "hugo build" "$hugo_s" "$MIB_MEDIAN" $(site_size "$TMP/out")
 		awk -v a="$hb_s" -v b="$hugo_s" -v n="$n" 'BEGIN {
 			printf "%-7s %-34s %9.2f\n", n, "ratio handbook/hugo", a / b }'
 	fi
