@@ -282,16 +282,18 @@ hb_path_rmtree(const char *dir, struct hb_err *err)
 	struct dirent *de;
 	pthread_t thread;
 	size_t k = 0;
-	DIR *d;
-	int rc = 0, is_started = 0;
+	DIR *d = NULL;
+	int rc = 0, is_started = 0, fd = -1;
 
-	if (sh == NULL || (sh->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) < 0 || (d = fdopendir(dup(sh->dir_fd))) == NULL) {
-		if (sh != NULL && sh->dir_fd > 0)
-			close(sh->dir_fd);
+	if (sh != NULL && (fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+		d = fdopendir(dup(fd));
+	if (d == NULL) {	/* no memory, or not a folder: one thread, and its error */
+		if (fd >= 0)
+			close(fd);
 		free(sh);
 		return rmtree_at(AT_FDCWD, dir, err);
 	}
+	sh->dir_fd = fd;
 	while ((de = readdir(d)) != NULL && sh->n < 16) {
 		if (de->d_type == DT_DIR && strcmp(de->d_name, ".") != 0 &&
 		    strcmp(de->d_name, "..") != 0 && k++ % 2 == 1)

@@ -267,6 +267,34 @@ test_path__rmtree_removes_a_tree(void **state)
 	free(root);
 }
 
+/* A site's many folders, shared between two threads (more than the second one takes), with
+ * a link to a folder outside among them. */
+static void
+test_path__rmtree_removes_many_folders(void **state)
+{
+	char *tmp = *state, *root = ut_join(tmp, "site"), *keep = ut_join(tmp, "keep");
+	char *link_dir = ut_join(root, "f07-link"), *kept_file = ut_join(keep, "precious.txt");
+	struct hb_err err = { "" };
+	char rel[64];
+	int f, i;
+
+	ut_write_str(keep, "precious.txt", "do not delete");
+	for (f = 0; f < 40; f++) {
+		for (i = 0; i < 5; i++) {
+			snprintf(rel, sizeof(rel), "f%02d/sub/p%d.html", f, i);
+			ut_write_str(root, rel, "x");
+		}
+	}
+	assert_int_equal(symlink(keep, link_dir), 0);
+	assert_int_equal(hb_path_rmtree(root, &err), 0);
+	assert_int_equal(access(root, F_OK), -1);
+	assert_int_equal(access(kept_file, F_OK), 0);
+	free(root);
+	free(keep);
+	free(link_dir);
+	free(kept_file);
+}
+
 static void
 test_path__rmtree_does_not_follow_symlinks(void **state)
 {
@@ -348,6 +376,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_path__list_sorts_and_skips_scratch_files, tmp_setup,
 		    tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_path__rmtree_removes_a_tree, tmp_setup,
+		    tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_path__rmtree_removes_many_folders, tmp_setup,
 		    tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_path__rmtree_does_not_follow_symlinks, tmp_setup,
 		    tmp_teardown),
