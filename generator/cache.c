@@ -172,7 +172,8 @@ hb_cache_fingerprint_free(struct hb_cache_fingerprint *fp)
  * The dependency names of the records and groups, each written once: in the "names" line, by
  * index elsewhere. A table only grows from one build to the next (the last one's names first,
  * in its order), so that a kept record's line, which names the last table's indices, is written
- * again as it was; it starts afresh when more than about a quarter of it is no longer used.
+ * again as it was; it starts afresh once it holds more than four names a record (a page's own
+ * are one to three: most would be names no record uses any more).
  */
 struct name_table {
 	const char *const *prev;	/* the last cache's names, which it loaded in order (their
