@@ -898,7 +898,8 @@ list_sources(void *arg)
 	return NULL;
 }
 
-/* Starts listing the working tree for the run's build (a plain one), if a thread can. */
+/* Starts listing the working tree for the run's build (a plain one, with more than one job),
+ * if a thread can. */
 static void
 start_listing(struct run *run)
 {
@@ -1751,7 +1752,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	begin_run(&run, o, stats, err);
-	if (may_use_cache(o))
+	if (may_use_cache(o) && count_jobs(o) > 1)
 		start_listing(&run);
 	has_fp = may_use_cache(o) && hb_cache_fingerprint(&fp, o) == 0;
 	if (has_fp)
