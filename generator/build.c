@@ -75,6 +75,7 @@ struct listing {
 	struct hb_diag diag;
 	struct hb_err err;
 	int rc;
+	int is_joined;
 };
 
 struct build {
@@ -886,15 +887,28 @@ write_static(struct build *b, size_t *n_files, struct hb_err *err)
 	return 0;
 }
 
+/*
+ * The content of revision rev (NULL: the working tree) and the theme of theme_rev. The working
+ * tree's pages are read later, by the parse workers, one at a time each. Returns as
+ * hb_source_read does.
+ */
+static int
+read_tree(const struct hb_options *o, const char *rev, const char *theme_rev,
+    struct hb_source *content, struct hb_source *theme, struct hb_diag *d, struct hb_err *err)
+{
+	struct hb_source_spec content_spec = { o->content_dir, rev, NULL, 1 };
+	struct hb_source_spec theme_spec = { o->theme_dir, theme_rev, o->content_dir, 0 };
+
+	return hb_source_read(content, &content_spec, d, err) != 0 ||
+	    hb_source_read(theme, &theme_spec, d, err) != 0 ? -1 : 0;
+}
+
 static void *
 list_sources(void *arg)
 {
 	struct listing *l = arg;
-	struct hb_source_spec content = { l->o->content_dir, NULL, NULL, 1 };
-	struct hb_source_spec theme = { l->o->theme_dir, NULL, l->o->content_dir, 0 };
 
-	l->rc = hb_source_read(&l->content, &content, &l->diag, &l->err) != 0 ||
-	    hb_source_read(&l->theme, &theme, &l->diag, &l->err) != 0 ? -1 : 0;
+	l->rc = read_tree(l->o, NULL, NULL, &l->content, &l->theme, &l->diag, &l->err);
 	return NULL;
 }
 
@@ -922,7 +936,7 @@ end_listing(struct run *run)
 
 	if (l == NULL)
 		return;
-	if (l->o != NULL)
+	if (!l->is_joined)
 		pthread_join(l->thread, NULL);
 	hb_source_free(&l->content);
 	hb_source_free(&l->theme);
@@ -939,7 +953,7 @@ take_listing(struct run *run, struct hb_diag *d, struct hb_err *err)
 	int rc;
 
 	pthread_join(l->thread, NULL);
-	l->o = NULL;	/* joined */
+	l->is_joined = 1;
 	hb_diag_merge(d, &l->diag);
 	if ((rc = l->rc) != 0) {
 		*err = l->err;
@@ -951,12 +965,9 @@ take_listing(struct run *run, struct hb_diag *d, struct hb_err *err)
 static int
 read_sources(struct build *b, struct hb_diag *d, struct hb_err *err)
 {
-	/* The working tree's pages are read by the parse workers, one at a time each. */
-	struct hb_source_spec content = { b->o->content_dir, b->rev, NULL, 1 };
 	/* Editions publish each tag's content with today's theme (as with the configuration): every
 	 * edition then looks alike and has the edition switcher. */
-	struct hb_source_spec theme = { b->o->theme_dir, b->run->editions ? NULL : b->rev,
-		b->o->content_dir, 0 };
+	const char *theme_rev = b->run->editions ? NULL : b->rev;
 	size_t i;
 
 	if (b->run->listing != NULL && b->rev == NULL) {
@@ -967,8 +978,7 @@ read_sources(struct build *b, struct hb_diag *d, struct hb_err *err)
 		memset(&b->run->listing->content, 0, sizeof(b->content));
 		memset(&b->run->listing->theme, 0, sizeof(b->theme));
 		end_listing(b->run);
-	} else if (hb_source_read(&b->content, &content, d, err) != 0 ||
-	    hb_source_read(&b->theme, &theme, d, err) != 0) {
+	} else if (read_tree(b->o, b->rev, theme_rev, &b->content, &b->theme, d, err) != 0) {
 		return -1;
 	}
 	b->md = hb_xcalloc(b->content.n_files, sizeof(*b->md));

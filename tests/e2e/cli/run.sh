@@ -23,6 +23,9 @@ expect_status 2
 hb build --content does-not-exist
 expect_status 2
 contains err "handbook: does-not-exist: not a directory"
+hb build --content does-not-exist --jobs 1	# listed when the build needs it, not on a thread
+expect_status 2
+contains err "handbook: does-not-exist: not a directory"
 absent site
 hb build --content . --config missing.yaml
 expect_status 2
