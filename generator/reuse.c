@@ -347,37 +347,28 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* A dependency name: "<id>", "<id>#", "<id>^" (part 0 to 2) or "/s/<section>"; made once per
- * worker and build, in a, when names remembers it (every page reads the same few). */
+/* A dependency name: "<id>", "<id>#", "<id>^" (part 0 to 2), made in a the first time the
+ * worker whose names these are needs it (every page reads the same few). */
 static const char *
 page_name(const struct hb_node *n, int part, struct hb_reuse_names *names, struct hb_arena *a)
 {
-	const char **slot = names && names->pages ? &names->pages[3 * n->order + (size_t)part] :
-	    NULL;
-	const char *name;
+	const char **slot = &names->pages[3 * n->order + (size_t)part];
 
-	if (slot != NULL && *slot != NULL)
-		return *slot;
-	name = part == 0 ? hb_arena_strdup(a, n->page->id) :
-	    hb_arena_printf(a, "%s%c", n->page->id, part == 1 ? '#' : '^');
-	if (slot != NULL)
-		*slot = name;
-	return name;
+	if (*slot == NULL)
+		*slot = part == 0 ? hb_arena_strdup(a, n->page->id) :
+		    hb_arena_printf(a, "%s%c", n->page->id, part == 1 ? '#' : '^');
+	return *slot;
 }
 
+/* "/s/<section>", the same way. */
 static const char *
-section_name(const struct hb_graph *g, const struct hb_section *s,
-    struct hb_reuse_names *names, struct hb_arena *a)
+section_name(const struct hb_section *s, struct hb_reuse_names *names, struct hb_arena *a)
 {
-	const char **slot = names && names->sections ? &names->sections[s - g->sections] : NULL;
-	const char *name;
+	const char **slot = &names->sections[s - names->g->sections];
 
-	if (slot != NULL && *slot != NULL)
-		return *slot;
-	name = hb_arena_printf(a, "/s/%s", s->name);
-	if (slot != NULL)
-		*slot = name;
-	return name;
+	if (*slot == NULL)
+		*slot = hb_arena_printf(a, "/s/%s", s->name);
+	return *slot;
 }
 
 void
@@ -417,8 +408,7 @@ hb_reuse_names(const struct hb_node *node, const struct hb_render_info *info,
 			deps[k++] = page_name(info->neighbour_pages[i], 2, names, a);
 	}
 	for (i = 0; i < info->n_sections; i++)
-		deps[k++] = names && names->g ? section_name(names->g, info->sections[i], names, a) :
-		    hb_arena_printf(a, "/s/%s", info->sections[i]->name);
+		deps[k++] = section_name(info->sections[i], names, a);
 	if (info->uses_all)
 		deps[k++] = "/all";
 	if (info->uses_sections)

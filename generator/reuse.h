@@ -122,8 +122,8 @@ struct hb_reuse_names {
 };
 void hb_reuse_names_init(struct hb_reuse_names *names, const struct hb_graph *g);
 void hb_reuse_names_free(struct hb_reuse_names *names);
-/* The dependencies in info as sorted names, in a or from names (which may be NULL) (the node's
- * own page left out). */
+/* The dependencies in info as sorted names, from names or made in a (the node's own page left
+ * out). */
 void hb_reuse_names(const struct hb_node *node, const struct hb_render_info *info,
     struct hb_reuse_names *names, struct hb_arena *a, const char ***out, size_t *n_out);
 /*
