@@ -272,6 +272,7 @@ take_parse(struct worker *w, struct hb_node *node, struct hb_page *page, struct 
 	}
 	page->file = file;
 	node->page = page;
+	node->is_taken = 1;
 	return 0;
 }
 
@@ -619,8 +620,10 @@ reuse_previous(struct worker *w, struct hb_node *node, struct hb_buf *page_out)
 	    hb_reuse_matches(&b->reuse, node, prev, &b->prev_digests)) ||
 	    (b->run->prev_outputs != NULL && (file = intact_previous(b, out_path)) == NULL))
 		return NOT_REUSED;
-	/* The slot shows the edition: in a run without editions it renders as it did. */
-	if (prev->has_slot && b->run->editions == NULL && prev->slot != NULL)
+	/* The slot shows the edition, or in a run without editions the build date: it renders
+	 * as it did while the git history is the same (reuse.h's world). */
+	if (prev->has_slot && b->run->editions == NULL && prev->slot != NULL &&
+	    b->reuse.is_same_world)
 		hb_buf_put(&slot, prev->slot, prev->slot_len);
 	else if (prev->has_slot && (worker_lua(w) == NULL || hb_luaenv_render(&slot, w->lua,
 	    node, NULL, HB_SLOT_PARTIAL, &w->diag) != 0))
@@ -1181,6 +1184,40 @@ hash_pages(void *arg)
 	return NULL;
 }
 
+/*
+ * The hashes of the build before, for the pages it had as they are (hb_reuse_take_then): only
+ * the pages not taken from the parse cache, and those without a keyed record, are hashed here.
+ * Returns 0 when every page must be hashed: then does not stand in, a page parsed anew shows
+ * other pages something new, or too many pages are new for one thread (an eighth, and 100).
+ */
+static int
+hash_changed_pages(struct build *b)
+{
+	size_t n = b->graph.n_nodes, limit = n / 8 + 100, n_hashed = 0, i;
+	unsigned char *needs;
+	struct hb_buf scratch = HB_BUF_INIT;
+	int ok;
+
+	for (i = 0; i < n; i++)
+		n_hashed += !b->graph.order[i]->is_taken;
+	if (b->run->parses == NULL || n_hashed > limit)
+		return 0;
+	needs = hb_xcalloc(n + 1, 1);
+	ok = hb_reuse_take_then(&b->reuse, &b->run->then, &b->run->prev, needs);
+	for (i = 0, n_hashed = 0; ok && i < n; i++) {
+		int is_taken = b->graph.order[i]->is_taken;
+
+		if (is_taken && !needs[i])
+			continue;
+		hb_reuse_hash_page(&b->reuse, i, &b->history, &scratch);
+		ok = ++n_hashed <= limit &&
+		    (is_taken || hb_reuse_shows_as_then(&b->reuse, &b->run->then, i));
+	}
+	hb_buf_free(&scratch);
+	free(needs);
+	return ok;
+}
+
 static int
 same_names(const char *const *a, size_t n_a, const char *const *b, size_t n_b)
 {
@@ -1394,8 +1431,9 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	hb_map_free(&b->prev_digests);
 	hb_map_init(&b->prev_digests, HB_MAP_EXACT);
 	hb_reuse_free(&b->reuse);
-	hb_reuse_prepare(&b->reuse, &b->graph, &b->cfg, &b->theme);
-	run_phase(workers, b->jobs, hash_pages, b->graph.n_nodes);
+	hb_reuse_prepare(&b->reuse, &b->graph, &b->cfg, &b->theme, &b->history);
+	if (!hash_changed_pages(b))
+		run_phase(workers, b->jobs, hash_pages, b->graph.n_nodes);
 	hb_reuse_compare(&b->reuse, &b->run->then, &b->run->prev_groups);
 	hb_reuse_digest_groups(&b->reuse, &b->run->prev_groups, &b->prev_digests, &b->arena);
 	progress_stage(b, "rendering", b->graph.n_nodes);

@@ -20,7 +20,7 @@
 #include "write.h"
 #include "xalloc.h"
 
-#define CACHE_VERSION "handbook-cache 5"
+#define CACHE_VERSION "handbook-cache 6"
 
 static long long
 ns_of(const struct timespec *t)
@@ -364,13 +364,14 @@ put_then(struct hb_buf *b, const struct hb_reuse_then *then)
 	if (then == NULL || !then->is_set)
 		return;
 	hb_buf_printf(b, "then %zu %zu ", then->n_pages, then->n_sections);
-	put_hashes(b, then->lists, 3);
+	put_hashes(b, then->lists, 4);
 	hb_buf_putc(b, '\n');
 	for (i = 0; i < then->n_pages; i++) {
 		hb_buf_puts(b, "then-page\t");
 		put_field(b, then->ids[i]);
 		hb_buf_putc(b, '\t');
-		put_hashes(b, then->pages + 3 * i * HB_HASH_SIZE, 3);
+		put_hashes(b, then->pages + HB_REUSE_THEN_PER_PAGE * i * HB_HASH_SIZE,
+		    HB_REUSE_THEN_PER_PAGE);
 		hb_buf_putc(b, '\n');
 	}
 	for (i = 0; i < then->n_sections; i++) {
@@ -728,21 +729,21 @@ load_group(struct hb_cache_previous *prev, char **f, size_t n)
 	return 0;
 }
 
-/* The "then" line (after "then "): the counts of the lines that follow (a page's at least 120
+/* The "then" line (after "then "): the counts of the lines that follow (a page's at least 160
  * bytes long, a section's 50, of the rest's len), and the lists. */
 static int
 load_then(struct hb_reuse_then *then, struct hb_arena *a, char *line, size_t len)
 {
-	char lists[6 * HB_HASH_SIZE + 1];
+	char lists[8 * HB_HASH_SIZE + 1];
 	int used = 0;
 
-	if (then->ids != NULL || sscanf(line, "%zu %zu %120s%n", &then->n_pages,
+	if (then->ids != NULL || sscanf(line, "%zu %zu %160s%n", &then->n_pages,
 	    &then->n_sections, lists, &used) != 3 || line[used] != '\0' ||
-	    take_hashes(lists, then->lists, 3) != 0 || then->n_pages > len / 120 ||
+	    take_hashes(lists, then->lists, 4) != 0 || then->n_pages > len / 160 ||
 	    then->n_sections > len / 50)
 		return -1;
 	then->ids = hb_arena_alloc(a, (then->n_pages + 1) * sizeof(*then->ids));
-	then->pages = hb_arena_alloc(a, 3 * then->n_pages * HB_HASH_SIZE + 1);
+	then->pages = hb_arena_alloc(a, HB_REUSE_THEN_PER_PAGE * then->n_pages * HB_HASH_SIZE + 1);
 	then->sections = hb_arena_alloc(a, (then->n_sections + 1) * sizeof(*then->sections));
 	then->section = hb_arena_alloc(a, then->n_sections * HB_HASH_SIZE + 1);
 	return 0;
@@ -759,7 +760,8 @@ load_then_item(struct hb_reuse_then *then, struct hb_arena *a, int is_page, char
 		return -1;
 	if (is_page) {
 		then->ids[i] = hb_arena_strdup(a, f[0]);
-		return take_hashes(f[1], then->pages + 3 * i * HB_HASH_SIZE, 3);
+		return take_hashes(f[1], then->pages + HB_REUSE_THEN_PER_PAGE * i * HB_HASH_SIZE,
+		    HB_REUSE_THEN_PER_PAGE);
 	}
 	then->sections[i] = hb_arena_strdup(a, f[0]);
 	return take_hashes(f[1], then->section + i * HB_HASH_SIZE, 1);

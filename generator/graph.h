@@ -69,6 +69,8 @@ struct hb_node {
 	size_t n_citations;
 	struct hb_cited_by *cited_by;	/* sources: by paragraph, then citing page's order */
 	size_t n_cited_by;
+	int is_taken;			/* page and doc were taken from the parse cache: the
+					 * build before had them so */
 };
 
 struct hb_section {

@@ -8,9 +8,11 @@
 #include "xalloc.h"
 
 /* A page's hashes in struct hb_reuse's pages: the three a dependency name can stand for
- * ("<id>", "<id>#", "<id>^"), then its head. */
-#define HASHES_PER_PAGE 4
-#define HEAD 3
+ * ("<id>", "<id>#", "<id>^"), what its links and paragraphs show other pages, then its head.
+ * struct hb_reuse_then keeps all but the head. */
+#define HASHES_PER_PAGE 5
+#define OUT 3
+#define HEAD 4
 
 static void
 hash(const struct hb_buf *b, unsigned char out[HB_REUSE_KEY_SIZE])
@@ -71,6 +73,21 @@ global_signature(struct hb_reuse *r, const struct hb_config *cfg, const struct h
 	hb_buf_free(&b);
 }
 
+/* The global signature and which git history the pages have: what every page's hashes share. */
+static void
+world(struct hb_reuse *r, const struct hb_history *h)
+{
+	struct hb_buf b = HB_BUF_INIT;
+
+	hb_buf_put(&b, r->global, HB_REUSE_KEY_SIZE);
+	if (h != NULL)
+		hb_buf_printf(&b, "%d:%zu:%lld", h->is_available, h->n_commits, h->build_time);
+	if (h != NULL && h->n_commits > 0)
+		field(&b, h->commits[0].id);
+	hash(&b, r->world);
+	hb_buf_free(&b);
+}
+
 static void
 refs(struct hb_buf *b, const struct hb_graph *g, const char *name, const struct hb_reflist *l)
 {
@@ -104,6 +121,29 @@ page_plain(struct hb_buf *b, const struct hb_graph *g, const struct hb_node *n)
 	refs(b, g, "sources", &p->sources);
 	refs(b, g, "participants", &p->participants);
 	refs(b, g, "related", &p->related);
+}
+
+/* What the page's links and numbered paragraphs show the pages they link to or that cite them
+ * (their backlinks and citations), and the targets they resolved to. */
+static void
+page_out(struct hb_buf *b, const struct hb_node *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->doc.n_links; i++) {
+		const struct hb_link *l = &n->doc.links[i];
+
+		hb_buf_printf(b, "%d:%d:%d", (int)l->kind, l->paragraph, l->cite_number);
+		field(b, l->page ? l->page->id : "");
+		field(b, l->fragment);
+		field(b, l->label);
+		field(b, l->before);
+		field(b, l->after);
+	}
+	for (i = 0; i < n->doc.n_paragraphs; i++) {
+		hb_buf_printf(b, "p%d", n->doc.paragraphs[i].number);
+		field(b, n->doc.paragraphs[i].text);
+	}
 }
 
 /* A page's neighbours in the reading order. */
@@ -200,7 +240,7 @@ lists(struct hb_reuse *r)
 
 void
 hb_reuse_prepare(struct hb_reuse *r, const struct hb_graph *g, const struct hb_config *cfg,
-    const struct hb_source *theme)
+    const struct hb_source *theme, const struct hb_history *h)
 {
 	r->g = g;
 	r->pages = hb_xcalloc(HASHES_PER_PAGE * g->n_nodes + 1, HB_REUSE_KEY_SIZE);
@@ -210,6 +250,7 @@ hb_reuse_prepare(struct hb_reuse *r, const struct hb_graph *g, const struct hb_c
 	hb_map_init(&r->dirty_groups, HB_MAP_EXACT);
 	hb_arena_init(&r->names);
 	global_signature(r, cfg, theme);
+	world(r, h);
 	lists(r);
 }
 
@@ -260,6 +301,9 @@ hb_reuse_hash_page(struct hb_reuse *r, size_t order, const struct hb_history *h,
 	hb_buf_reset(scratch);
 	page_neighbours(scratch, n);
 	hash(scratch, page_hash(r, order, 2));
+	hb_buf_reset(scratch);
+	page_out(scratch, n);
+	hash(scratch, page_hash(r, order, OUT));
 	hb_buf_reset(scratch);
 	page_head(scratch, r, n);
 	hash(scratch, page_hash(r, order, HEAD));
@@ -482,6 +526,12 @@ hb_reuse_matches(const struct hb_reuse *r, const struct hb_node *node,
 	    memcmp(key, prev->key, HB_REUSE_KEY_SIZE) == 0;
 }
 
+static unsigned char *
+then_hash(const struct hb_reuse_then *then, size_t order, int part)
+{
+	return then->pages + (HB_REUSE_THEN_PER_PAGE * order + (size_t)part) * HB_REUSE_KEY_SIZE;
+}
+
 void
 hb_reuse_export(const struct hb_reuse *r, struct hb_reuse_then *then, struct hb_arena *a)
 {
@@ -491,11 +541,11 @@ hb_reuse_export(const struct hb_reuse *r, struct hb_reuse_then *then, struct hb_
 	memset(then, 0, sizeof(*then));
 	then->n_pages = g->n_nodes;
 	then->ids = hb_arena_alloc(a, (g->n_nodes + 1) * sizeof(*then->ids));
-	then->pages = hb_arena_alloc(a, 3 * g->n_nodes * HB_REUSE_KEY_SIZE + 1);
+	then->pages = hb_arena_alloc(a, HB_REUSE_THEN_PER_PAGE * g->n_nodes * HB_REUSE_KEY_SIZE + 1);
 	for (i = 0; i < g->n_nodes; i++) {
 		then->ids[i] = hb_arena_strdup(a, g->order[i]->page->id);
-		memcpy(then->pages + 3 * i * HB_REUSE_KEY_SIZE, page_hash(r, i, 0),
-		    3 * HB_REUSE_KEY_SIZE);
+		memcpy(then_hash(then, i, 0), page_hash(r, i, 0),
+		    HB_REUSE_THEN_PER_PAGE * HB_REUSE_KEY_SIZE);
 	}
 	then->n_sections = g->n_sections;
 	then->sections = hb_arena_alloc(a, (g->n_sections + 1) * sizeof(*then->sections));
@@ -506,6 +556,7 @@ hb_reuse_export(const struct hb_reuse *r, struct hb_reuse_then *then, struct hb_
 	memcpy(then->lists, r->all, HB_REUSE_KEY_SIZE);
 	memcpy(then->lists + HB_REUSE_KEY_SIZE, r->sections, HB_REUSE_KEY_SIZE);
 	memcpy(then->lists + 2 * HB_REUSE_KEY_SIZE, r->indexes, HB_REUSE_KEY_SIZE);
+	memcpy(then->lists + 3 * HB_REUSE_KEY_SIZE, r->world, HB_REUSE_KEY_SIZE);
 	then->is_set = 1;
 }
 
@@ -552,8 +603,7 @@ compare_pages(struct hb_reuse *r, const struct hb_reuse_then *then)
 
 	for (i = 0; i < g->n_nodes; i++) {
 		for (part = 0; part < 3; part++) {
-			if (!differs(page_hash(r, i, part),
-			    then->pages + (3 * i + (size_t)part) * HB_REUSE_KEY_SIZE))
+			if (!differs(page_hash(r, i, part), then_hash(then, i, part)))
 				continue;
 			r->page_changed[i] = 1;
 			note_changed(r, hb_arena_printf(&r->names, "%s%s",
@@ -570,6 +620,7 @@ hb_reuse_compare(struct hb_reuse *r, const struct hb_reuse_then *then,
 	size_t i, j;
 
 	r->groups = groups;
+	r->is_same_world = then->is_set && !differs(r->world, then->lists + 3 * HB_REUSE_KEY_SIZE);
 	if (!is_comparable(r, then))
 		return;
 	r->page_changed = hb_xcalloc(g->n_nodes + 1, 1);
@@ -617,4 +668,33 @@ hb_reuse_is_unchanged(const struct hb_reuse *r, const struct hb_node *node,
 			return 0;
 	}
 	return 1;
+}
+
+int
+hb_reuse_take_then(struct hb_reuse *r, const struct hb_reuse_then *then,
+    const struct hb_map *records, unsigned char *needs_hashing)
+{
+	const struct hb_graph *g = r->g;
+	size_t i;
+
+	if (!is_comparable(r, then) || differs(r->world, then->lists + 3 * HB_REUSE_KEY_SIZE))
+		return 0;
+	for (i = 0; i < g->n_nodes; i++) {
+		const struct hb_reuse_record *rec = hb_map_get(records, g->order[i]->page->out_path);
+
+		memcpy(page_hash(r, i, 0), then_hash(then, i, 0),
+		    HB_REUSE_THEN_PER_PAGE * HB_REUSE_KEY_SIZE);
+		if (rec != NULL && rec->has_key)
+			memcpy(page_hash(r, i, HEAD), rec->head, HB_REUSE_KEY_SIZE);
+		else
+			needs_hashing[i] = 1;
+	}
+	return 1;
+}
+
+int
+hb_reuse_shows_as_then(const struct hb_reuse *r, const struct hb_reuse_then *then, size_t order)
+{
+	return memcmp(page_hash(r, order, 0), then_hash(then, order, 0),
+	    HB_REUSE_THEN_PER_PAGE * HB_REUSE_KEY_SIZE) == 0;
 }

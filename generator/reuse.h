@@ -47,12 +47,14 @@ struct hb_reuse {
 	unsigned char all[HB_REUSE_KEY_SIZE];		/* the list of every page */
 	unsigned char sections[HB_REUSE_KEY_SIZE];	/* the list of sections */
 	unsigned char indexes[HB_REUSE_KEY_SIZE];	/* the generated type indexes */
+	unsigned char world[HB_REUSE_KEY_SIZE];	/* the global signature and the git history */
 	unsigned char *pages;		/* per page, by reading order: the hashes of its plain
-					 * fields, its deep fields, its prev and next, and its
-					 * head (HASHES_PER_PAGE in all) */
+					 * fields, its deep fields, its prev and next, what its
+					 * links show others, and its head */
 	unsigned char *section;		/* the same per section (its page list) */
 	struct hb_map section_by_name;	/* name -> index + 1 */
 	/* hb_reuse_compare's findings */
+	int is_same_world;		/* the world is then's */
 	int is_compared;		/* the pages and sections are those of then, in order */
 	unsigned char *page_changed;	/* per page: whether one of its hashes differs */
 	struct hb_map changed;		/* the names whose hash differs (-> themselves) */
@@ -62,14 +64,16 @@ struct hb_reuse {
 };
 
 /* The hashes an earlier build made its keys with, by name (hb_reuse_export). */
+#define HB_REUSE_THEN_PER_PAGE 4
 struct hb_reuse_then {
 	size_t n_pages;
 	const char **ids;		/* by reading order */
-	unsigned char *pages;		/* 3 per page: plain fields, deep fields, neighbours */
+	unsigned char *pages;		/* per page: plain fields, deep fields, neighbours, what
+					 * its links show others (HB_REUSE_THEN_PER_PAGE) */
 	size_t n_sections;
 	const char **sections;		/* the sections' names, in order */
 	unsigned char *section;		/* one per section */
-	unsigned char lists[3 * HB_REUSE_KEY_SIZE];	/* all, sections, indexes */
+	unsigned char lists[4 * HB_REUSE_KEY_SIZE];	/* all, sections, indexes, world */
 	int is_set;
 };
 
@@ -107,7 +111,7 @@ struct hb_reuse_group {
  * order) before any key is made.
  */
 void hb_reuse_prepare(struct hb_reuse *r, const struct hb_graph *g, const struct hb_config *cfg,
-    const struct hb_source *theme);
+    const struct hb_source *theme, const struct hb_history *h);
 void hb_reuse_hash_page(struct hb_reuse *r, size_t order, const struct hb_history *h,
     struct hb_buf *scratch);
 void hb_reuse_free(struct hb_reuse *r);
@@ -145,6 +149,25 @@ int hb_reuse_matches(const struct hb_reuse *r, const struct hb_node *node,
     const struct hb_reuse_record *prev, const struct hb_map *digests);
 /* The head of node's key (hb_reuse_hash_page made it). */
 const unsigned char *hb_reuse_head(const struct hb_reuse *r, const struct hb_node *node);
+
+/*
+ * Hashing every page again, when only a few files changed, finds the hashes of the build before.
+ * A page's hashes are made of its own parse and of what other pages show it (their plain
+ * fields, what their links and paragraphs show, the order), under the world (configuration,
+ * theme, glossary, git history). So when the world and the pages (in order) are then's, and
+ * every page parsed anew since shows what it showed then, every other page's hashes are then's.
+ *
+ * hb_reuse_take_then() checks the world and the pages and puts then's hashes in for every page,
+ * the head from its record in records (output path -> struct hb_reuse_record) where it has a
+ * key; sets needs_hashing[order] for a page without one. Returns 0 (nothing taken) when then
+ * cannot stand in. The caller then hashes the pages parsed anew and those needing it, and
+ * checks each page parsed anew with hb_reuse_shows_as_then(): when one does not, every page
+ * must be hashed after all.
+ */
+int hb_reuse_take_then(struct hb_reuse *r, const struct hb_reuse_then *then,
+    const struct hb_map *records, unsigned char *needs_hashing);
+int hb_reuse_shows_as_then(const struct hb_reuse *r, const struct hb_reuse_then *then,
+    size_t order);
 
 /* This build's hashes by name, for the next build (copied into a). */
 void hb_reuse_export(const struct hb_reuse *r, struct hb_reuse_then *then, struct hb_arena *a);

@@ -43,6 +43,16 @@ term=content/glossary/admm.md
 
 edit "$meeting" 's + "\nOne more sentence for the test.\n"'
 edited "$meeting" "a meeting's text"
+# Edits that leave every other page's hashes as they were, but for what the edited page shows
+# them (the build may then take the build before's hashes for the rest, reuse.h): the words
+# around a link (the target's backlinks), a source's paragraph (where it is cited), a heading.
+edit content/glossary/h-e.md 's.replace("[[atul-khare", "indeed [[atul-khare", 1)'
+edited content/glossary/h-e.md "the sentence around a link, shown in the target's backlinks"
+# (paragraph 19, which other pages cite, and the source itself does not)
+edit content/sources/jdf-132.md 's.replace("promoting practical defense cooperation.\n", "promoting practical defense cooperation. An ending added for the test.\n", 1)'
+edited content/sources/jdf-132.md "a source's paragraph, shown where it is cited"
+edit "$meeting" 's + "\n## A heading added for the test\n\nText under it.\n"'
+edited "$meeting" "a new heading"
 edit "$person" 's.replace("title: Atul Khare", "title: Atul Khare (UN)", 1)'
 edited "$person" "a person's title, shown wherever the person is linked"
 edit "$person" 's.replace("aliases: [", "aliases: [\"Mr. Khare\", ", 1)'
