@@ -113,6 +113,9 @@ struct build {
 	struct hb_writer *writer;	/* NULL for `check` */
 	int jobs;
 	struct slice *slices;		/* the phase's items, a slice per worker (next_item) */
+	int n_slices;			/* the phase's workers */
+	struct hb_node **queued;	/* the pages to render, once those kept are known */
+	atomic_size_t n_queued;
 };
 
 struct worker {
@@ -180,8 +183,8 @@ next_item(struct worker *w, size_t n)
 	const struct build *b = w->b;
 	int k;
 
-	for (k = 0; k < b->jobs; k++) {
-		struct slice *s = &b->slices[(w->index + k) % b->jobs];
+	for (k = 0; k < b->n_slices; k++) {
+		struct slice *s = &b->slices[(w->index + k) % b->n_slices];
 		size_t i;
 
 		if (atomic_load(&s->next) >= s->end)
@@ -203,6 +206,7 @@ run_phase(struct worker *workers, int jobs, phase_fn fn, size_t n)
 	int i;
 
 	b->slices = hb_xcalloc((size_t)jobs, sizeof(*b->slices));
+	b->n_slices = jobs;
 	for (i = 0; i < jobs; i++) {
 		atomic_init(&b->slices[i].next, n * (size_t)i / (size_t)jobs);
 		b->slices[i].end = n * (size_t)(i + 1) / (size_t)jobs;
@@ -753,34 +757,12 @@ search_text(const struct hb_node *node, struct hb_arena *a)
 	return hb_markdown_text(&node->doc, a);
 }
 
+/* A page's output, made or kept as bytes: its article for print.html, and the file. */
 static void
-render_one(struct worker *w, struct hb_node *node, struct hb_buf *html, struct hb_buf *page_out)
+put_page(struct worker *w, struct hb_node *node, const struct hb_buf *page_out)
 {
 	struct build *b = w->b;
-	struct hb_luaenv *lua;
-	enum reuse reused;
 
-	hb_buf_reset(html);
-	hb_buf_reset(page_out);
-	if ((reused = reuse_previous(w, node, page_out)) != NOT_REUSED) {
-		w->n_reused++;
-		if (reused == REUSED_LINKED) {
-			w->n_files++;
-			return;
-		}
-	} else {
-		if ((lua = worker_lua(w)) == NULL || has_body(w, node) != 0)
-			return;
-		if (b->texts != NULL)
-			b->texts[node->order] = search_text(node, &w->arena);
-		hb_graph_set_hrefs(node, &w->arena);
-		hb_render_body(html, node, &b->graph);
-		hb_markdown_drop_tree(&node->doc);
-		if (hb_luaenv_render(page_out, lua, node, html->buf, choose_layout(lua, node->page),
-		    &w->diag) != 0)
-			return;
-		record_render(w, lua, node, page_out);
-	}
 	if (b->articles != NULL && node->page->layout == NULL)
 		b->articles[node->order] = hb_print_extract(&w->arena, page_out->buf, page_out->len);
 	if (b->writer == NULL || w->has_failed)
@@ -792,6 +774,43 @@ render_one(struct worker *w, struct hb_node *node, struct hb_buf *html, struct h
 		w->n_files++;
 }
 
+static void
+render_one(struct worker *w, struct hb_node *node, struct hb_buf *html, struct hb_buf *page_out)
+{
+	struct build *b = w->b;
+	struct hb_luaenv *lua;
+
+	hb_buf_reset(html);
+	hb_buf_reset(page_out);
+	if ((lua = worker_lua(w)) == NULL || has_body(w, node) != 0)
+		return;
+	if (b->texts != NULL)
+		b->texts[node->order] = search_text(node, &w->arena);
+	hb_graph_set_hrefs(node, &w->arena);
+	hb_render_body(html, node, &b->graph);
+	hb_markdown_drop_tree(&node->doc);
+	if (hb_luaenv_render(page_out, lua, node, html->buf, choose_layout(lua, node->page),
+	    &w->diag) != 0)
+		return;
+	record_render(w, lua, node, page_out);
+	put_page(w, node, page_out);
+}
+
+static int
+stops_for_cancel(struct worker *w)
+{
+	if (!is_cancelled(w->b))
+		return 0;
+	hb_err_set(&w->err, "interrupted");
+	w->has_failed = 1;
+	return 1;
+}
+
+/*
+ * The render phase's first pass: each page whose output the build before left is kept
+ * (reuse_previous); the first worker renders the others, and the other workers queue theirs
+ * for the second pass (render_queued).
+ */
 static void *
 render_pages(void *arg)
 {
@@ -800,22 +819,83 @@ render_pages(void *arg)
 	struct hb_buf html = HB_BUF_INIT, page_out = HB_BUF_INIT;
 	size_t i;
 
-	while (!w->has_no_lua && (i = next_item(w, b->graph.n_nodes)) < b->graph.n_nodes) {
-		if (is_cancelled(b)) {
-			hb_err_set(&w->err, "interrupted");
-			w->has_failed = 1;
-			break;
+	while (!w->has_no_lua && (i = next_item(w, b->graph.n_nodes)) < b->graph.n_nodes &&
+	    !stops_for_cancel(w)) {
+		struct hb_node *node = b->graph.order[i];
+		enum reuse reused = NOT_REUSED;
+
+		hb_buf_reset(&page_out);
+		if (is_print_page(node->page)) {
+			/* rendered last, from the others' articles */
+		} else if ((reused = reuse_previous(w, node, &page_out)) != NOT_REUSED) {
+			w->n_reused++;
+			if (reused == REUSED_LINKED)
+				w->n_files++;
+			else
+				put_page(w, node, &page_out);
+		} else if (w->index == 0) {
+			render_one(w, node, &html, &page_out);
+		} else {
+			b->queued[atomic_fetch_add(&b->n_queued, 1)] = node;
+			continue;
 		}
-		if (!is_print_page(b->graph.order[i]->page))
-			render_one(w, b->graph.order[i], &html, &page_out);
 		progress_step(b);
 	}
 	hb_buf_free(&html);
 	hb_buf_free(&page_out);
-	hb_luaenv_free(w->lua);
-	w->lua = NULL;
-	w->has_no_lua = 0;
 	return NULL;
+}
+
+static void *
+render_queued(void *arg)
+{
+	struct worker *w = arg;
+	struct build *b = w->b;
+	struct hb_buf html = HB_BUF_INIT, page_out = HB_BUF_INIT;
+	size_t n = atomic_load(&b->n_queued), i;
+
+	while (!w->has_no_lua && (i = next_item(w, n)) < n && !stops_for_cancel(w)) {
+		render_one(w, b->queued[i], &html, &page_out);
+		progress_step(b);
+	}
+	hb_buf_free(&html);
+	hb_buf_free(&page_out);
+	return NULL;
+}
+
+static int
+by_order(const void *a, const void *b)
+{
+	size_t x = (*(struct hb_node *const *)a)->order, y = (*(struct hb_node *const *)b)->order;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every page kept or rendered, in two passes: a worker that renders builds the site's model for
+ * its templates first, which costs about as much as rendering a page for every hundred pages of
+ * the site, so when the build before left most pages to keep, one worker renders the few others.
+ * The pages the first pass queued are rendered in reading order.
+ */
+static void
+keep_and_render(struct build *b, struct worker *workers)
+{
+	size_t n;
+	int w;
+
+	b->queued = hb_xcalloc(b->graph.n_nodes + 1, sizeof(*b->queued));
+	atomic_store(&b->n_queued, 0);
+	run_phase(workers, b->jobs, render_pages, b->graph.n_nodes);
+	n = atomic_load(&b->n_queued);
+	qsort(b->queued, n, sizeof(*b->queued), by_order);
+	run_phase(workers, n <= 16 + b->graph.n_nodes / 100 ? 1 : b->jobs, render_queued, n);
+	for (w = 0; w < b->jobs; w++) {
+		hb_luaenv_free(workers[w].lua);
+		workers[w].lua = NULL;
+		workers[w].has_no_lua = 0;
+	}
+	free(b->queued);
+	b->queued = NULL;
 }
 
 static void
@@ -1437,7 +1517,7 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	hb_reuse_compare(&b->reuse, &b->run->then, &b->run->prev_groups);
 	hb_reuse_digest_groups(&b->reuse, &b->run->prev_groups, &b->prev_digests, &b->arena);
 	progress_stage(b, "rendering", b->graph.n_nodes);
-	run_phase(workers, b->jobs, render_pages, b->graph.n_nodes);
+	keep_and_render(b, workers);
 	merge_workers(workers, b->jobs, d);
 	key_records(b, workers);
 	for (i = 0; i < b->jobs; i++) {
