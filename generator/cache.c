@@ -20,8 +20,16 @@
 #include "write.h"
 #include "xalloc.h"
 
-#define CACHE_VERSION "handbook-cache 6"
+#define CACHE_VERSION "handbook-cache 7"
 
+
+/* The caches' checksums (hb_hash_quick, hex): they find a file or an entry that was damaged or
+ * cut short. Someone who can write the site's folder could forge one, and the pages too. */
+static void
+sum_hex(const void *data, size_t len, char out[HB_CACHE_SUM_LEN + 1])
+{
+	snprintf(out, HB_CACHE_SUM_LEN + 1, "%016llx", (unsigned long long)hb_hash_quick(data, len));
+}
 static long long
 ns_of(const struct timespec *t)
 {
@@ -392,7 +400,7 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 	const struct hb_write_output *out;
 	struct hb_buf b = HB_BUF_INIT;
 	struct name_table names;
-	char sum[2 * HB_HASH_SIZE + 1];
+	char sum[HB_CACHE_SUM_LEN + 1];
 	size_t n_out, i;
 	int rc;
 
@@ -422,14 +430,14 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 		put_field(&b, e->note ? e->note : "");
 		hb_buf_puts(&b, e->note ? "\t+\n" : "\t-\n");
 	}
-	hb_hash_blob_hex(b.buf, b.len, sum);
+	sum_hex(b.buf, b.len, sum);
 	hb_buf_printf(&b, "check %s\n", sum);	/* what a replay reads ends here */
 	put_records(&b, records, &names);
 	put_groups(&b, groups, &names);
 	put_name_table(&b, &names);
 	names_free(&names);
 	put_then(&b, then);
-	hb_hash_blob_hex(b.buf, b.len, sum);
+	sum_hex(b.buf, b.len, sum);
 	hb_buf_printf(&b, "end %s\n", sum);
 	rc = hb_write_private(w, HB_CACHE_FILE, b.buf, b.len, err);
 	hb_buf_free(&b);
@@ -549,13 +557,13 @@ static int
 checks(const char *tag, const char *start, const char *line)
 {
 	size_t n = strlen(tag);
-	char sum[2 * HB_HASH_SIZE + 1];
+	char sum[HB_CACHE_SUM_LEN + 1];
 
 	if (line == NULL || strncmp(line, tag, n) != 0 || line[n] != ' ' ||
-	    line[n + 1 + 2 * HB_HASH_SIZE] != '\n')
+	    line[n + 1 + HB_CACHE_SUM_LEN] != '\n')
 		return 0;
-	hb_hash_blob_hex(start, (size_t)(line - start), sum);
-	return strncmp(line + n + 1, sum, 2 * HB_HASH_SIZE) == 0;
+	sum_hex(start, (size_t)(line - start), sum);
+	return strncmp(line + n + 1, sum, HB_CACHE_SUM_LEN) == 0;
 }
 
 /* Maps the file rel of out_dir into *out, read-only; 1, or 0 when it cannot. The site's files
@@ -581,7 +589,7 @@ map_file(const char *out_dir, const char *rel, struct hb_cache_mapped *out)
 void
 hb_cache_read(const char *out_dir, struct hb_cache_file *f)
 {
-	const size_t line_len = sizeof("check \n") - 1 + 2 * HB_HASH_SIZE;
+	const size_t line_len = sizeof("check \n") - 1 + HB_CACHE_SUM_LEN;
 	struct hb_cache_mapped *m = &f->map;
 	char *p;
 
@@ -916,7 +924,7 @@ hb_cache_previous_free(struct hb_cache_previous *prev)
 	hb_arena_free(&prev->arena);
 }
 
-#define PARSED_VERSION "handbook-parsed 2"
+#define PARSED_VERSION "handbook-parsed 3"
 #define PAGES_PER_SHARD 128
 #define MAX_SHARDS 256
 
@@ -1015,7 +1023,7 @@ hb_cache_save_shard(struct hb_writer *w, const struct hb_cache_parses *ps, size_
 		const struct hb_cache_parse *e = pages[i].taken;
 		const char *numbers, *bytes = e ? e->bytes : NULL;
 		size_t len = e ? e->len : 0;
-		char sum[2 * HB_HASH_SIZE + 1];
+		char sum[HB_CACHE_SUM_LEN + 1];
 
 		hb_buf_reset(&path);
 		put_field(&path, pages[i].path);
@@ -1026,7 +1034,7 @@ hb_cache_save_shard(struct hb_writer *w, const struct hb_cache_parses *ps, size_
 			put(&made, pages[i].index, arg);
 			bytes = made.buf;
 			len = made.len;
-			hb_hash_blob_hex(bytes, len, sum);
+			sum_hex(bytes, len, sum);
 		} else {
 			memcpy(sum, e->sum, sizeof(sum));
 		}
@@ -1077,8 +1085,8 @@ take_parses(struct hb_cache_parses *ps, const char *name, const char *p, const c
 			break;
 		}
 		e = hb_arena_alloc(&ps->arena, sizeof(*e));
-		if (sscanf(l, "page %zu %40s %n", &len, e->sum, &used) != 2 || used == 0 ||
-		    strlen(e->sum) != 2 * HB_HASH_SIZE || len >= (size_t)(end - eol) - 1 ||
+		if (sscanf(l, "page %zu %16s %n", &len, e->sum, &used) != 2 || used == 0 ||
+		    strlen(e->sum) != HB_CACHE_SUM_LEN || len >= (size_t)(end - eol) - 1 ||
 		    eol[1 + len] != '\n')
 			break;
 		for (sp = l + used, k = 0; k < 4 && sp != NULL; k++) {
@@ -1152,9 +1160,9 @@ hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
 int
 hb_cache_parse_is_intact(const struct hb_cache_parse *p)
 {
-	char sum[2 * HB_HASH_SIZE + 1];
+	char sum[HB_CACHE_SUM_LEN + 1];
 
-	hb_hash_blob_hex(p->bytes, p->len, sum);
+	sum_hex(p->bytes, p->len, sum);
 	return strcmp(sum, p->sum) == 0;
 }
 

@@ -11,7 +11,7 @@
  * After a successful build, hb_cache_save() writes that fingerprint into the new site with the
  * build's diagnostics, its page count, and the size, mtime and inode of every file it put there.
  * A later build whose fingerprint is byte for byte the same, whose output files all still stat
- * the same, and whose cache file is whole (it ends with the SHA-1 blob id of the rest) does
+ * the same, and whose cache file is whole (it ends with a checksum of the rest) does
  * nothing but report the same diagnostics again (so --strict fails the same way). Anything else
  * (no cache, a corrupt or truncated one, an edited, added or removed input, a touched output
  * file) means a full build: the cache is never trusted beyond that check.
@@ -37,6 +37,9 @@ struct hb_writer;
 
 #define HB_CACHE_FILE ".handbook-cache"
 #define HB_CACHE_RACY_NS 50000000LL	/* 50 ms: coarser than any file system clock tick */
+
+/* The hex digits of the caches' checksums (hb_hash_quick). */
+#define HB_CACHE_SUM_LEN 16
 
 struct hb_cache_fingerprint {
 	struct hb_buf text;	/* the lines that must match */
@@ -109,7 +112,7 @@ int hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
  * (parsed.h) as of the build that parsed it, with how its file stat()ed in that build's
  * fingerprint. A build whose executable and options are the same takes a page from it instead
  * of reading and parsing the file when the file stats the same in its own fingerprint and the
- * entry's SHA-1 checks out (hb_cache_parse_is_intact, on the worker that takes it).
+ * entry's checksum checks out (hb_cache_parse_is_intact, on the worker that takes it).
  *
  * The pages are split over shards by a hash of their path (hb_cache_shards: a power of two, about
  * 128 pages each), so that a build that took every page of a shard from it keeps
@@ -122,7 +125,7 @@ struct hb_cache_parse {
 	const char *path;	/* in the content folder */
 	const char *bytes;	/* as hb_parsed_put wrote them */
 	size_t len;
-	char sum[41];		/* their blob id, hex */
+	char sum[HB_CACHE_SUM_LEN + 1];	/* their checksum */
 	const char *file;	/* the shard file it was read from */
 };
 

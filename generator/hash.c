@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "xalloc.h"
 
@@ -63,4 +64,21 @@ hb_hash_fnv(uint64_t h, const void *data, size_t len)
 	while (len-- > 0)
 		h = (h ^ *p++) * 1099511628211ULL;
 	return h;
+}
+
+uint64_t
+hb_hash_quick(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ h >> 29;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hash.h"
 #include "xalloc.h"
 
 void
@@ -50,16 +51,17 @@ hash_key(const char *s, int fold)
 	size_t n = strlen(s);
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
+	if (!fold)
+		return (size_t)hb_hash_quick(s, n);
 	for (; n >= 8; s += 8, n -= 8) {
 		memcpy(&w, s, 8);
-		h = (h ^ (fold ? fold_word(w) : w)) * 0xff51afd7ed558ccdULL;
+		h = (h ^ fold_word(w)) * 0xff51afd7ed558ccdULL;
 		h ^= h >> 32;
 	}
 	w = 0;
 	memcpy(&w, s, n);
-	h = (h ^ (fold ? fold_word(w) : w)) * 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 29;
-	return (size_t)h;
+	h = (h ^ fold_word(w)) * 0xc4ceb9fe1a85ec53ULL;
+	return (size_t)(h ^ h >> 29);
 }
 
 static int

@@ -82,6 +82,33 @@ test_hash__hex_of_an_id(void **state)
 	assert_string_equal(hex, "ce013625030ba8dba906f756967f9e9ca394464a");
 }
 
+/* The quick hash as a checksum: every single changed bit of a buffer, and every shorter
+ * prefix or a zero byte more, hashes apart from the buffer. */
+static void
+test_hash__quick_tells_any_change(void **state)
+{
+	unsigned char data[67], copy[68];
+	uint64_t whole;
+	size_t i, bit;
+
+	(void)state;
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 37 + 11);
+	whole = hb_hash_quick(data, sizeof(data));
+	assert_true(hb_hash_quick(data, sizeof(data)) == whole);
+	for (i = 0; i < sizeof(data); i++) {
+		for (bit = 0; bit < 8; bit++) {
+			memcpy(copy, data, sizeof(data));
+			copy[i] ^= (unsigned char)(1u << bit);
+			assert_true(hb_hash_quick(copy, sizeof(data)) != whole);
+		}
+		assert_true(hb_hash_quick(data, i) != whole);
+	}
+	memcpy(copy, data, sizeof(data));
+	copy[sizeof(data)] = 0;
+	assert_true(hb_hash_quick(copy, sizeof(copy)) != whole);
+}
+
 int
 main(void)
 {
@@ -90,6 +117,7 @@ main(void)
 		cmocka_unit_test(test_hash__same_as_libgit2_for_any_length),
 		cmocka_unit_test(test_hash__fnv_known_values_and_pieces),
 		cmocka_unit_test(test_hash__hex_of_an_id),
+		cmocka_unit_test(test_hash__quick_tells_any_change),
 	};
 
 	git_libgit2_init();

@@ -153,21 +153,27 @@ echo "ok: an edit, then a new title"
 # A cache whose checksum holds but whose lines are malformed (counts past the end, a short key,
 # missing fields, unknown lines, the hashes of the last build's pages cut, doubled or out of
 # order) is not trusted either: a full build, the same site as a fresh
-# one. The checksum (the SHA-1 blob id of the rest) is recomputed after each change, as a careless
-# tool might.
+# one. The checksum of the rest (generator/hash.c's hb_hash_quick, written out again here) is
+# recomputed after each change, as a careless tool might.
 # rewrite_cache SED: applies SED to site/.handbook-cache and writes its checksum again.
 rewrite_cache() {
 	python3 - "$1" <<'PY'
-import hashlib, re, subprocess, sys
+import subprocess, sys
+def quick(data):
+    m, n = (1 << 64) - 1, len(data)
+    h = 0x9E3779B97F4A7C15 ^ n
+    for i in range(0, n - n % 8, 8):
+        h = ((h ^ int.from_bytes(data[i:i + 8], "little")) * 0xFF51AFD7ED558CCD) & m
+        h ^= h >> 32
+    h = ((h ^ int.from_bytes(data[n - n % 8:], "little")) * 0xC4CEB9FE1A85EC53) & m
+    return "%016x" % (h ^ h >> 29)
 path = "site/.handbook-cache"
 body = open(path, "rb").read().decode()
 lines = body.split("\n")[:-2]          # without "end ..." and the final empty string
 text = "\n".join(lines) + "\n"
 text = subprocess.run(["sed", sys.argv[1]], input=text.encode(), capture_output=True,
                       check=True).stdout.decode()
-data = text.encode()
-h = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-open(path, "w").write(text + "end %s\n" % h)
+open(path, "w").write(text + "end %s\n" % quick(text.encode()))
 PY
 }
 cd "$WORK"

@@ -62,7 +62,7 @@ grep -rlq "A page renamed" site --include '*.html' || die "the new title is nowh
 same_as_fresh
 echo "ok: a new title reaches the pages that were taken from the cache"
 
-# One damaged byte in an entry: its SHA-1 fails, the page is parsed from its file.
+# One damaged byte in an entry: its checksum fails, the page is parsed from its file.
 damaged=$(python3 - <<'PY'
 import glob
 path = sorted(glob.glob("site/.handbook-parsed/*"))[0]
