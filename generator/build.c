@@ -555,25 +555,20 @@ copy_names(struct hb_arena *a, const char *const *names, size_t n)
 }
 
 /*
- * With the persistent cache (cache.h), the previous site's file for out_path, as the cache says
- * the last build wrote it: NULL unless it still stats so (else someone changed it since).
+ * With the persistent cache (cache.h): whether the previous site's file for out_path still
+ * stats as the cache says the last build wrote it (o), else someone changed it since.
  */
-static const struct hb_write_output *
-intact_previous(const struct build *b, const char *out_path)
+static int
+is_intact(const struct build *b, const char *out_path, const struct hb_write_output *o)
 {
-	const struct hb_write_output *o = hb_map_get(b->run->prev_outputs, out_path);
-	char *full;
+	char *full = hb_path_join(b->o->out_dir, out_path);
 	struct stat st;
-	int same;
-
-	if (o == NULL)
-		return NULL;
-	full = hb_path_join(b->o->out_dir, out_path);
-	same = lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == o->size &&
+	int same = lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == o->size &&
 	    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec == o->mtime_ns &&
 	    st.st_ino == o->ino;
+
 	free(full);
-	return same ? o : NULL;
+	return same;
 }
 
 enum reuse { NOT_REUSED, REUSED_BYTES, REUSED_LINKED };
@@ -612,7 +607,7 @@ reuse_previous(struct worker *w, struct hb_node *node, struct hb_buf *page_out)
 	struct build *b = w->b;
 	struct hb_arena *a = &b->record_arenas[w->index];
 	const struct hb_reuse_record *prev;
-	const struct hb_write_output *file = NULL;	/* the persistent cache's, intact */
+	const struct hb_write_output *file = NULL;	/* the persistent cache's */
 	struct hb_reuse_record *rec = &b->records[node->order];
 	struct hb_buf old = HB_BUF_INIT, slot = HB_BUF_INIT;
 	const char *old_path, *out_path = node->page->out_path;
@@ -622,7 +617,8 @@ reuse_previous(struct worker *w, struct hb_node *node, struct hb_buf *page_out)
 	    (prev = hb_map_get(&b->run->prev, out_path)) == NULL ||
 	    !(hb_reuse_is_unchanged(&b->reuse, node, prev) ||
 	    hb_reuse_matches(&b->reuse, node, prev, &b->prev_digests)) ||
-	    (b->run->prev_outputs != NULL && (file = intact_previous(b, out_path)) == NULL))
+	    (b->run->prev_outputs != NULL &&
+	    (file = hb_map_get(b->run->prev_outputs, out_path)) == NULL))
 		return NOT_REUSED;
 	/* The slot shows the edition, or in a run without editions the build date: it renders
 	 * as it did while the git history is the same (reuse.h's world). */
@@ -635,11 +631,15 @@ reuse_previous(struct worker *w, struct hb_node *node, struct hb_buf *page_out)
 	old_path = hb_arena_printf(&w->arena, "%s%s", b->run->prev_prefix, out_path);
 	if (file != NULL && b->articles == NULL && prev->slot != NULL &&
 	    slot.len == prev->slot_len && memcmp(slot.buf, prev->slot, slot.len) == 0) {
-		if (hb_write_link_previous(b->writer, out_file(&w->arena, b, out_path), file,
-		    &w->err) != 0)
+		switch (hb_write_keep(b->writer, out_file(&w->arena, b, out_path), file, &w->err)) {
+		case -1:
 			w->has_failed = 1;
-		done = REUSED_LINKED;
-	} else if ((b->run->prev_in_site ? hb_write_read_previous(b->writer, old_path, &old) :
+			/* fall through */
+		case 1:
+			done = REUSED_LINKED;
+		}
+	} else if ((file == NULL || is_intact(b, out_path, file)) &&
+	    (b->run->prev_in_site ? hb_write_read_previous(b->writer, old_path, &old) :
 	    hb_write_read(b->writer, old_path, &old)) == 0 &&
 	    prev->slot_start + prev->slot_len <= old.len) {
 		hb_buf_put(page_out, old.buf, prev->slot_start);

@@ -430,20 +430,20 @@ static int fill_rich(struct hb_luaenv *e, const struct hb_node *node, int group)
 static void fill_plain(lua_State *L, const struct hb_node *node);
 
 /*
- * Fills the store of page index (upvalue 1 of its view's metamethods) on a read it lacks: its
+ * Fills store, the store of page index (at that stack index), on a read it lacks: its
  * plain fields on the first, its rich ones when key is one of them (any key when NULL). Most
  * pages of a large site are never read by a worker at all. The site's data is not the
  * template's: filling it does not count against the memory quota. Returns 1 when it filled.
  */
 static int
-fill_page(struct hb_luaenv *e, size_t index, const char *key)
+fill_page(struct hb_luaenv *e, int store, size_t index, const char *key)
 {
 	lua_State *L = e->L;
 	size_t limit = e->mem_limit, used = e->mem_used;
 	int filled = 0, group;
 
 	e->mem_limit = SIZE_MAX;
-	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, store);
 	if (!e->is_plain[index]) {
 		fill_plain(L, e->g->order[index]);
 		e->is_plain[index] = 1;
@@ -462,15 +462,40 @@ fill_page(struct hb_luaenv *e, size_t index, const char *key)
 }
 
 /*
+ * Pushes the store of the view at 1, and sets its kind and index: upvalues 1 to 3 of its
+ * metamethods. Pages' views share theirs (index -1, view_meta): upvalue 1 then lists every
+ * page's store, and upvalue 4 tells the page of each view.
+ */
+static int
+push_store(lua_State *L, enum view_kind *kind, size_t *index)
+{
+	lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
+
+	*kind = (enum view_kind)lua_tointeger(L, lua_upvalueindex(2));
+	if (i < 0) {
+		lua_pushvalue(L, 1);
+		lua_rawget(L, lua_upvalueindex(4));
+		i = lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		lua_rawgeti(L, lua_upvalueindex(1), i + 1);
+	} else {
+		lua_pushvalue(L, lua_upvalueindex(1));
+	}
+	*index = (size_t)i;
+	return lua_gettop(L);
+}
+
+/*
  * __index of a tracked view (a page, a section or the site): the field from the view's store,
- * and a record of what it depends on. Upvalues: the store, the kind, the index.
+ * and a record of what it depends on.
  */
 static int
 l_view_index(lua_State *L)
 {
 	struct hb_luaenv *e = env_of(L);
-	enum view_kind kind = (enum view_kind)lua_tointeger(L, lua_upvalueindex(2));
-	size_t index = (size_t)lua_tointeger(L, lua_upvalueindex(3));
+	enum view_kind kind;
+	size_t index;
+	int store = push_store(L, &kind, &index);
 	const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
 
 	if (kind == VIEW_PAGE && strcmp(key, "editions") == 0) {
@@ -480,11 +505,11 @@ l_view_index(lua_State *L)
 	}
 	touch(e, dep_of(e, kind, index, key));
 	lua_pushvalue(L, 2);
-	if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNIL && kind == VIEW_PAGE &&
-	    fill_page(e, index, key)) {
+	if (lua_rawget(L, store) == LUA_TNIL && kind == VIEW_PAGE &&
+	    fill_page(e, store, index, key)) {
 		lua_pop(L, 1);
 		lua_pushvalue(L, 2);
-		lua_rawget(L, lua_upvalueindex(1));
+		lua_rawget(L, store);
 	}
 	return 1;
 }
@@ -494,8 +519,9 @@ static int
 l_view_pairs(lua_State *L)
 {
 	struct hb_luaenv *e = env_of(L);
-	enum view_kind kind = (enum view_kind)lua_tointeger(L, lua_upvalueindex(2));
-	size_t index = (size_t)lua_tointeger(L, lua_upvalueindex(3));
+	enum view_kind kind;
+	size_t index;
+	int store = push_store(L, &kind, &index);
 
 	if (kind == VIEW_SITE) {
 		int i;
@@ -504,7 +530,7 @@ l_view_pairs(lua_State *L)
 			touch(e, e->dep_base + (size_t)i);
 	}
 	if (kind == VIEW_PAGE)
-		fill_page(e, index, NULL);
+		fill_page(e, store, index, NULL);
 	/* Every key that stands for a dependency of its own. */
 	touch(e, dep_of(e, kind, index, "pages"));
 	touch(e, dep_of(e, kind, index, "history"));
@@ -513,9 +539,41 @@ l_view_pairs(lua_State *L)
 	touch(e, dep_of(e, kind, index, "position"));
 	touch(e, dep_of(e, kind, index, ""));
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_sorted_pairs);
-	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, store);
 	lua_call(L, 1, 3);
 	return 3;
+}
+
+/*
+ * Pushes the metatable of the tracked read-only views of the store at stack index store, with
+ * their kind and index; which is 0. For the pages' views, index is -1: store lists every page's
+ * store, and the table at stack index which tells each view's page (push_store).
+ */
+static void
+push_view_meta(struct hb_luaenv *e, int store, enum view_kind kind, lua_Integer index,
+    int which)
+{
+	lua_State *L = e->L;
+	static const char *const names[] = { "__index", "__pairs" };
+	static const lua_CFunction fns[] = { l_view_index, l_view_pairs };
+	int i;
+
+	lua_createtable(L, 0, 4);
+	for (i = 0; i < 2; i++) {
+		lua_pushvalue(L, store);
+		lua_pushinteger(L, kind);
+		lua_pushinteger(L, index);
+		if (which != 0)
+			lua_pushvalue(L, which);
+		else
+			lua_pushnil(L);
+		lua_pushcclosure(L, fns[i], 4);
+		lua_setfield(L, -2, names[i]);
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_deny);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
 }
 
 /* Replaces the store on top of the stack by its tracked read-only view. */
@@ -523,23 +581,9 @@ static void
 make_view(struct hb_luaenv *e, enum view_kind kind, size_t index)
 {
 	lua_State *L = e->L;
-	static const char *const names[] = { "__index", "__pairs" };
-	static const lua_CFunction fns[] = { l_view_index, l_view_pairs };
-	int i;
 
 	lua_newtable(L);
-	lua_createtable(L, 0, 4);
-	for (i = 0; i < 2; i++) {
-		lua_pushvalue(L, -3);
-		lua_pushinteger(L, kind);
-		lua_pushinteger(L, (lua_Integer)index);
-		lua_pushcclosure(L, fns[i], 3);
-		lua_setfield(L, -2, names[i]);
-	}
-	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_deny);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushboolean(L, 0);
-	lua_setfield(L, -2, "__metatable");
+	push_view_meta(e, lua_gettop(L) - 1, kind, (lua_Integer)index, 0);
 	lua_setmetatable(L, -2);
 	lua_remove(L, -2);
 }
@@ -2106,6 +2150,7 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 {
 	lua_State *L = e->L;
 	size_t i;
+	int data, which;
 
 	e->g = g;
 	e->history = h;
@@ -2118,19 +2163,29 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	e->dep_base = 3 * g->n_nodes + g->n_sections;
 	e->stamp = hb_xcalloc(e->dep_base + N_DEP_LISTS, sizeof(*e->stamp));
 	e->memo_stamp = hb_xcalloc(e->dep_base + N_DEP_LISTS, sizeof(*e->memo_stamp));
-	/* Every page gets its data table and view first, so pages can refer to each other. */
+	/* Every page gets its data table and view first, so pages can refer to each other. The
+	 * views share one metatable, which finds a view's page in a table of its own. */
 	lua_createtable(L, (int)g->n_nodes, 0);
+	data = lua_gettop(L);
 	lua_createtable(L, (int)g->n_nodes, 0);
 	lua_createtable(L, 0, (int)g->n_nodes);
+	lua_createtable(L, 0, (int)g->n_nodes);
+	which = lua_gettop(L);
+	push_view_meta(e, data, VIEW_PAGE, -1, which);
 	for (i = 0; i < g->n_nodes; i++) {
 		lua_newtable(L);
+		lua_rawseti(L, data, (lua_Integer)i + 1);
+		lua_newtable(L);
+		lua_pushvalue(L, which + 1);
+		lua_setmetatable(L, -2);
 		lua_pushvalue(L, -1);
-		lua_rawseti(L, -5, (lua_Integer)i + 1);
-		make_view(e, VIEW_PAGE, i);
+		lua_pushinteger(L, (lua_Integer)i);
+		lua_rawset(L, which);
 		lua_pushvalue(L, -1);
-		lua_rawseti(L, -4, (lua_Integer)i + 1);
-		lua_setfield(L, -2, g->order[i]->page->id);
+		lua_rawseti(L, data + 1, (lua_Integer)i + 1);
+		lua_setfield(L, data + 2, g->order[i]->page->id);
 	}
+	lua_settop(L, data + 2);
 	e->ref_ids = new_ref(L);
 	e->ref_proxy = new_ref(L);
 	e->ref_data = new_ref(L);

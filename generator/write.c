@@ -24,12 +24,15 @@ struct hb_writer {
 	char *staging;
 	int lock_fd;		/* flock()ed for the writer's life: one build per output */
 	int has_previous;	/* out_dir exists and is handbook's */
+	int has_spare;		/* staging began as the site before the current one */
 	atomic_long n_writes;
+	atomic_long n_kept;	/* files the new site shares with the current one */
 	long fail_after;
-	pthread_mutex_t lock;			/* guards outputs and dirs */
+	pthread_mutex_t lock;			/* guards outputs, written and dirs */
 	struct hb_map dirs;			/* staging directories known to exist */
 	struct hb_write_output *outputs;	/* what was put in the site, as it stat()ed */
 	size_t n_outputs, outputs_alloc;
+	struct hb_map written;			/* their paths (-> themselves) */
 };
 
 static int
@@ -167,20 +170,47 @@ out:
 	return rc;
 }
 
-/* The staging directory: a fresh directory beside out_dir, so the final rename stays on one fs. */
+/* Removes the entry at path, whatever it is, without following it; 0, or -1 with errno. */
+static int
+clear_entry(const char *path)
+{
+	struct hb_err ignored;
+
+	if (unlink(path) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return -1;
+	return hb_path_rmtree(path, &ignored);
+}
+
+/*
+ * The staging directory: a fresh directory beside out_dir, so the final rename stays on one fs.
+ * The spare (".<base>.spare", the site before the current one, which the last commit kept)
+ * takes its place when there is one: most of its files are the current site's too (hard links),
+ * so a build that keeps most pages finds them in place instead of linking each anew. Its other
+ * files are replaced as they are written, or removed at the commit (remove_stale).
+ */
 static int
 make_staging(struct hb_writer *w, struct hb_err *err)
 {
-	char *tmpl = beside_out(w, "staging-XXXXXX");
+	char *tmpl = beside_out(w, "staging-XXXXXX"), *spare = beside_out(w, "spare");
+	struct stat st;
 
 	if (mkdtemp(tmpl) == NULL) {
 		hb_err_set(err, "cannot create a staging directory beside %s: %s", w->out_dir,
 		    strerror(errno));
 		free(tmpl);
+		free(spare);
 		return -1;
 	}
 	chmod(tmpl, 0755);
 	w->staging = tmpl;
+	if (lstat(spare, &st) == 0) {
+		w->has_spare = S_ISDIR(st.st_mode) && rename(spare, tmpl) == 0;
+		if (!w->has_spare)
+			(void)clear_entry(spare);
+	}
+	free(spare);
 	return 0;
 }
 
@@ -195,6 +225,7 @@ hb_write_begin(struct hb_writer **out, const char *out_dir, const char *const *p
 	w->lock_fd = -1;
 	pthread_mutex_init(&w->lock, NULL);
 	hb_map_init(&w->dirs, HB_MAP_EXACT);
+	hb_map_init(&w->written, HB_MAP_EXACT);
 	w->out_dir = hb_xstrdup(out_dir);
 	while (n > 1 && w->out_dir[n - 1] == '/')
 		w->out_dir[--n] = '\0';
@@ -215,6 +246,7 @@ fail:
 		close(w->lock_fd);
 	pthread_mutex_destroy(&w->lock);
 	hb_map_free(&w->dirs);
+	hb_map_free(&w->written);
 	free(w->out_dir);
 	free(w);
 	return -1;
@@ -236,20 +268,40 @@ read_regular(const char *path, struct hb_buf *out)
 	return r < 0 ? -1 : 0;
 }
 
-/* Returns 1 when the previous site holds path with exactly these bytes. */
+/* Returns 1 when the previous site holds path with exactly these bytes; st is its stat(). */
 static int
-same_as_previous(const struct hb_writer *w, const char *prev, const void *data, size_t len)
+same_as_previous(const struct hb_writer *w, const char *prev, const void *data, size_t len,
+    struct stat *st)
 {
 	struct hb_buf old = HB_BUF_INIT;
-	struct stat st;
 	int same;
 
-	if (!w->has_previous || lstat(prev, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size != len)
+	if (!w->has_previous || lstat(prev, st) != 0 || !S_ISREG(st->st_mode) ||
+	    (size_t)st->st_size != len)
 		return 0;
 	same = read_regular(prev, &old) == 0 && old.len == len && memcmp(old.buf, data, len) == 0;
 	hb_buf_free(&old);
 	return same;
+}
+
+/* Whether the file at path is the one st describes (the same inode, unchanged since). */
+static int
+is_file(const char *path, const struct stat *st)
+{
+	struct stat now;
+
+	return lstat(path, &now) == 0 && S_ISREG(now.st_mode) && now.st_ino == st->st_ino &&
+	    now.st_dev == st->st_dev && now.st_size == st->st_size &&
+	    now.st_mtim.tv_sec == st->st_mtim.tv_sec && now.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* Whether st is how a file stat()ed when it was written (struct hb_write_output). */
+static int
+stats_as(const struct stat *st, const struct hb_write_output *seen)
+{
+	return S_ISREG(st->st_mode) && st->st_size == seen->size &&
+	    (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec == seen->mtime_ns &&
+	    st->st_ino == seen->ino;
 }
 
 static int
@@ -269,7 +321,12 @@ read_under(const char *dir, const char *path, struct hb_buf *out)
 int
 hb_write_read(struct hb_writer *w, const char *path, struct hb_buf *out)
 {
-	return read_under(w->staging, path, out);
+	int is_written;
+
+	pthread_mutex_lock(&w->lock);
+	is_written = hb_map_get(&w->written, path) != NULL;
+	pthread_mutex_unlock(&w->lock);
+	return is_written ? read_under(w->staging, path, out) : -1;
 }
 
 int
@@ -308,6 +365,33 @@ write_new(const char *dst, const void *data, size_t len, struct hb_err *err)
 	return 0;
 }
 
+/* In a staging directory that was the spare: each folder of dir below it that is not a folder
+ * (a file, a symbolic link) is removed, for hb_path_mkdirs to make one, never to follow it. */
+static int
+clear_way(const struct hb_writer *w, const char *dir, struct hb_err *err)
+{
+	char *p = hb_xstrdup(dir), *s;
+	struct stat st;
+	int rc = 0;
+
+	for (s = p + strlen(w->staging); rc == 0 && *s == '/'; ) {
+		char *next = strchr(s + 1, '/');
+
+		if (next != NULL)
+			*next = '\0';
+		if (lstat(p, &st) == 0 && !S_ISDIR(st.st_mode) && clear_entry(p) != 0) {
+			hb_err_set(err, "cannot remove %s: %s", p, strerror(errno));
+			rc = -1;
+		}
+		if (next == NULL)
+			break;
+		*next = '/';
+		s = next;
+	}
+	free(p);
+	return rc;
+}
+
 /* Makes a staging directory once per build: most files share a few folders. */
 static int
 make_dir(struct hb_writer *w, const char *dir, struct hb_err *err)
@@ -319,7 +403,7 @@ make_dir(struct hb_writer *w, const char *dir, struct hb_err *err)
 	pthread_mutex_unlock(&w->lock);
 	if (known)
 		return 0;
-	if (hb_path_mkdirs(dir, err) != 0)
+	if ((w->has_spare && clear_way(w, dir, err) != 0) || hb_path_mkdirs(dir, err) != 0)
 		return -1;
 	pthread_mutex_lock(&w->lock);
 	hb_map_put(&w->dirs, dir, w);
@@ -351,6 +435,7 @@ note_output(struct hb_writer *w, const char *path, const char *dst,
 	o->size = seen->size;
 	o->mtime_ns = seen->mtime_ns;
 	o->ino = seen->ino;
+	hb_map_put(&w->written, path, o->path);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -367,6 +452,7 @@ put_file(struct hb_writer *w, const char *path, const void *data, size_t len,
 {
 	char *dst = NULL, *dir = NULL, *prev = NULL;
 	long nth = atomic_fetch_add(&w->n_writes, 1) + 1;
+	struct stat st;
 	int rc = -1;
 
 	if (!hb_path_is_safe(path) || strcmp(path, HB_WRITE_MARKER) == 0) {
@@ -382,10 +468,20 @@ put_file(struct hb_writer *w, const char *path, const void *data, size_t len,
 	if (make_dir(w, dir, err) != 0)
 		goto out;
 	prev = hb_path_join(w->out_dir, path);
-	if (may_link && same_as_previous(w, prev, data, len) && link(prev, dst) == 0)
-		rc = 0;
-	else
-		rc = write_new(dst, data, len, err);
+	if (may_link && same_as_previous(w, prev, data, len, &st)) {
+		if (w->has_spare && is_file(dst, &st))
+			rc = 0;		/* the spare has it already */
+		else if ((!w->has_spare || clear_entry(dst) == 0) && link(prev, dst) == 0)
+			rc = 0;
+		if (rc == 0)
+			atomic_fetch_add(&w->n_kept, 1);
+	}
+	if (rc != 0) {
+		if (w->has_spare && clear_entry(dst) != 0)
+			hb_err_set(err, "cannot remove %s: %s", dst, strerror(errno));
+		else
+			rc = write_new(dst, data, len, err);
+	}
 	if (rc == 0)
 		note_output(w, path, dst, NULL);
 out:
@@ -420,6 +516,7 @@ free_writer(struct hb_writer *w)
 	free(w->outputs);
 	pthread_mutex_destroy(&w->lock);
 	hb_map_free(&w->dirs);
+	hb_map_free(&w->written);
 	free(w->staging);
 	free(w->out_dir);
 	free(w);
@@ -441,15 +538,44 @@ hb_write_link_previous(struct hb_writer *w, const char *path,
 	dir = hb_path_dirname(dst);
 	prev = hb_path_join(w->out_dir, path);
 	if (make_dir(w, dir, err) == 0) {
-		if (link(prev, dst) == 0) {
-			note_output(w, path, dst, seen);
-			rc = 0;
-		} else {
+		if (w->has_spare && clear_entry(dst) != 0)
+			hb_err_set(err, "cannot remove %s: %s", dst, strerror(errno));
+		else if (link(prev, dst) != 0)
 			hb_err_set(err, "cannot link %s to %s: %s", prev, dst, strerror(errno));
-		}
+		else
+			rc = 0;
+	}
+	if (rc == 0) {
+		note_output(w, path, dst, seen);
+		atomic_fetch_add(&w->n_kept, 1);
 	}
 	free(dst);
 	free(dir);
+	free(prev);
+	return rc;
+}
+
+int
+hb_write_keep(struct hb_writer *w, const char *path, const struct hb_write_output *seen,
+    struct hb_err *err)
+{
+	char *dst, *prev;
+	struct stat st;
+	int rc = 0;
+
+	if (!w->has_previous || !hb_path_is_safe(path) || strcmp(path, HB_WRITE_MARKER) == 0)
+		return 0;
+	dst = hb_path_join(w->staging, path);
+	prev = hb_path_join(w->out_dir, path);
+	if (w->has_spare && lstat(dst, &st) == 0 && stats_as(&st, seen)) {
+		atomic_fetch_add(&w->n_writes, 1);
+		atomic_fetch_add(&w->n_kept, 1);
+		note_output(w, path, dst, seen);
+		rc = 1;
+	} else if (lstat(prev, &st) == 0 && stats_as(&st, seen)) {
+		rc = hb_write_link_previous(w, path, seen, err) == 0 ? 1 : -1;
+	}
+	free(dst);
 	free(prev);
 	return rc;
 }
@@ -478,14 +604,89 @@ out:
 	return rc;
 }
 
+/*
+ * Removes what this build did not put in the staging directory, in the folder rel of it ("" at
+ * the top): the spare's files of pages gone since, and anything not a file or folder. Returns
+ * how many entries the folder keeps, or -1 with err.
+ */
+static long
+remove_stale(struct hb_writer *w, const char *rel, struct hb_err *err)
+{
+	char *dir = rel[0] ? hb_path_join(w->staging, rel) : hb_xstrdup(w->staging);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	long kept = 0;
+
+	while (d != NULL && kept >= 0 && (de = readdir(d)) != NULL) {
+		char *sub, *full;
+		struct stat st;
+		int is_dir = de->d_type == DT_DIR;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		sub = rel[0] ? hb_path_join(rel, de->d_name) : hb_xstrdup(de->d_name);
+		full = hb_path_join(w->staging, sub);
+		if (de->d_type == DT_UNKNOWN)
+			is_dir = lstat(full, &st) == 0 && S_ISDIR(st.st_mode);
+		if (is_dir) {
+			long n = remove_stale(w, sub, err);
+
+			if (n < 0)
+				kept = -1;
+			else if (n > 0)
+				kept++;
+			else if (rmdir(full) != 0)
+				kept = -1;
+		} else if (hb_map_get(&w->written, sub) != NULL) {
+			kept++;
+		} else if (clear_entry(full) != 0) {
+			kept = -1;
+		}
+		if (kept < 0 && err->msg[0] == '\0')
+			hb_err_set(err, "cannot remove %s: %s", full, strerror(errno));
+		free(sub);
+		free(full);
+	}
+	if (d == NULL) {
+		hb_err_set(err, "cannot read %s: %s", dir, strerror(errno));
+		kept = -1;
+	} else {
+		closedir(d);
+	}
+	free(dir);
+	return kept;
+}
+
+/*
+ * After the swap the staging name holds the site before: kept as the spare when the new site
+ * shares most of its files (three in four), so that it costs little room; else removed.
+ */
+static void
+keep_or_remove_previous(struct hb_writer *w, struct hb_err *err)
+{
+	char *spare = beside_out(w, "spare");
+
+	if (atomic_load(&w->n_kept) * 4 < (long)w->n_outputs * 3 || rename(w->staging, spare) != 0)
+		hb_path_rmtree(w->staging, err);
+	free(spare);
+}
+
 int
 hb_write_commit(struct hb_writer *w, struct hb_err *err)
 {
 	static const char marker_text[] = "This directory is a site built by handbook; "
 	    "handbook replaces it whole on every build.\n";
 	char *marker = hb_path_join(w->staging, HB_WRITE_MARKER);
-	int rc = write_new(marker, marker_text, sizeof(marker_text) - 1, err);
+	int rc = 0;
 
+	err->msg[0] = '\0';
+	if (w->has_spare) {
+		hb_map_put(&w->written, HB_WRITE_MARKER, w);
+		if (remove_stale(w, "", err) < 0 || clear_entry(marker) != 0)
+			rc = -1;
+	}
+	if (rc == 0)
+		rc = write_new(marker, marker_text, sizeof(marker_text) - 1, err);
 	free(marker);
 	if (rc != 0)
 		goto fail;
@@ -502,8 +703,7 @@ hb_write_commit(struct hb_writer *w, struct hb_err *err)
 			goto fail;
 		}
 	} else {
-		/* The staging name now holds the previous site. */
-		hb_path_rmtree(w->staging, err);
+		keep_or_remove_previous(w, err);
 	}
 	free_writer(w);
 	return 0;

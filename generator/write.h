@@ -5,8 +5,11 @@
  * it; hb_write_file() puts files there (paths must pass hb_path_is_safe; files are created
  * exclusively and never through a symlink); hb_write_commit() marks the staging directory as
  * handbook's and swaps it with the output directory in one rename (RENAME_EXCHANGE), then
- * removes the previous site. hb_write_abort() removes the staging directory and leaves the
- * output directory untouched, byte for byte.
+ * removes the previous site, or keeps it as the spare (".<name>.spare" beside the output) when
+ * the new site shares most of its files (hard links: the spare then takes little room). The next
+ * build's staging directory begins as the spare, where the files it keeps are found in place;
+ * whatever else the spare holds is replaced or removed before the swap. hb_write_abort() removes
+ * the staging directory and leaves the output directory untouched, byte for byte.
  *
  * Refused (environment errors): an output directory that is the content or theme directory,
  * lies inside it, or contains it; an existing non-empty output directory without handbook's
@@ -47,6 +50,13 @@ int hb_write_private(struct hb_writer *w, const char *path, const void *data, si
  * Returns 0, or -1 with err. */
 int hb_write_link_previous(struct hb_writer *w, const char *path,
     const struct hb_write_output *seen, struct hb_err *err);
+/*
+ * Puts the file the last build wrote at path into the new site unread, when one that stats as
+ * seen says (the spare's, else the current site's) is still there: returns 1. Returns 0 when
+ * none is (someone changed it since: write it anew), -1 with err on failure.
+ */
+int hb_write_keep(struct hb_writer *w, const char *path, const struct hb_write_output *seen,
+    struct hb_err *err);
 /* Appends the bytes this build already wrote to path; returns 0, or -1 when there are none. */
 int hb_write_read(struct hb_writer *w, const char *path, struct hb_buf *out);
 /* Appends the bytes of path in the current site (the output directory, when it is handbook's);

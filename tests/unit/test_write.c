@@ -689,6 +689,164 @@ test_write__missing_parent_folders_are_created(void **state)
 	free(deep);
 }
 
+/* hb_write_output of a file of the current site, as a cache would have it. */
+static struct hb_write_output
+seen_in_site(struct fx *f, const char *rel)
+{
+	char *path = ut_join(f->site, rel);
+	struct hb_write_output o = { NULL, 0, 0, 0 };
+	struct stat st;
+
+	assert_int_equal(lstat(path, &st), 0);
+	o.size = (long long)st.st_size;
+	o.mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	o.ino = (unsigned long long)st.st_ino;
+	free(path);
+	return o;
+}
+
+static const char *const eight[] = { "a.html", "a", "b.html", "b", "c.html", "c", "d.html", "d",
+	"e.html", "e", "sub/f.html", "f", "sub/g.html", "g", "gone.html", "soon gone", NULL };
+
+/* Builds eight, then the same with a.html changed: most files kept, the site before stays
+ * as the spare. */
+static void
+build_twice(struct fx *f)
+{
+	const char *const *p;
+
+	build_site(f, eight);
+	begin(f);
+	for (p = eight; *p; p += 2)
+		assert_int_equal(hb_write_file(f->w, p[0], p == eight ? "a, changed" : p[1],
+		    strlen(p == eight ? "a, changed" : p[1]), &f->err), 0);
+	commit(f);
+	assert_int_equal(count_entries(f->tmp, ".site.spare"), 1);
+}
+
+/* The spare is the site before, sharing the kept files: the next build finds them in place
+ * (the same inodes), writes a changed file anew, and removes what it did not write. */
+static void
+test_write__spare_is_the_site_before(void **state)
+{
+	struct fx *f = *state;
+	struct hb_write_output seen;
+	ino_t b, a;
+	char *data, *path, *spare = ut_join(f->tmp, ".site.spare");
+
+	build_twice(f);
+	b = inode_of(f, "b.html");
+	a = inode_of(f, "a.html");
+	path = ut_join(spare, "b.html");
+	data = ut_read(path, NULL);
+	assert_string_equal(data, "b");
+	free(data);
+	free(path);
+	begin(f);
+	assert_int_equal(count_entries(f->tmp, ".site.spare"), 0);
+	seen = seen_in_site(f, "b.html");
+	assert_int_equal(hb_write_keep(f->w, "b.html", &seen, &f->err), 1);
+	/* the spare's a.html is the first site's: the current one's is linked */
+	seen = seen_in_site(f, "a.html");
+	assert_int_equal(hb_write_keep(f->w, "a.html", &seen, &f->err), 1);
+	assert_int_equal(hb_write_file(f->w, "c.html", "c, changed", 10, &f->err), 0);
+	assert_int_equal(hb_write_file(f->w, "sub/f.html", "f", 1, &f->err), 0);
+	commit(f);
+	assert_true(inode_of(f, "b.html") == b);
+	assert_true(inode_of(f, "a.html") == a);
+	data = read_site(f, "a.html");
+	assert_string_equal(data, "a, changed");
+	free(data);
+	data = read_site(f, "c.html");
+	assert_string_equal(data, "c, changed");
+	free(data);
+	data = snapshot(f->site);
+	assert_non_null(strstr(data, "sub/f.html"));
+	assert_null(strstr(data, "gone.html"));
+	assert_null(strstr(data, "d.html"));
+	assert_null(strstr(data, "sub/g.html"));
+	free(data);
+	free(spare);
+}
+
+/* A file that no longer stats as the cache says (changed in place since) is not kept. */
+static void
+test_write__keep_refuses_a_changed_file(void **state)
+{
+	struct fx *f = *state;
+	struct hb_write_output seen;
+
+	build_twice(f);
+	seen = seen_in_site(f, "b.html");
+	seen.size++;
+	begin(f);
+	assert_int_equal(hb_write_keep(f->w, "b.html", &seen, &f->err), 0);
+	hb_write_abort(f->w);
+	f->w = NULL;
+}
+
+/* What the spare holds is never followed: a symbolic link planted for a folder or a file is
+ * replaced, and what it pointed to stays as it was. Nor is it read back as this build's. */
+static void
+test_write__spare_links_are_not_followed(void **state)
+{
+	struct fx *f = *state;
+	char *spare = ut_join(f->tmp, ".site.spare"), *sub = ut_join(spare, "sub");
+	char *file = ut_join(spare, "b.html"), *outside = ut_join(f->tmp, "outside");
+	char *target = ut_join(outside, "b.html"), *data;
+	struct hb_buf b = HB_BUF_INIT;
+
+	build_twice(f);
+	ut_write_str(outside, "b.html", "outside");
+	ut_rmtree(sub);
+	assert_int_equal(symlink(outside, sub), 0);
+	assert_int_equal(unlink(file), 0);
+	assert_int_equal(symlink(target, file), 0);
+	begin(f);
+	assert_int_equal(hb_write_read(f->w, "c.html", &b), -1);
+	assert_int_equal(hb_write_file(f->w, "b.html", "b", 1, &f->err), 0);
+	assert_int_equal(hb_write_file(f->w, "sub/b.html", "inside", 6, &f->err), 0);
+	assert_int_equal(hb_write_read(f->w, "sub/b.html", &b), 0);
+	commit(f);
+	data = ut_read(target, NULL);
+	assert_string_equal(data, "outside");
+	free(data);
+	data = read_site(f, "sub/b.html");
+	assert_string_equal(data, "inside");
+	free(data);
+	data = read_site(f, "b.html");
+	assert_string_equal(data, "b");
+	free(data);
+	hb_buf_free(&b);
+	free(spare);
+	free(sub);
+	free(file);
+	free(target);
+	free(outside);
+}
+
+/* A build that rewrote most files keeps no spare (it would double the room the site takes),
+ * and an aborted build leaves none either. */
+static void
+test_write__no_spare_after_a_rewrite_or_an_abort(void **state)
+{
+	struct fx *f = *state;
+	const char *const *p;
+
+	build_twice(f);
+	begin(f);
+	for (p = eight; *p; p += 2)
+		assert_int_equal(hb_write_file(f->w, p[0], "new", 3, &f->err), 0);
+	commit(f);
+	assert_int_equal(count_entries(f->tmp, ".site.spare"), 0);
+	build_twice(f);
+	begin(f);
+	hb_write_abort(f->w);
+	f->w = NULL;
+	assert_int_equal(count_entries(f->tmp, ".site.spare"), 0);
+	assert_int_equal(count_entries(f->tmp, ".site.staging-"), 0);
+}
+
 int
 main(void)
 {
@@ -718,6 +876,10 @@ main(void)
 		T(test_write__abort_keeps_hard_linked_previous_files),
 		T(test_write__write_file_is_thread_safe),
 		T(test_write__missing_parent_folders_are_created),
+		T(test_write__spare_is_the_site_before),
+		T(test_write__keep_refuses_a_changed_file),
+		T(test_write__spare_links_are_not_followed),
+		T(test_write__no_spare_after_a_rewrite_or_an_abort),
 	};
 #undef T
 
