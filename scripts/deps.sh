@@ -4,13 +4,14 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgit2-dev \
-liblua5.4-dev libyaml-dev libcmocka-dev libmicrohttpd-dev libssl-dev git python3"
+liblua5.4-dev libyaml-dev libcmocka-dev libmicrohttpd-dev libssl-dev git python3 strace"
 MODULES="libcmark-gfm libgit2 lua5.4 yaml-0.1 libmicrohttpd libcrypto cmocka"
 
 have_all() {
 	command -v cc >/dev/null 2>&1 || return 1
 	command -v git >/dev/null 2>&1 || return 1
 	command -v python3 >/dev/null 2>&1 || return 1
+	command -v strace >/dev/null 2>&1 || return 1	# the tests watch a build restart itself
 	command -v pkg-config >/dev/null 2>&1 || return 1
 	pkg-config --exists $MODULES || return 1
 	# The extensions library has no .pc file of its own; its header marks the -dev package.

@@ -38,6 +38,21 @@ printf 'title: My handbook\n' >handbook.yaml
 hb build
 expect_status 0
 contains site/index.html "<title>My handbook</title>"
+# A build starts itself again with glibc's huge-page tunable (main.c); tunables of the user's
+# own are kept beside it, and one that is set already is left alone.
+GLIBC_TUNABLES=glibc.malloc.tcache_count=0 hb build
+expect_status 0
+GLIBC_TUNABLES=glibc.malloc.hugetlb=0 hb build
+expect_status 0
+# (strace is a test dependency; where the system forbids tracing, the restart goes unwatched;
+# under the sanitizers or valgrind there is none)
+case "$HB" in *asan* | *valgrind*) ;; *) strace -o /dev/null true 2>/dev/null &&
+	watch_restart=yes ;; esac
+if [ "${watch_restart:-}" = yes ]; then
+	GLIBC_TUNABLES=glibc.malloc.tcache_count=0 strace -f -v -s 4096 -e trace=execve -o trace.log \
+		$HB build >/dev/null 2>&1
+	contains trace.log 'glibc.malloc.tcache_count=0:glibc.malloc.hugetlb=1'
+fi
 # A bad configuration is a located content error.
 printf 'title: [a, b]\n' >handbook.yaml
 hb build
