@@ -51,11 +51,13 @@ struct hb_cache_fingerprint {
 int hb_cache_fingerprint(struct hb_cache_fingerprint *fp, const struct hb_options *o);
 void hb_cache_fingerprint_free(struct hb_cache_fingerprint *fp);
 
-/* A file of the site mapped into memory, read-only (PROT_READ: never written through p). */
+/* A cache file's bytes, read into memory of huge pages; hb_cache_mapped_free() frees them. */
 struct hb_cache_mapped {
 	char *p;
 	size_t len;
+	size_t mapped;
 };
+void hb_cache_mapped_free(struct hb_cache_mapped *m);
 
 /*
  * The cache file of a site, mapped. What a replay needs (the fingerprint, the outputs, the
@@ -135,8 +137,7 @@ struct hb_cache_parses {
 	struct hb_map files;	/* the shard files read whole: name -> how many entries */
 	struct hb_map stats;	/* this build's fingerprint: escaped path -> stat numbers */
 	struct hb_buf maker;	/* the first lines of every shard file this build writes */
-	struct hb_cache_mapped *maps;	/* the files read: every entry points into them */
-	size_t n_maps;
+	struct hb_cache_mapped bytes;	/* the files read whole: every entry points into them */
 	struct hb_arena arena;
 	int is_racy;
 };
