@@ -280,6 +280,19 @@ on_signal(int sig)
 	atomic_store(&cancelled_by, sig);
 }
 
+/* SIGINT and SIGTERM, blocked while handbook starts itself again (restart_with_huge_pages): one
+ * sent then waits for the handler instead of killing the process outright. */
+static void
+block_cancel_signals(int how, sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(how, &set, old);
+}
+
 static void
 cancel_on_signals(struct hb_options *o)
 {
@@ -291,6 +304,7 @@ cancel_on_signals(struct hb_options *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	o->cancel = &cancelled_by;
+	block_cancel_signals(SIG_UNBLOCK, NULL);
 }
 
 static int
@@ -387,6 +401,7 @@ restart_with_huge_pages(char **argv)
 {
 	const char *tunables = getenv("GLIBC_TUNABLES"), *preload = getenv("LD_PRELOAD");
 	struct hb_buf value = HB_BUF_INIT;
+	sigset_t old;
 #ifdef __SANITIZE_ADDRESS__
 	const int is_sanitized = 1;
 #else
@@ -398,8 +413,10 @@ restart_with_huge_pages(char **argv)
 		return;
 	hb_buf_printf(&value, "%s%sglibc.malloc.hugetlb=1", tunables ? tunables : "",
 	    tunables && tunables[0] ? ":" : "");
+	block_cancel_signals(SIG_BLOCK, &old);
 	if (setenv("GLIBC_TUNABLES", value.buf, 1) == 0)
 		execv("/proc/self/exe", argv);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	hb_buf_free(&value);
 }
 
@@ -428,7 +445,9 @@ main(int argc, char **argv)
 		return run_build(argc - 1, argv + 1, cmd[0] == 'c', 0);
 	if (strcmp(cmd, "editions") == 0)
 		return run_build(argc - 1, argv + 1, 0, 1);
-	if (strcmp(cmd, "serve") == 0)
+	if (strcmp(cmd, "serve") == 0) {
+		block_cancel_signals(SIG_UNBLOCK, NULL);	/* serve has its own handling */
 		return run_serve(argc - 1, argv + 1);
+	}
 	return usage_error("unknown command", cmd);
 }
