@@ -60,7 +60,20 @@ struct run {
 						 * previous build is the cache's, whose records
 						 * outlive the run */
 	const struct hb_cache_parses *parses;	/* its parse cache: pages not to parse again */
+	struct pending_records *records;	/* its records, until loaded (take_records) */
 	struct listing *listing;		/* the working tree, listed early, or NULL */
+};
+
+/*
+ * The persistent cache's records, loaded on a thread of their own while the graph is built (the
+ * build needs them only to render): take_records() starts it, join_records() waits for it.
+ */
+struct pending_records {
+	struct hb_cache_file *f;
+	const struct hb_cache_fingerprint *fp;
+	struct hb_cache_previous *prev;
+	pthread_t thread;
+	int is_started;
 };
 
 /*
@@ -1622,6 +1635,62 @@ read_history(struct build *b, struct hb_diag *d, struct hb_err *err)
 }
 
 /*
+ * The last build's records from the persistent cache become the run's previous build, as in a
+ * serve session: its pages are in the site. prev keeps the output list the records rely on; the
+ * run takes the records and groups (and frees them), prev->arena stays prev's.
+ */
+static void
+take_cached_records(struct run *run, struct hb_cache_file *f,
+    const struct hb_cache_fingerprint *fp, struct hb_cache_previous *prev)
+{
+	if (!hb_cache_load(f, fp, prev))
+		return;
+	hb_map_free(&run->prev);
+	hb_map_free(&run->prev_groups);
+	run->prev = prev->records;
+	run->prev_groups = prev->groups;
+	run->then = prev->then;
+	hb_map_init(&prev->records, HB_MAP_EXACT);
+	hb_map_init(&prev->groups, HB_MAP_EXACT);
+	run->prev_prefix = "";
+	run->prev_in_site = 1;
+	run->prev_outputs = &prev->outputs;
+}
+
+static void *
+load_records(void *arg)
+{
+	struct run *run = arg;
+
+	take_cached_records(run, run->records->f, run->records->fp, run->records->prev);
+	return NULL;
+}
+
+/* Starts loading the records on a thread when the build has more than one job. */
+static void
+take_records(struct run *run, int jobs)
+{
+	if (run->records != NULL && jobs > 1)
+		run->records->is_started = pthread_create(&run->records->thread, NULL,
+		    load_records, run) == 0;
+}
+
+/* The records loaded, by the thread or now (unless the build failed: is_needed 0). */
+static void
+join_records(struct run *run, int is_needed)
+{
+	struct pending_records *r = run->records;
+
+	if (r == NULL)
+		return;
+	run->records = NULL;
+	if (r->is_started)
+		pthread_join(r->thread, NULL);
+	else if (is_needed)
+		take_cached_records(run, r->f, r->fp, r->prev);
+}
+
+/*
  * One build of the run: rev (NULL: the working tree) into prefix, and with also_root into the
  * root of the output too (the newest edition: read, parsed and linked once, rendered twice,
  * the second time reusing the first). Returns as hb_build does.
@@ -1666,9 +1735,10 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 		hb_map_init(&workers[w].groups, HB_MAP_EXACT);
 	}
 	b.wants_text = wants(&b, "search.html");
-	b.prepares_bodies = o->no_reuse || run->prev.n == 0;
+	b.prepares_bodies = o->no_reuse || (run->prev.n == 0 && run->records == NULL);
 	progress_stage(&b, "parsing", b.n_md);
 	run_phase(workers, b.jobs, parse_pages, b.n_md);
+	take_records(run, b.jobs);
 	merge_workers(workers, b.jobs, d);
 	for (w = 0; w < b.jobs; w++)
 		stats->n_parses_taken += workers[w].n_parses_taken;
@@ -1701,6 +1771,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	if (run->editions != NULL)
 		fill_changes_page(&b);
 	stats->t_history += seconds_since(&t0);
+	join_records(run, 1);
 	rc = render_and_write(&b, workers, d, stats, err);
 	if (rc == 0 && run->fp != NULL && b.writer != NULL)
 		rc = save_parses(&b, workers, err);
@@ -1717,6 +1788,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	stats->t_render += seconds_since(&t0);
 	stats->rss_render = peak_rss_mib();
 out:
+	join_records(run, 0);
 	if (rc == -1 && err->msg[0] == '\0' && d->n_errors > errors_before)
 		rc = 1;		/* the configuration's YAML was bad: a content error */
 	for (i = 0; i < b.n_nodes; i++)
@@ -1811,61 +1883,6 @@ may_use_cache(const struct hb_options *o)
 	    getenv("HANDBOOK_FAIL_WRITE_AFTER") == NULL && getenv("HANDBOOK_FAIL_ALLOC_AFTER") == NULL;
 }
 
-/*
- * The last build's records from the persistent cache become the run's previous build, as in a
- * serve session: its pages are in the site. prev keeps the output list the records rely on; the
- * run takes the records and groups (and frees them), prev->arena stays prev's.
- */
-static void
-take_cached_records(struct run *run, struct hb_cache_file *f,
-    const struct hb_cache_fingerprint *fp, struct hb_cache_previous *prev)
-{
-	if (!hb_cache_load(f, fp, prev))
-		return;
-	hb_map_free(&run->prev);
-	hb_map_free(&run->prev_groups);
-	run->prev = prev->records;
-	run->prev_groups = prev->groups;
-	run->then = prev->then;
-	hb_map_init(&prev->records, HB_MAP_EXACT);
-	hb_map_init(&prev->groups, HB_MAP_EXACT);
-	run->prev_prefix = "";
-	run->prev_in_site = 1;
-	run->prev_outputs = &prev->outputs;
-}
-
-struct parses_job {
-	const char *out_dir;
-	const struct hb_cache_fingerprint *fp;
-	struct hb_cache_parses *parses;
-};
-
-static void *
-load_parses(void *arg)
-{
-	struct parses_job *job = arg;
-
-	hb_cache_load_parses(job->out_dir, job->fp, job->parses);
-	return NULL;
-}
-
-/* The records of the persistent cache and its parse cache, the two loaded side by side. */
-static void
-load_caches(struct run *run, struct hb_cache_file *f, const struct hb_cache_fingerprint *fp,
-    struct hb_cache_previous *prev, struct hb_cache_parses *parses)
-{
-	struct parses_job job = { run->o->out_dir, fp, parses };
-	pthread_t thread;
-	int is_apart = count_jobs(run->o) > 1 && pthread_create(&thread, NULL, load_parses,
-	    &job) == 0;
-
-	if (!is_apart)
-		load_parses(&job);
-	take_cached_records(run, f, fp, prev);
-	if (is_apart)
-		pthread_join(thread, NULL);
-}
-
 int
 hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
     struct hb_err *err)
@@ -1874,6 +1891,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	struct hb_cache_file cache;
 	struct hb_cache_previous prev;
 	struct hb_cache_parses parses;
+	struct pending_records records = { &cache, &fp, &prev, 0, 0 };
 	struct run run;
 	struct timespec t0, t1;
 	int rc, has_fp;
@@ -1892,9 +1910,10 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 		rc = d->n_errors > 0 ? 1 : 0;
 	} else {
 		if (has_fp) {
-			load_caches(&run, &cache, &fp, &prev, &parses);
+			hb_cache_load_parses(o->out_dir, &fp, &parses, count_jobs(o));
 			run.fp = &fp;
 			run.parses = &parses;
+			run.records = &records;
 		}
 		stats->t_cache = seconds_since(&t0);
 		rc = build_one(&run, o->rev, "", 0, 0, d, stats, err);

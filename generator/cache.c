@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1087,20 +1088,32 @@ out:
 	return rc;
 }
 
+/* One shard file of the parse cache as it is read: its bytes' place, and what it holds. */
+struct shard_read {
+	const char *name;		/* HB_PARSED_DIR "/<file>" */
+	int fd;
+	char *p;			/* its bytes, in the parses' buffer */
+	size_t len;
+	int is_whole;			/* read whole and well formed: its entries count */
+	struct parsed_file *file;	/* how many entries it has */
+	struct hb_cache_parse **v;	/* those whose file stats as then */
+	size_t n, alloc;
+};
+
 /*
  * The "page" entries of one parse cache file in [p, end), each followed by its bytes, up to the
- * "end" line; those whose file stats as then go into ps. Returns 0, or -1 (nothing added) when
- * the file is not whole or not well formed.
+ * "end" line, into sr (in a); those whose file stats as then are sr's entries. Returns 0, or -1
+ * when the file is not whole or not well formed.
  */
 static int
-take_parses(struct hb_cache_parses *ps, const char *name, const char *p, const char *end)
+take_parses(const struct hb_cache_parses *ps, struct shard_read *sr, const char *p,
+    const char *end, struct hb_arena *a)
 {
-	struct hb_cache_parse **v = NULL;
-	struct parsed_file *f = hb_arena_alloc(&ps->arena, sizeof(*f));
 	struct hb_buf key = HB_BUF_INIT;
-	size_t n = 0, alloc = 0, i;
 	int rc = -1;
 
+	sr->file = hb_arena_alloc(a, sizeof(*sr->file));
+	sr->file->n_entries = 0;
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p)), *sum, *numbers, *path;
 		struct hb_cache_parse *e;
@@ -1131,46 +1144,72 @@ take_parses(struct hb_cache_parses *ps, const char *name, const char *p, const c
 		}
 		if (path == NULL)
 			break;
-		f->n_entries++;
+		sr->file->n_entries++;
 		hb_buf_reset(&key);
 		hb_buf_put(&key, path, (size_t)(eol - path));
 		then = hb_map_get(&ps->stats, key.buf ? key.buf : "");
 		if (then != NULL && strlen(then) == (size_t)(path - 1 - numbers) &&
 		    memcmp(then, numbers, (size_t)(path - 1 - numbers)) == 0) {
-			char *own = hb_arena_strndup(&ps->arena, path, (size_t)(eol - path));
+			char *own = hb_arena_strndup(a, path, (size_t)(eol - path));
 
-			e = hb_arena_alloc(&ps->arena, sizeof(*e));
+			e = hb_arena_alloc(a, sizeof(*e));
 			memcpy(e->sum, sum, HB_CACHE_SUM_LEN);
 			e->sum[HB_CACHE_SUM_LEN] = '\0';
 			e->path = take_field(own, own + (eol - path));
 			e->bytes = eol + 1;
 			e->len = len;
-			e->file = name;
-			v = hb_xgrow(v, &alloc, n + 1, sizeof(*v));
-			v[n++] = e;
+			e->file = sr->name;
+			sr->v = hb_xgrow(sr->v, &sr->alloc, sr->n + 1, sizeof(*sr->v));
+			sr->v[sr->n++] = e;
 		}
 		p = eol + 1 + len + 1;
 	}
-	for (i = 0; rc == 0 && i < n; i++)
-		hb_map_put(&ps->by_path, v[i]->path, v[i]);
-	if (rc == 0)
-		hb_map_put(&ps->files, name, f);
-	free(v);
 	hb_buf_free(&key);
 	return rc;
 }
 
+/* Reads and takes every step-th shard from the first (a thread of hb_cache_load_parses). */
+struct shards_job {
+	const struct hb_cache_parses *ps;
+	struct shard_read *v;
+	size_t n, first, step;
+	struct hb_arena *arena;
+};
+
+static void *
+read_shards(void *arg)
+{
+	struct shards_job *job = arg;
+	const struct hb_cache_parses *ps = job->ps;
+	size_t i;
+
+	for (i = job->first; i < job->n; i += job->step) {
+		struct shard_read *sr = &job->v[i];
+
+		sr->is_whole = sr->fd >= 0 && read_all(sr->fd, sr->p, sr->len) &&
+		    sr->len >= ps->maker.len && memcmp(sr->p, ps->maker.buf, ps->maker.len) == 0 &&
+		    take_parses(ps, sr, sr->p + ps->maker.len, sr->p + sr->len, job->arena) == 0;
+		if (sr->fd >= 0)
+			close(sr->fd);
+	}
+	return NULL;
+}
+
 void
 hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
-    struct hb_cache_parses *ps)
+    struct hb_cache_parses *ps, int threads)
 {
 	char *dir = hb_path_join(out_dir, HB_PARSED_DIR);
+	struct shards_job jobs[2];
+	struct shard_read *v;
+	pthread_t thread;
 	char **names;
-	size_t n, i, total = 0, *sizes;
-	int *fds;
+	size_t n, i, j, total = 0;
+	int is_apart;
 
 	memset(ps, 0, sizeof(*ps));
 	hb_arena_init(&ps->arena);
+	hb_arena_init(&ps->arena_apart);
 	hb_map_init(&ps->by_path, HB_MAP_EXACT);
 	hb_map_init(&ps->files, HB_MAP_EXACT);
 	hb_map_init(&ps->stats, HB_MAP_EXACT);
@@ -1181,33 +1220,43 @@ hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
 	if (hb_path_list(dir, &names, &n) != 0)
 		n = 0;
 	/* Every shard into one buffer: each opened and sized first. */
-	fds = hb_xcalloc(n + 1, sizeof(*fds));
-	sizes = hb_xcalloc(n + 1, sizeof(*sizes));
+	v = hb_xcalloc(n + 1, sizeof(*v));
 	for (i = 0; i < n; i++) {
 		char *rel = hb_path_join(HB_PARSED_DIR, names[i]);
 		struct stat st;
 
-		fds[i] = open_own(out_dir, rel, &st);
-		sizes[i] = fds[i] >= 0 ? (size_t)st.st_size : 0;
-		total += sizes[i];
-		free(rel);
-	}
-	make_room(&ps->bytes, total);
-	for (i = 0; i < n; i++) {
-		char *rel = hb_path_join(HB_PARSED_DIR, names[i]), *p = ps->bytes.p + ps->bytes.len;
-
-		if (fds[i] >= 0 && read_all(fds[i], p, sizes[i]) && sizes[i] >= ps->maker.len &&
-		    memcmp(p, ps->maker.buf, ps->maker.len) == 0 && take_parses(ps,
-		    hb_arena_strdup(&ps->arena, rel), p + ps->maker.len, p + sizes[i]) == 0)
-			ps->bytes.len += sizes[i];	/* kept: its entries point into it */
-		if (fds[i] >= 0)
-			close(fds[i]);
+		v[i].name = hb_arena_strdup(&ps->arena, rel);
+		v[i].fd = open_own(out_dir, rel, &st);
+		v[i].len = v[i].fd >= 0 ? (size_t)st.st_size : 0;
+		total += v[i].len;
 		free(rel);
 		free(names[i]);
 	}
-	free(fds);
-	free(sizes);
 	free(names);
+	make_room(&ps->bytes, total);
+	for (i = 0; i < n; i++) {
+		v[i].p = ps->bytes.p + ps->bytes.len;
+		ps->bytes.len += v[i].len;
+	}
+	/* Two threads, each every other shard, when there may be two. */
+	is_apart = threads > 1 && n > 1;
+	jobs[0] = (struct shards_job){ ps, v, n, 0, is_apart ? 2 : 1, &ps->arena };
+	jobs[1] = (struct shards_job){ ps, v, n, 1, 2, &ps->arena_apart };
+	if (is_apart && pthread_create(&thread, NULL, read_shards, &jobs[1]) != 0) {
+		is_apart = 0;
+		jobs[0].step = 1;
+	}
+	read_shards(&jobs[0]);
+	if (is_apart)
+		pthread_join(thread, NULL);
+	for (i = 0; i < n; i++) {
+		for (j = 0; v[i].is_whole && j < v[i].n; j++)
+			hb_map_put(&ps->by_path, v[i].v[j]->path, v[i].v[j]);
+		if (v[i].is_whole)
+			hb_map_put(&ps->files, v[i].name, v[i].file);
+		free(v[i].v);
+	}
+	free(v);
 	free(dir);
 }
 
@@ -1229,4 +1278,5 @@ hb_cache_parses_free(struct hb_cache_parses *ps)
 	hb_map_free(&ps->stats);
 	hb_buf_free(&ps->maker);
 	hb_arena_free(&ps->arena);
+	hb_arena_free(&ps->arena_apart);
 }

@@ -138,14 +138,16 @@ struct hb_cache_parses {
 	struct hb_map stats;	/* this build's fingerprint: escaped path -> stat numbers */
 	struct hb_buf maker;	/* the first lines of every shard file this build writes */
 	struct hb_cache_mapped bytes;	/* the files read whole: every entry points into them */
+	struct hb_arena arena_apart;	/* what the second thread reading them made */
 	struct hb_arena arena;
 	int is_racy;
 };
 
 /* Loads what out_dir's parse cache holds for this fingerprint (by_path may stay empty), and
- * what hb_cache_save_shard needs. Free with hb_cache_parses_free either way. */
+ * what hb_cache_save_shard needs, on two threads when threads > 1. Free with
+ * hb_cache_parses_free either way. */
 void hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
-    struct hb_cache_parses *ps);
+    struct hb_cache_parses *ps, int threads);
 int hb_cache_parse_is_intact(const struct hb_cache_parse *p);
 void hb_cache_parses_free(struct hb_cache_parses *ps);
 
