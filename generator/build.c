@@ -61,6 +61,7 @@ struct run {
 						 * outlive the run */
 	const struct hb_cache_parses *parses;	/* its parse cache: pages not to parse again */
 	struct pending_records *records;	/* its records, until loaded (take_records) */
+	const struct hb_cache_previous *cache_prev;	/* and those records, loaded */
 	struct listing *listing;		/* the working tree, listed early, or NULL */
 };
 
@@ -1589,6 +1590,27 @@ drop_previous(struct run *run)
 	memset(&run->then, 0, sizeof(run->then));
 }
 
+/*
+ * The persistent cache (cache.h) of this build, the only one of its run: each page's record
+ * under its output path, the groups, this build's hashes.
+ */
+static int
+save_cache(struct build *b, const struct hb_diag *d, size_t n_pages, struct hb_err *err)
+{
+	const char **paths = hb_xcalloc(b->graph.n_nodes + 1, sizeof(*paths));
+	struct hb_reuse_then then;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < b->graph.n_nodes; i++)
+		paths[i] = b->graph.order[i]->page->out_path;
+	hb_reuse_export(&b->reuse, &then, &b->arena);
+	rc = hb_cache_save(b->writer, b->run->fp, d, n_pages, paths, b->records,
+	    b->graph.n_nodes, &b->groups, &then, b->run->cache_prev, err) == 0 ? 0 : -1;
+	free(paths);
+	return rc;
+}
+
 /* Hands this build's records to the run, for the next build to reuse from. */
 static void
 keep_records(struct build *b)
@@ -1775,7 +1797,9 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	rc = render_and_write(&b, workers, d, stats, err);
 	if (rc == 0 && run->fp != NULL && b.writer != NULL)
 		rc = save_parses(&b, workers, err);
-	if (rc == 0)
+	if (rc == 0 && run->fp != NULL && b.writer != NULL)
+		rc = save_cache(&b, d, stats->n_pages, err);
+	else if (rc == 0)
 		keep_records(&b);
 	if (rc == 0 && also_root) {
 		b.prefix = "";
@@ -1893,10 +1917,11 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	struct hb_cache_parses parses;
 	struct pending_records records = { &cache, &fp, &prev, 0, 0 };
 	struct run run;
-	struct timespec t0, t1;
+	struct timespec t0;
 	int rc, has_fp;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&prev, 0, sizeof(prev));		/* loaded only if the build gets that far */
 	begin_run(&run, o, stats, err);
 	if (may_use_cache(o) && count_jobs(o) > 1)
 		start_listing(&run);
@@ -1914,15 +1939,10 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 			run.fp = &fp;
 			run.parses = &parses;
 			run.records = &records;
+			run.cache_prev = &prev;
 		}
 		stats->t_cache = seconds_since(&t0);
 		rc = build_one(&run, o->rev, "", 0, 0, d, stats, err);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (rc == 0 && has_fp && run.writer != NULL &&
-		    hb_cache_save(run.writer, &fp, d, stats->n_pages, &run.prev, &run.prev_groups,
-		    &run.then, &prev, err) != 0)
-			rc = -1;
-		stats->t_cache += seconds_since(&t1);
 		rc = end_run(&run, rc, err);
 		if (has_fp) {
 			hb_cache_previous_free(&prev);

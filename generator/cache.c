@@ -281,17 +281,14 @@ put_name_table(struct hb_buf *b, const struct name_table *t)
 
 /* About how many bytes put_records and put_groups write. */
 static size_t
-records_size(const struct hb_map *records, const struct hb_map *groups)
+records_size(const char *const *paths, const struct hb_reuse_record *records, size_t n_records,
+    const struct hb_map *groups)
 {
 	size_t i, n = 0;
 
-	for (i = 0; records != NULL && i < records->cap; i++) {
-		const struct hb_reuse_record *r = records->slots[i].value;
-
-		if (records->slots[i].key != NULL && r != NULL)
-			n += 200 + strlen(records->slots[i].key) + r->slot_len +
-			    8 * (r->n_deps + r->n_groups);
-	}
+	for (i = 0; i < n_records; i++)
+		n += 200 + strlen(paths[i]) + records[i].slot_len +
+		    8 * (records[i].n_deps + records[i].n_groups);
 	for (i = 0; groups != NULL && i < groups->cap; i++) {
 		const struct hb_reuse_group *g = groups->slots[i].value;
 
@@ -303,15 +300,16 @@ records_size(const struct hb_map *records, const struct hb_map *groups)
 
 /* "rec\tPATH\tKEY\tHEAD\tHAS_SLOT\tSLOT_START\tSLOT\tDEPS\tGROUPS" per record. */
 static void
-put_records(struct hb_buf *b, const struct hb_map *records, struct name_table *t)
+put_records(struct hb_buf *b, const char *const *paths, const struct hb_reuse_record *records,
+    size_t n, struct name_table *t)
 {
 	char key[2 * HB_HASH_SIZE + 1], head[2 * HB_HASH_SIZE + 1];
 	size_t i;
 
-	for (i = 0; records != NULL && i < records->cap; i++) {
-		const struct hb_reuse_record *r = records->slots[i].value;
+	for (i = 0; i < n; i++) {
+		const struct hb_reuse_record *r = &records[i];
 
-		if (records->slots[i].key == NULL || r == NULL || !r->has_key || r->slot == NULL)
+		if (!r->has_key || r->slot == NULL)
 			continue;
 		if (r->line != NULL && t->prev != NULL) {
 			/* as the last build's cache has it, newline and all: its indices are
@@ -322,7 +320,7 @@ put_records(struct hb_buf *b, const struct hb_map *records, struct name_table *t
 		hb_hash_hex(r->key, key);
 		hb_hash_hex(r->head, head);
 		hb_buf_puts(b, "rec\t");
-		put_field(b, records->slots[i].key);
+		put_field(b, paths[i]);
 		hb_buf_printf(b, "\t%s\t%s\t%d\t%zu\t", key, head, r->has_slot, r->slot_start);
 		put_field(b, r->slot);
 		put_names(b, t, r->deps, r->n_deps);
@@ -394,9 +392,9 @@ put_then(struct hb_buf *b, const struct hb_reuse_then *then)
 
 int
 hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
-    const struct hb_diag *d, size_t n_pages, const struct hb_map *records,
-    const struct hb_map *groups, const struct hb_reuse_then *then,
-    const struct hb_cache_previous *prev, struct hb_err *err)
+    const struct hb_diag *d, size_t n_pages, const char *const *paths,
+    const struct hb_reuse_record *records, size_t n_records, const struct hb_map *groups,
+    const struct hb_reuse_then *then, const struct hb_cache_previous *prev, struct hb_err *err)
 {
 	const struct hb_write_output *out;
 	struct hb_buf b = HB_BUF_INIT;
@@ -408,9 +406,9 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 	if (fp->is_racy)
 		return 0;
 	hb_write_outputs(w, &out, &n_out);
-	names_init(&names, prev, records ? records->n : 0);
+	names_init(&names, prev, n_records);
 	/* One allocation: a large site's cache is megabytes, and growing it copies them. */
-	hb_buf_grow(&b, fp->text.len + 100 * (n_out + d->n) + records_size(records, groups) +
+	hb_buf_grow(&b, fp->text.len + 100 * (n_out + d->n) + records_size(paths, records, n_records, groups) +
 	    (then ? 200 * (then->n_pages + then->n_sections + 1) : 0) +
 	    40 * (names.n_prev + 100));
 	hb_buf_put(&b, fp->text.buf, fp->text.len);
@@ -433,7 +431,7 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 	}
 	sum_hex(b.buf, b.len, sum);
 	hb_buf_printf(&b, "check %s\n", sum);	/* what a replay reads ends here */
-	put_records(&b, records, &names);
+	put_records(&b, paths, records, n_records, &names);
 	put_groups(&b, groups, &names);
 	put_name_table(&b, &names);
 	names_free(&names);

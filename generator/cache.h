@@ -102,12 +102,13 @@ int hb_cache_load(struct hb_cache_file *f, const struct hb_cache_fingerprint *fp
 void hb_cache_previous_free(struct hb_cache_previous *prev);
 
 /* Writes the cache into the site being built (before hb_write_commit), with this build's
- * records, groups and hashes (as hb_cache_load returns them; any may be NULL). prev, when not
- * NULL, is the cache this build loaded: a record kept from it is written as it was. */
+ * records (records[i] for the output path paths[i]), groups and hashes (as hb_cache_load
+ * returns them; groups and then may be NULL). prev, when not NULL, is the cache this build
+ * loaded: a record kept from it is written as it was. */
 int hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
-    const struct hb_diag *d, size_t n_pages, const struct hb_map *records,
-    const struct hb_map *groups, const struct hb_reuse_then *then,
-    const struct hb_cache_previous *prev, struct hb_err *err);
+    const struct hb_diag *d, size_t n_pages, const char *const *paths,
+    const struct hb_reuse_record *records, size_t n_records, const struct hb_map *groups,
+    const struct hb_reuse_then *then, const struct hb_cache_previous *prev, struct hb_err *err);
 
 /*
  * The parse cache, files in HB_PARSED_DIR beside the cache: each content page's parse
