@@ -27,6 +27,7 @@ struct page_key {
 	char *copy;		/* and its text */
 	int dep;		/* enum page_dep */
 	int group;		/* enum rich_group, or -1 */
+	int plain;		/* enum plain_field, or -1 */
 };
 
 #define N_PAGE_KEYS 64
@@ -87,6 +88,7 @@ struct hb_luaenv {
 	const struct hb_history *history;
 	uint32_t *filled_groups;	/* by order: which groups of rich fields are in its table */
 	unsigned char *is_plain;	/* by order: and its plain fields (fill_page) */
+	size_t *positions;		/* by order: page.position (set_positions) */
 	uint32_t *filled;		/* the pages filled during this render, to empty after */
 	size_t n_filled, filled_alloc;
 	struct hb_luaenv_edition edition;
@@ -346,6 +348,31 @@ rich_group_of(const char *key)
 	return -1;
 }
 
+/* A page's plain fields, each filled when it is first read (push_plain). */
+enum plain_field {
+	P_ID, P_TITLE, P_SUMMARY, P_TYPE, P_DATE, P_END_DATE, P_VENUE, P_FORMAT, P_ABBR,
+	P_EXPANSION, P_DATE_INFERRED, P_LAYOUT, P_INDEX_TYPE, P_PATH, P_SOURCE, P_SECTION,
+	P_IS_INDEX, P_DRAFT, P_WEIGHT, P_ORDER, P_POSITION, N_PLAIN
+};
+
+static const char *const plain_fields[N_PLAIN] = {
+	"id", "title", "summary", "type", "date", "end_date", "venue", "format", "abbr",
+	"expansion", "date_inferred", "layout", "index_type", "path", "source", "section",
+	"is_index", "draft", "weight", "order", "position",
+};
+
+static int
+plain_field_of(const char *key)
+{
+	int i;
+
+	for (i = 0; i < N_PLAIN; i++) {
+		if (strcmp(key, plain_fields[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
 /* What a page's field depends on: itself, its deep fields, or a list it belongs to. */
 enum page_dep { PD_PLAIN, PD_DEEP, PD_ORDER, PD_POSITION, PD_NEIGHBOURS };
 
@@ -385,6 +412,7 @@ page_key(struct hb_luaenv *e, const char *key)
 		k->copy = hb_xstrdup(key);
 		k->dep = page_dep_of(key);
 		k->group = rich_group_of(key);
+		k->plain = plain_field_of(key);
 	}
 	return k;
 }
@@ -427,25 +455,31 @@ dep_of(struct hb_luaenv *e, enum view_kind kind, size_t index, const char *key)
 
 static void push_editions(struct hb_luaenv *e, const struct hb_node *node);
 static int fill_rich(struct hb_luaenv *e, const struct hb_node *node, int group);
-static void fill_plain(lua_State *L, const struct hb_node *node);
+static void fill_plain(struct hb_luaenv *e, const struct hb_node *node);
+static void push_plain(struct hb_luaenv *e, const struct hb_node *node, enum plain_field f);
 
 /*
- * Fills store, the store of page index (at that stack index), on a read it lacks: its
- * plain fields on the first, its rich ones when key is one of them (any key when NULL). Most
- * pages of a large site are never read by a worker at all. The site's data is not the
- * template's: filling it does not count against the memory quota. Returns 1 when it filled.
+ * Fills store, the store of page index (at that stack index), on a read it lacks: a plain
+ * field alone when key is one (a list's pages are mostly read for a title and a path), else
+ * every plain field on the first read, and the rich ones when key is one of them (any key when
+ * NULL). Most pages of a large site are never read by a worker at all. The site's data is not
+ * the template's: filling it does not count against the memory quota. Returns 1 when it filled.
  */
 static int
 fill_page(struct hb_luaenv *e, int store, size_t index, const char *key)
 {
 	lua_State *L = e->L;
 	size_t limit = e->mem_limit, used = e->mem_used;
-	int filled = 0, group;
+	int filled = 0, group, plain = key != NULL ? page_key(e, key)->plain : -1;
 
 	e->mem_limit = SIZE_MAX;
 	lua_pushvalue(L, store);
-	if (!e->is_plain[index]) {
-		fill_plain(L, e->g->order[index]);
+	if (plain >= 0 && !e->is_plain[index]) {
+		push_plain(e, e->g->order[index], (enum plain_field)plain);
+		lua_setfield(L, -2, plain_fields[plain]);
+		filled = 1;
+	} else if (!e->is_plain[index]) {
+		fill_plain(e, e->g->order[index]);
 		e->is_plain[index] = 1;
 		filled = 1;
 	}
@@ -459,6 +493,19 @@ fill_page(struct hb_luaenv *e, int store, size_t index, const char *key)
 	e->mem_limit = limit == SIZE_MAX || e->mem_used < used ? limit :
 	    limit + (e->mem_used - used);
 	return filled;
+}
+
+/* Pushes the data table of page order from the list at stack index list, made on first use:
+ * most pages of a large site are never read by a worker. */
+static void
+push_page_data(lua_State *L, int list, size_t order)
+{
+	if (lua_rawgeti(L, list, (lua_Integer)order + 1) != LUA_TNIL)
+		return;
+	lua_pop(L, 1);
+	lua_newtable(L);
+	lua_pushvalue(L, -1);
+	lua_rawseti(L, list, (lua_Integer)order + 1);
 }
 
 /*
@@ -477,7 +524,7 @@ push_store(lua_State *L, enum view_kind *kind, size_t *index)
 		lua_rawget(L, lua_upvalueindex(4));
 		i = lua_tointeger(L, -1);
 		lua_pop(L, 1);
-		lua_rawgeti(L, lua_upvalueindex(1), i + 1);
+		push_page_data(L, lua_upvalueindex(1), (size_t)i);
 	} else {
 		lua_pushvalue(L, lua_upvalueindex(1));
 	}
@@ -1526,6 +1573,7 @@ hb_luaenv_free(struct hb_luaenv *e)
 	for (i = 0; i < N_PAGE_KEYS; i++)
 		free(e->page_keys[i].copy);
 	free(e->filled);
+	free(e->positions);
 	free(e->clean);
 	free(e->memo_stamp);
 	free(e->deps);
@@ -1811,35 +1859,45 @@ set_cited_by(struct hb_luaenv *e, const struct hb_node *node)
  * Fills the data table (on top of the stack) of one page with its plain fields: what lists of
  * pages (a section's sidebar, an index) read of every page, cheap to set for all of them.
  */
+/* Pushes the plain field f of node: nil when the page has none. */
 static void
-fill_plain(lua_State *L, const struct hb_node *node)
+push_plain(struct hb_luaenv *e, const struct hb_node *node, enum plain_field f)
 {
+	lua_State *L = e->L;
 	const struct hb_page *p = node->page;
+	const char *const strings[] = { p->id, p->title, p->summary, p->type, p->date,
+		p->end_date, p->venue, p->format, p->abbr, p->expansion, p->date_inferred,
+		p->layout, p->index_type, p->out_path, p->src_path, p->section };
 
-	set_string(L, "id", p->id);
-	set_string(L, "title", p->title);
-	set_string(L, "summary", p->summary);
-	set_string(L, "type", p->type);
-	set_string(L, "date", p->date);
-	set_string(L, "end_date", p->end_date);
-	set_string(L, "venue", p->venue);
-	set_string(L, "format", p->format);
-	set_string(L, "abbr", p->abbr);
-	set_string(L, "expansion", p->expansion);
-	set_string(L, "date_inferred", p->date_inferred);
-	set_string(L, "layout", p->layout);
-	set_string(L, "index_type", p->index_type);
-	set_string(L, "path", p->out_path);
-	set_string(L, "source", p->src_path);
-	set_string(L, "section", p->section);
-	lua_pushboolean(L, p->is_index);
-	lua_setfield(L, -2, "is_index");
-	lua_pushboolean(L, p->is_draft);
-	lua_setfield(L, -2, "draft");
-	lua_pushinteger(L, p->weight);
-	lua_setfield(L, -2, "weight");
-	lua_pushinteger(L, (lua_Integer)node->order + 1);
-	lua_setfield(L, -2, "order");
+	switch (f) {
+	case P_IS_INDEX: lua_pushboolean(L, p->is_index); break;
+	case P_DRAFT: lua_pushboolean(L, p->is_draft); break;
+	case P_WEIGHT: lua_pushinteger(L, p->weight); break;
+	case P_ORDER: lua_pushinteger(L, (lua_Integer)node->order + 1); break;
+	case P_POSITION:
+		if (e->positions[node->order] > 0)
+			lua_pushinteger(L, (lua_Integer)e->positions[node->order]);
+		else
+			lua_pushnil(L);
+		break;
+	default:
+		if (strings[f] != NULL)
+			push_text(L, strings[f]);
+		else
+			lua_pushnil(L);
+	}
+}
+
+/* Every plain field of node into the data table on top of the stack. */
+static void
+fill_plain(struct hb_luaenv *e, const struct hb_node *node)
+{
+	int f;
+
+	for (f = 0; f < N_PLAIN; f++) {
+		push_plain(e, node, (enum plain_field)f);
+		lua_setfield(e->L, -2, plain_fields[f]);
+	}
 }
 
 /*
@@ -2125,23 +2183,19 @@ set_site_fields(struct hb_luaenv *e, const struct hb_graph *g, const struct hb_c
 	make_view(e, VIEW_SITE, 0);
 }
 
-/* page.position: the page's place in its section's list (1-based), for navigation. */
+/* page.position: the page's place in its section's list (1-based), for navigation; set with
+ * the plain fields (fill_plain), 0 for a page in no list. */
 static void
 set_positions(struct hb_luaenv *e, const struct hb_graph *g)
 {
-	lua_State *L = e->L;
 	size_t i, j;
 
-	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_data);
+	free(e->positions);
+	e->positions = hb_xcalloc(g->n_nodes + 1, sizeof(*e->positions));
 	for (i = 0; i < g->n_sections; i++) {
-		for (j = 0; j < g->sections[i].n_pages; j++) {
-			lua_rawgeti(L, -1, (lua_Integer)g->sections[i].pages[j]->order + 1);
-			lua_pushinteger(L, (lua_Integer)j + 1);
-			lua_setfield(L, -2, "position");
-			lua_pop(L, 1);
-		}
+		for (j = 0; j < g->sections[i].n_pages; j++)
+			e->positions[g->sections[i].pages[j]->order] = j + 1;
 	}
-	lua_pop(L, 1);
 }
 
 void
@@ -2163,8 +2217,9 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	e->dep_base = 3 * g->n_nodes + g->n_sections;
 	e->stamp = hb_xcalloc(e->dep_base + N_DEP_LISTS, sizeof(*e->stamp));
 	e->memo_stamp = hb_xcalloc(e->dep_base + N_DEP_LISTS, sizeof(*e->memo_stamp));
-	/* Every page gets its data table and view first, so pages can refer to each other. The
-	 * views share one metatable, which finds a view's page in a table of its own. */
+	/* Every page gets its view first, so pages can refer to each other (its data table comes
+	 * when it is first read). The views share one metatable, which finds a view's page in a
+	 * table of its own. */
 	lua_createtable(L, (int)g->n_nodes, 0);
 	data = lua_gettop(L);
 	lua_createtable(L, (int)g->n_nodes, 0);
@@ -2173,8 +2228,6 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	which = lua_gettop(L);
 	push_view_meta(e, data, VIEW_PAGE, -1, which);
 	for (i = 0; i < g->n_nodes; i++) {
-		lua_newtable(L);
-		lua_rawseti(L, data, (lua_Integer)i + 1);
 		lua_newtable(L);
 		lua_pushvalue(L, which + 1);
 		lua_setmetatable(L, -2);
@@ -2262,7 +2315,7 @@ set_content(struct hb_luaenv *e, const struct hb_node *node, const char *html)
 	lua_State *L = e->L;
 
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_data);
-	lua_rawgeti(L, -1, (lua_Integer)node->order + 1);
+	push_page_data(L, lua_gettop(L), node->order);
 	if (html)
 		push_text(L, html);
 	else

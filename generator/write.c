@@ -32,7 +32,9 @@ struct hb_writer {
 	struct hb_map dirs;			/* staging directories known to exist */
 	struct hb_write_output *outputs;	/* what was put in the site, as it stat()ed */
 	size_t n_outputs, outputs_alloc;
-	struct hb_map written;			/* their paths (-> themselves) */
+	struct hb_map written;			/* their paths (-> themselves), the first
+						 * n_written of them (index_written) */
+	size_t n_written;
 };
 
 static int
@@ -318,12 +320,23 @@ read_under(const char *dir, const char *path, struct hb_buf *out)
 	return rc;
 }
 
+/* The outputs noted since last time into written (under the lock, or single-threaded): a map
+ * kept only when it is asked, not for each of a large site's files as it is written. */
+static void
+index_written(struct hb_writer *w)
+{
+	for (; w->n_written < w->n_outputs; w->n_written++)
+		hb_map_put(&w->written, w->outputs[w->n_written].path,
+		    w->outputs[w->n_written].path);
+}
+
 int
 hb_write_read(struct hb_writer *w, const char *path, struct hb_buf *out)
 {
 	int is_written;
 
 	pthread_mutex_lock(&w->lock);
+	index_written(w);
 	is_written = hb_map_get(&w->written, path) != NULL;
 	pthread_mutex_unlock(&w->lock);
 	return is_written ? read_under(w->staging, path, out) : -1;
@@ -435,7 +448,6 @@ note_output(struct hb_writer *w, const char *path, const char *dst,
 	o->size = seen->size;
 	o->mtime_ns = seen->mtime_ns;
 	o->ino = seen->ino;
-	hb_map_put(&w->written, path, o->path);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -681,6 +693,7 @@ hb_write_commit(struct hb_writer *w, struct hb_err *err)
 
 	err->msg[0] = '\0';
 	if (w->has_spare) {
+		index_written(w);
 		hb_map_put(&w->written, HB_WRITE_MARKER, w);
 		if (remove_stale(w, "", err) < 0 || clear_entry(marker) != 0)
 			rc = -1;
