@@ -1938,8 +1938,10 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 			hb_cache_load_parses(o->out_dir, &fp, &parses, count_jobs(o));
 			run.fp = &fp;
 			run.parses = &parses;
-			run.records = &records;
 			run.cache_prev = &prev;
+			/* none to load: the parse renders the bodies (prepares_bodies) */
+			if (hb_cache_has_records(&cache, &fp))
+				run.records = &records;
 		}
 		stats->t_cache = seconds_since(&t0);
 		rc = build_one(&run, o->rev, "", 0, 0, d, stats, err);

@@ -931,6 +931,26 @@ load_lines(struct hb_cache_previous *prev, const char *p, const char *end)
 }
 
 int
+hb_cache_has_records(const struct hb_cache_file *f, const struct hb_cache_fingerprint *fp)
+{
+	const struct hb_cache_mapped *m = &f->map;
+	struct hb_buf mine = HB_BUF_INIT, theirs = HB_BUF_INIT;
+	const char *body;
+	int ok;
+
+	if (f->check == NULL || !checks("end", m->p, f->tail) ||
+	    (body = memmem(m->p, (size_t)(f->check - m->p), "\npages ", 7)) == NULL)
+		return 0;
+	maker_lines(fp->text.buf, fp->text.buf + fp->text.len, &mine);
+	maker_lines(m->p, body + 1, &theirs);
+	ok = strncmp(m->p, CACHE_VERSION "\n", sizeof(CACHE_VERSION)) == 0 &&
+	    mine.len == theirs.len && (mine.len == 0 || memcmp(mine.buf, theirs.buf, mine.len) == 0);
+	hb_buf_free(&mine);
+	hb_buf_free(&theirs);
+	return ok;
+}
+
+int
 hb_cache_load(struct hb_cache_file *f, const struct hb_cache_fingerprint *fp,
     struct hb_cache_previous *prev)
 {

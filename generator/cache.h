@@ -99,6 +99,9 @@ struct hb_cache_previous {
 };
 int hb_cache_load(struct hb_cache_file *f, const struct hb_cache_fingerprint *fp,
     struct hb_cache_previous *prev);
+/* Whether f passes hb_cache_load's first checks (whole, this executable, these options): a
+ * quick look before the records are loaded. */
+int hb_cache_has_records(const struct hb_cache_file *f, const struct hb_cache_fingerprint *fp);
 void hb_cache_previous_free(struct hb_cache_previous *prev);
 
 /* Writes the cache into the site being built (before hb_write_commit), with this build's
