@@ -733,16 +733,19 @@ shown_text(const struct hb_doc *doc, size_t k)
 }
 
 /*
- * Link i's sentence from its block's marked text: the other links show their text (titles for
- * unlabelled wiki links), its own is left out and marks its place.
+ * The sentences of links [first, last), which share their block's marked text: the block's
+ * text is made once, every link showing its text (titles for unlabelled wiki links) between
+ * start[k] and end[k], and each link's sentence is cut from it around its own, as if its own
+ * were left out: before it, with the character after it in its place (what tells a full stop);
+ * after it, from its end.
  */
 static void
-finish_context(struct hb_doc *doc, size_t i, struct hb_arena *a)
+finish_block(struct hb_doc *doc, size_t first, size_t last, struct hb_arena *a)
 {
-	struct hb_link *l = &doc->links[i];
 	struct hb_buf text = HB_BUF_INIT;
-	const char *p = l->context;
-	size_t at = 0;
+	const char *p = doc->links[first].context;
+	size_t n = last - first, *start = hb_xcalloc(2 * n + 1, sizeof(*start)), *end = start + n;
+	size_t i;
 
 	hb_buf_putc(&text, '\0');
 	text.len = 0;
@@ -765,17 +768,29 @@ finish_context(struct hb_doc *doc, size_t i, struct hb_arena *a)
 		}
 		k = strtoul(p + 1, NULL, 10);
 		p = close + 1;
-		if (k == i || (k < doc->n_links && hb_link_takes_title(&doc->links[k]))) {
-			if (k == i)
-				at = text.len;
-			else if (k < doc->n_links)
-				hb_buf_puts(&text, shown_text(doc, k));
+		if (k >= first && k < last)
+			start[k - first] = text.len;
+		if (k < doc->n_links && hb_link_takes_title(&doc->links[k])) {
+			hb_buf_puts(&text, shown_text(doc, k));
 			while (*p && *p != '\x03')
-				p++;	/* its own text, or none (a title) */
+				p++;	/* none: a title */
+		} else {
+			while (*p && *p != '\x03')
+				hb_buf_putc(&text, *p++);	/* its own text */
 		}
+		if (k >= first && k < last)
+			end[k - first] = text.len;
 	}
-	l->before = context_before(a, text.buf, at);
-	l->after = context_after(a, text.buf, at);
+	for (i = 0; i < n; i++) {
+		struct hb_link *l = &doc->links[first + i];
+		char saved = text.buf[start[i]];
+
+		text.buf[start[i]] = text.buf[end[i]];
+		l->before = context_before(a, text.buf, start[i]);
+		text.buf[start[i]] = saved;
+		l->after = context_after(a, text.buf, end[i]);
+	}
+	free(start);
 	hb_buf_free(&text);
 }
 
@@ -820,7 +835,7 @@ set_contexts(struct hb_doc *doc, struct hb_arena *a)
 		}
 		l->context = context;
 		if (!needs_titles) {
-			finish_context(doc, i, a);
+			finish_block(doc, i, i + 1, a);
 			l->context = NULL;	/* the sentence is final */
 		}
 	}
@@ -830,13 +845,17 @@ set_contexts(struct hb_doc *doc, struct hb_arena *a)
 void
 hb_markdown_finish(struct hb_doc *doc, struct hb_arena *a)
 {
-	size_t i;
+	size_t i, last;
 
 	if (doc->root != NULL)
 		show_titles(doc);
-	for (i = 0; i < doc->n_links; i++) {
-		if (doc->links[i].context != NULL)
-			finish_context(doc, i, a);
+	for (i = 0; i < doc->n_links; i = last) {
+		const char *context = doc->links[i].context;
+
+		for (last = i + 1; last < doc->n_links && doc->links[last].context == context; )
+			last++;
+		if (context != NULL)
+			finish_block(doc, i, last, a);
 	}
 }
 

@@ -257,6 +257,27 @@ test_markdown__finish_shows_titles_in_the_sentence_without_the_tree(void **state
 	assert_string_equal(f->doc.links[2].after, ".");
 }
 
+/*
+ * A link's sentence is cut from its block's text as if the link were not there: one right
+ * after a full stop starts a sentence, though the title it shows would not end one. (The
+ * block's text is made once for all its links.)
+ */
+static void
+test_markdown__a_link_after_a_full_stop_starts_its_sentence(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(md(f, "First.[[a]] second [[b]] third. Last [[c|see]].\n"), 0);
+	hb_markdown_drop_tree(&f->doc);
+	hb_markdown_finish(&f->doc, &f->a);
+	assert_string_equal(f->doc.links[0].before, "");
+	assert_string_equal(f->doc.links[0].after, " second b third.");
+	assert_string_equal(f->doc.links[1].before, "First.a second ");
+	assert_string_equal(f->doc.links[1].after, " third.");
+	assert_string_equal(f->doc.links[2].before, "Last ");
+	assert_string_equal(f->doc.links[2].after, ".");
+}
+
 /* A dropped tree parsed again: the same links by index, what the graph set kept, titles shown. */
 static void
 test_markdown__reparse_restores_the_tree_under_the_same_links(void **state)
@@ -516,6 +537,7 @@ main(void)
 		T(test_markdown__finish_records_the_sentence_around_each_link),
 		T(test_markdown__finish_cuts_long_context),
 		T(test_markdown__finish_shows_titles_in_the_sentence_without_the_tree),
+		T(test_markdown__a_link_after_a_full_stop_starts_its_sentence),
 		T(test_markdown__reparse_restores_the_tree_under_the_same_links),
 		T(test_markdown__wiki_link_forms),
 		T(test_markdown__wiki_link_parts_are_trimmed),
