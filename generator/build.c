@@ -73,6 +73,7 @@ struct pending_records {
 	struct hb_cache_file *f;
 	const struct hb_cache_fingerprint *fp;
 	struct hb_cache_previous *prev;
+	struct run *run;		/* to fill, once started */
 	pthread_t thread;
 	int is_started;
 };
@@ -322,8 +323,8 @@ parse_pages(void *arg)
 	return NULL;
 }
 
-/* After the graph: each link's sentence and shown title (hb_markdown_finish), in the worker's
- * arena. */
+/* Every page's link sentences (hb_graph_finish_in), in the worker's arena: before every page
+ * is hashed, which reads them all. */
 static void *
 finish_docs(void *arg)
 {
@@ -332,7 +333,7 @@ finish_docs(void *arg)
 	size_t i;
 
 	while ((i = next_item(w, b->n_nodes)) < b->n_nodes)
-		hb_markdown_finish(&b->nodes[i].doc, &w->arena);
+		hb_graph_finish_in(&b->nodes[i], &w->arena);
 	return NULL;
 }
 
@@ -1526,8 +1527,10 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 	hb_map_init(&b->prev_digests, HB_MAP_EXACT);
 	hb_reuse_free(&b->reuse);
 	hb_reuse_prepare(&b->reuse, &b->graph, &b->cfg, &b->theme, &b->history);
-	if (!hash_changed_pages(b))
+	if (!hash_changed_pages(b)) {
+		run_phase(workers, b->jobs, finish_docs, b->graph.n_nodes);
 		run_phase(workers, b->jobs, hash_pages, b->graph.n_nodes);
+	}
 	hb_reuse_compare(&b->reuse, &b->run->then, &b->run->prev_groups);
 	hb_reuse_digest_groups(&b->reuse, &b->run->prev_groups, &b->prev_digests, &b->arena);
 	progress_stage(b, "rendering", b->graph.n_nodes);
@@ -1682,9 +1685,9 @@ take_cached_records(struct run *run, struct hb_cache_file *f,
 static void *
 load_records(void *arg)
 {
-	struct run *run = arg;
+	struct pending_records *r = arg;
 
-	take_cached_records(run, run->records->f, run->records->fp, run->records->prev);
+	take_cached_records(r->run, r->f, r->fp, r->prev);
 	return NULL;
 }
 
@@ -1692,9 +1695,12 @@ load_records(void *arg)
 static void
 take_records(struct run *run, int jobs)
 {
-	if (run->records != NULL && jobs > 1)
-		run->records->is_started = pthread_create(&run->records->thread, NULL,
-		    load_records, run) == 0;
+	struct pending_records *r = run->records;
+
+	if (r == NULL || jobs < 2)
+		return;
+	r->run = run;
+	r->is_started = pthread_create(&r->thread, NULL, load_records, r) == 0;
 }
 
 /* The records loaded, by the thread or now (unless the build failed: is_needed 0). */
@@ -1781,7 +1787,6 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, &b.arena, d);
 	hb_cite_check(&b.graph, &b.arena, d);
 	stats->n_pages += b.graph.n_nodes;
-	run_phase(workers, b.jobs, finish_docs, b.n_nodes);
 	stats->t_graph += seconds_since(&t0);
 	stats->rss_graph = peak_rss_mib();
 	if (d->n_errors > errors_before) {
@@ -1915,7 +1920,7 @@ hb_build(const struct hb_options *o, struct hb_diag *d, struct hb_stats *stats,
 	struct hb_cache_file cache;
 	struct hb_cache_previous prev;
 	struct hb_cache_parses parses;
-	struct pending_records records = { &cache, &fp, &prev, 0, 0 };
+	struct pending_records records = { &cache, &fp, &prev, NULL, 0, 0 };
 	struct run run;
 	struct timespec t0;
 	int rc, has_fp;

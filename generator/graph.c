@@ -699,6 +699,8 @@ hb_graph_build(struct hb_graph *g, struct hb_node *nodes, size_t n,
 	size_t before = d->n_errors, i, j;
 
 	memset(g, 0, sizeof(*g));
+	pthread_mutex_init(&g->finish_lock, NULL);
+	hb_arena_init(&g->finish_arena);
 	hb_map_init(&g->by_id, HB_MAP_EXACT);
 	hb_map_init(&g->by_alias, HB_MAP_FOLD);
 	hb_map_init(&g->by_title, HB_MAP_FOLD);
@@ -730,4 +732,28 @@ hb_graph_free(struct hb_graph *g)
 	hb_map_free(&g->by_alias);
 	hb_map_free(&g->by_title);
 	hb_map_free(&g->by_path);
+	pthread_mutex_destroy(&g->finish_lock);
+	hb_arena_free(&g->finish_arena);
+}
+
+void
+hb_graph_finish_in(struct hb_node *node, struct hb_arena *a)
+{
+	if (atomic_load(&node->is_finished))
+		return;
+	hb_markdown_finish(&node->doc, a);
+	atomic_store(&node->is_finished, 1);
+}
+
+void
+hb_graph_finish(const struct hb_graph *g, const struct hb_node *node)
+{
+	struct hb_graph *mg = (struct hb_graph *)g;	/* what it makes is made once, under */
+	struct hb_node *n = (struct hb_node *)node;	/* the lock: a lazily filled field */
+
+	if (atomic_load(&n->is_finished))
+		return;
+	pthread_mutex_lock(&mg->finish_lock);
+	hb_graph_finish_in(n, &mg->finish_arena);
+	pthread_mutex_unlock(&mg->finish_lock);
 }

@@ -16,6 +16,8 @@
 #ifndef HB_GRAPH_H
 #define HB_GRAPH_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "arena.h"
@@ -71,6 +73,7 @@ struct hb_node {
 	size_t n_cited_by;
 	int is_taken;			/* page and doc were taken from the parse cache: the
 					 * build before had them so */
+	atomic_int is_finished;		/* its links' sentences are made (hb_graph_finish) */
 };
 
 struct hb_section {
@@ -95,6 +98,8 @@ struct hb_graph {
 	 * first: the candidates at one position of a text, without scanning every term. */
 	size_t *term_order;
 	size_t term_start[257];
+	pthread_mutex_t finish_lock;	/* hb_graph_finish's, with what it makes */
+	struct hb_arena finish_arena;
 };
 
 /*
@@ -109,5 +114,13 @@ void hb_graph_free(struct hb_graph *g);
 void hb_graph_set_hrefs(struct hb_node *node, struct hb_arena *a);
 /* Resolves name by id, then alias, then title (case-insensitive). Returns NULL if none. */
 const struct hb_node *hb_graph_lookup(const struct hb_graph *g, const char *name);
+/*
+ * The sentences of node's links (hb_markdown_finish), made once: by hb_graph_finish_in() for
+ * nodes a worker finishes itself, or on first need by hb_graph_finish(), from any thread (a
+ * rebuild that keeps most pages reads few of them: what a rendered page's backlinks show).
+ * Call one before reading hb_link.before and .after.
+ */
+void hb_graph_finish(const struct hb_graph *g, const struct hb_node *node);
+void hb_graph_finish_in(struct hb_node *node, struct hb_arena *a);
 
 #endif

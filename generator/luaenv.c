@@ -1720,6 +1720,7 @@ set_backlinks(struct hb_luaenv *e, const struct hb_node *node)
 	for (i = 0; i < node->n_backlinks; i++) {
 		const struct hb_link *link = node->backlinks[i].link;
 
+		hb_graph_finish(e->g, node->backlinks[i].from);
 		lua_createtable(L, 0, 4);
 		push_proxy(e, node->backlinks[i].from);
 		lua_setfield(L, -2, "page");

@@ -126,10 +126,11 @@ page_plain(struct hb_buf *b, const struct hb_graph *g, const struct hb_node *n)
 /* What the page's links and numbered paragraphs show the pages they link to or that cite them
  * (their backlinks and citations), and the targets they resolved to. */
 static void
-page_out(struct hb_buf *b, const struct hb_node *n)
+page_out(struct hb_buf *b, const struct hb_graph *g, const struct hb_node *n)
 {
 	size_t i;
 
+	hb_graph_finish(g, n);
 	for (i = 0; i < n->doc.n_links; i++) {
 		const struct hb_link *l = &n->doc.links[i];
 
@@ -156,13 +157,16 @@ page_neighbours(struct hb_buf *b, const struct hb_node *n)
 
 /* The deep fields of one page: what other pages' text, its own headings and git decide. */
 static void
-page_deep(struct hb_buf *b, const struct hb_node *n, const struct hb_history *h)
+page_deep(struct hb_buf *b, const struct hb_graph *g, const struct hb_node *n,
+    const struct hb_history *h)
 {
 	const struct hb_page *p = n->page;
 	const struct hb_file_history *fh = h ? hb_history_get(h, p->path) : NULL;
 	size_t i;
 
 	value(b, p->data);
+	for (i = 0; i < n->n_backlinks; i++)
+		hb_graph_finish(g, n->backlinks[i].from);
 	for (i = 0; i < n->doc.n_headings; i++) {
 		hb_buf_printf(b, "h%d", n->doc.headings[i].level);
 		field(b, n->doc.headings[i].text);
@@ -296,13 +300,13 @@ hb_reuse_hash_page(struct hb_reuse *r, size_t order, const struct hb_history *h,
 	page_plain(scratch, r->g, n);
 	hash(scratch, page_hash(r, order, 0));
 	hb_buf_reset(scratch);
-	page_deep(scratch, n, h);
+	page_deep(scratch, r->g, n, h);
 	hash(scratch, page_hash(r, order, 1));
 	hb_buf_reset(scratch);
 	page_neighbours(scratch, n);
 	hash(scratch, page_hash(r, order, 2));
 	hb_buf_reset(scratch);
-	page_out(scratch, n);
+	page_out(scratch, r->g, n);
 	hash(scratch, page_hash(r, order, OUT));
 	hb_buf_reset(scratch);
 	page_head(scratch, r, n);
