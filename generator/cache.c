@@ -1284,6 +1284,9 @@ hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
 	read_shards(&jobs[0]);
 	if (is_apart)
 		pthread_join(thread, NULL);
+	for (i = 0, j = 0; i < n; i++)
+		j += v[i].is_whole ? v[i].n : 0;
+	hb_map_reserve(&ps->by_path, j);
 	for (i = 0; i < n; i++) {
 		for (j = 0; v[i].is_whole && j < v[i].n; j++)
 			hb_map_put(&ps->by_path, v[i].v[j]->path, v[i].v[j]);

@@ -36,6 +36,10 @@ index_pages(struct gctx *c)
 	struct hb_graph *g = c->g;
 	size_t i, j;
 
+	hb_map_reserve(&g->by_path, c->n);
+	hb_map_reserve(&g->by_id, c->n);
+	hb_map_reserve(&g->by_title, c->n);
+	hb_map_reserve(&g->by_alias, c->n);
 	for (i = 0; i < c->n; i++) {
 		struct hb_node *node = &c->nodes[i], *prev;
 		struct hb_page *p = node->page;

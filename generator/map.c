@@ -83,19 +83,37 @@ find_slot(const struct hb_map *m, const char *key, size_t h)
 	return &m->slots[i];
 }
 
+/* Moves the entries into a table of cap slots (a power of two, above the load factor). */
 static void
-rehash(struct hb_map *m)
+resize(struct hb_map *m, size_t cap)
 {
 	struct hb_map_slot *old = m->slots;
 	size_t i, old_cap = m->cap;
 
-	m->cap = old_cap ? old_cap * 2 : 16;
+	m->cap = cap;
 	m->slots = hb_xcalloc(m->cap, sizeof(*m->slots));
 	for (i = 0; i < old_cap; i++) {
 		if (old[i].key != NULL)
 			*find_slot(m, old[i].key, old[i].hash) = old[i];
 	}
 	free(old);
+}
+
+static void
+rehash(struct hb_map *m)
+{
+	resize(m, m->cap ? m->cap * 2 : 16);
+}
+
+void
+hb_map_reserve(struct hb_map *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 16;
+
+	while (n * 4 > cap * 3)
+		cap *= 2;
+	if (cap > m->cap)
+		resize(m, cap);
 }
 
 void *

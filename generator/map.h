@@ -28,6 +28,8 @@ struct hb_map {
 void hb_map_init(struct hb_map *m, int fold);
 void hb_map_free(struct hb_map *m);
 void *hb_map_get(const struct hb_map *m, const char *key);
+/* Makes room for n entries in all, so that adding them never grows the table. */
+void hb_map_reserve(struct hb_map *m, size_t n);
 /* Sets key to value; returns the previous value or NULL. */
 void *hb_map_put(struct hb_map *m, const char *key, void *value);
 

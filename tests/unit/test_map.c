@@ -157,10 +157,41 @@ test_map__free_then_reuse(void **state)
 	hb_map_free(&m);
 }
 
+/* A reserved map takes its entries without growing, and finds them all. */
+static void
+test_map__reserve_makes_room_once(void **state)
+{
+	struct hb_map m;
+	char key[32];
+	size_t cap, i;
+
+	(void)state;
+	hb_map_init(&m, HB_MAP_EXACT);
+	assert_null(hb_map_put(&m, "first", (void *)1));
+	hb_map_reserve(&m, 1000);
+	cap = m.cap;
+	assert_true(cap * 3 >= 1000 * 4);
+	assert_ptr_equal(hb_map_get(&m, "first"), (void *)1);
+	for (i = 1; i < 1000; i++) {
+		snprintf(key, sizeof(key), "key %zu", i);
+		hb_map_put(&m, key, (void *)(i + 1));
+	}
+	assert_int_equal(m.cap, cap);
+	assert_int_equal(m.n, 1000);
+	for (i = 1; i < 1000; i++) {
+		snprintf(key, sizeof(key), "key %zu", i);
+		assert_ptr_equal(hb_map_get(&m, key), (void *)(i + 1));
+	}
+	hb_map_reserve(&m, 10);	/* never shrinks */
+	assert_int_equal(m.cap, cap);
+	hb_map_free(&m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_map__reserve_makes_room_once),
 		cmocka_unit_test(test_map__empty_map_finds_nothing),
 		cmocka_unit_test(test_map__put_then_get),
 		cmocka_unit_test(test_map__put_existing_key_returns_previous),
