@@ -437,6 +437,13 @@ build_sections(struct gctx *c, const char *const *order)
 }
 
 /* Fills each section's page list and the site's reading order, prev and next. */
+/* The _index.md of a section's own folder (not of a folder inside it). */
+static int
+is_section_index(const struct hb_page *p)
+{
+	return p->is_index && strchr(p->path, '/') == strrchr(p->path, '/');
+}
+
 static void
 build_order(struct gctx *c)
 {
@@ -456,12 +463,10 @@ build_order(struct gctx *c)
 		s->pages = hb_arena_alloc(c->a, c->n * sizeof(*s->pages));
 		for (j = 0; j < c->n; j++) {
 			struct hb_node *node = all[j];
-			int is_section_index = node->page->is_index &&
-			    strchr(node->page->path, '/') == strrchr(node->page->path, '/');
 
 			if (node->section != s || node->page->layout != NULL)
 				continue;
-			if (is_section_index && s->index == NULL)
+			if (is_section_index(node->page) && s->index == NULL)
 				s->index = node;
 			else
 				s->pages[s->n_pages++] = node;
