@@ -569,23 +569,6 @@ copy_names(struct hb_arena *a, const char *const *names, size_t n)
 	return v;
 }
 
-/*
- * With the persistent cache (cache.h): whether the previous site's file for out_path still
- * stats as the cache says the last build wrote it (o), else someone changed it since.
- */
-static int
-is_intact(const struct build *b, const char *out_path, const struct hb_write_output *o)
-{
-	char *full = hb_path_join(b->o->out_dir, out_path);
-	struct stat st;
-	int same = lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == o->size &&
-	    (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec == o->mtime_ns &&
-	    st.st_ino == o->ino;
-
-	free(full);
-	return same;
-}
-
 enum reuse { NOT_REUSED, REUSED_BYTES, REUSED_LINKED };
 
 /*
@@ -653,7 +636,7 @@ reuse_previous(struct worker *w, struct hb_node *node, struct hb_buf *page_out)
 		case 1:
 			done = REUSED_LINKED;
 		}
-	} else if ((file == NULL || is_intact(b, out_path, file)) &&
+	} else if ((file == NULL || hb_write_previous_is(b->writer, out_path, file)) &&
 	    (b->run->prev_in_site ? hb_write_read_previous(b->writer, old_path, &old) :
 	    hb_write_read(b->writer, old_path, &old)) == 0 &&
 	    prev->slot_start + prev->slot_len <= old.len) {

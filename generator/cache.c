@@ -91,20 +91,6 @@ put_stat(struct hb_cache_fingerprint *fp, const char *tag, const char *rel,
 		fp->is_racy = 1;
 }
 
-/* What hb_path_stat_both says of name in the folder dir_fd (a stat relative to the folder is
- * cheaper than one of the whole path: this runs for every input file of every build). */
-static int
-stat_both_at(int dir_fd, const char *name, struct stat *lst, struct stat *st)
-{
-	if (fstatat(dir_fd, name, lst, AT_SYMLINK_NOFOLLOW) != 0)
-		return -1;
-	if (!S_ISLNK(lst->st_mode)) {
-		*st = *lst;
-		return 0;
-	}
-	return fstatat(dir_fd, name, st, 0);
-}
-
 /* Every file under root/rel, sorted, through symbolic links to files as source.c reads them. */
 static int
 walk(struct hb_cache_fingerprint *fp, const char *tag, const char *root, const char *rel)
@@ -121,7 +107,7 @@ walk(struct hb_cache_fingerprint *fp, const char *tag, const char *root, const c
 		char *child = hb_path_join(rel, names[i]);
 		struct stat st, lst;
 
-		if (rc == 0 && stat_both_at(dir_fd, names[i], &lst, &st) != 0)
+		if (rc == 0 && hb_path_stat_both_at(dir_fd, names[i], &lst, &st) != 0)
 			rc = -1;
 		else if (rc == 0 && S_ISDIR(st.st_mode) && !S_ISLNK(lst.st_mode))
 			rc = walk(fp, tag, root, child);

@@ -344,11 +344,17 @@ hb_path_is_within(const char *inner, const char *outer)
 int
 hb_path_stat_both(const char *path, struct stat *lst, struct stat *st)
 {
-	if (lstat(path, lst) != 0)
+	return hb_path_stat_both_at(AT_FDCWD, path, lst, st);
+}
+
+int
+hb_path_stat_both_at(int dir_fd, const char *path, struct stat *lst, struct stat *st)
+{
+	if (fstatat(dir_fd, path, lst, AT_SYMLINK_NOFOLLOW) != 0)
 		return -1;
 	if (!S_ISLNK(lst->st_mode)) {
 		*st = *lst;
 		return 0;
 	}
-	return stat(path, st);
+	return fstatat(dir_fd, path, st, 0);
 }

@@ -21,8 +21,10 @@ int hb_path_is_scratch(const char *name);
  * free, and the array too. Returns 0, or -1 with errno set when dir cannot be opened. */
 int hb_path_list(const char *dir, char ***names, size_t *n);
 /* lstat() of path into lst and, through a symbolic link only, stat() into st (else st is lst):
- * one system call for most files. Returns 0, or -1 with errno. */
+ * one system call for most files. Returns 0, or -1 with errno. _at: path is relative to the
+ * folder dir_fd (cheaper than a long path: the fingerprint stats every input file). */
 int hb_path_stat_both(const char *path, struct stat *lst, struct stat *st);
+int hb_path_stat_both_at(int dir_fd, const char *path, struct stat *lst, struct stat *st);
 char *hb_path_join(const char *a, const char *b);
 /* The directory part of p ("a/b/c.html" -> "a/b", "c.html" -> ""). */
 char *hb_path_dirname(const char *p);

@@ -568,27 +568,36 @@ hb_write_link_previous(struct hb_writer *w, const char *path,
 }
 
 int
+hb_write_previous_is(struct hb_writer *w, const char *path, const struct hb_write_output *seen)
+{
+	char *prev = hb_path_join(w->out_dir, path);
+	struct stat st;
+	int is = w->has_previous && lstat(prev, &st) == 0 && stats_as(&st, seen);
+
+	free(prev);
+	return is;
+}
+
+int
 hb_write_keep(struct hb_writer *w, const char *path, const struct hb_write_output *seen,
     struct hb_err *err)
 {
-	char *dst, *prev;
+	char *dst;
 	struct stat st;
 	int rc = 0;
 
 	if (!w->has_previous || !hb_path_is_safe(path) || strcmp(path, HB_WRITE_MARKER) == 0)
 		return 0;
 	dst = hb_path_join(w->staging, path);
-	prev = hb_path_join(w->out_dir, path);
 	if (w->has_spare && lstat(dst, &st) == 0 && stats_as(&st, seen)) {
 		atomic_fetch_add(&w->n_writes, 1);
 		atomic_fetch_add(&w->n_kept, 1);
 		note_output(w, path, dst, seen);
 		rc = 1;
-	} else if (lstat(prev, &st) == 0 && stats_as(&st, seen)) {
+	} else if (hb_write_previous_is(w, path, seen)) {
 		rc = hb_write_link_previous(w, path, seen, err) == 0 ? 1 : -1;
 	}
 	free(dst);
-	free(prev);
 	return rc;
 }
 

@@ -50,6 +50,9 @@ int hb_write_private(struct hb_writer *w, const char *path, const void *data, si
  * Returns 0, or -1 with err. */
 int hb_write_link_previous(struct hb_writer *w, const char *path,
     const struct hb_write_output *seen, struct hb_err *err);
+/* 1 when the current site's file at path still stats as seen says (nobody changed it since). */
+int hb_write_previous_is(struct hb_writer *w, const char *path,
+    const struct hb_write_output *seen);
 /*
  * Puts the file the last build wrote at path into the new site unread, when one that stats as
  * seen says (the spare's, else the current site's) is still there: returns 1. Returns 0 when

@@ -134,6 +134,25 @@ count_entries(const char *dir, const char *prefix)
 	return n;
 }
 
+/* The file at path holds exactly want. */
+static void
+assert_file(const char *path, const char *want)
+{
+	char *data = ut_read(path, NULL);
+
+	assert_string_equal(data, want);
+	free(data);
+}
+
+static void
+assert_site(struct fx *f, const char *rel, const char *want)
+{
+	char *path = ut_join(f->site, rel);
+
+	assert_file(path, want);
+	free(path);
+}
+
 static char *
 read_site(struct fx *f, const char *rel)
 {
@@ -190,7 +209,7 @@ static void
 test_write__first_build_creates_the_site(void **state)
 {
 	struct fx *f = *state;
-	char *data, *marker;
+	char *marker;
 
 	begin(f);
 	/* Staging lives beside the output, which does not exist yet. */
@@ -201,15 +220,9 @@ test_write__first_build_creates_the_site(void **state)
 	assert_int_equal(hb_write_file(f->w, "empty.txt", "", 0, &f->err), 0);
 	assert_int_equal(access(f->site, F_OK), -1);
 	commit(f);
-	data = read_site(f, "index.html");
-	assert_string_equal(data, "<p>home</p>");
-	free(data);
-	data = read_site(f, "meetings/a/b.html");
-	assert_string_equal(data, "deep");
-	free(data);
-	data = read_site(f, "empty.txt");
-	assert_string_equal(data, "");
-	free(data);
+	assert_site(f, "index.html", "<p>home</p>");
+	assert_site(f, "meetings/a/b.html", "deep");
+	assert_site(f, "empty.txt", "");
 	marker = ut_join(f->site, HB_WRITE_MARKER);
 	assert_int_equal(access(marker, F_OK), 0);
 	free(marker);
@@ -221,19 +234,15 @@ test_write__commit_replaces_the_previous_site(void **state)
 {
 	struct fx *f = *state;
 	const char *first[] = { "index.html", "old home", "stale.html", "gone soon", NULL };
-	char *data, *stale;
+	char *stale;
 
 	build_site(f, first);
 	begin(f);
 	assert_int_equal(hb_write_file(f->w, "index.html", "new home", 8, &f->err), 0);
 	/* Until the commit, the site is the old one. */
-	data = read_site(f, "index.html");
-	assert_string_equal(data, "old home");
-	free(data);
+	assert_site(f, "index.html", "old home");
 	commit(f);
-	data = read_site(f, "index.html");
-	assert_string_equal(data, "new home");
-	free(data);
+	assert_site(f, "index.html", "new home");
 	stale = ut_join(f->site, "stale.html");
 	assert_int_equal(access(stale, F_OK), -1);
 	free(stale);
@@ -309,15 +318,12 @@ static void
 test_write__empty_existing_directory_is_accepted(void **state)
 {
 	struct fx *f = *state;
-	char *data;
 
 	ut_mkdirs(f->site);
 	begin(f);
 	assert_int_equal(hb_write_file(f->w, "index.html", "ok", 2, &f->err), 0);
 	commit(f);
-	data = read_site(f, "index.html");
-	assert_string_equal(data, "ok");
-	free(data);
+	assert_site(f, "index.html", "ok");
 	assert_int_equal(count_entries(f->tmp, ".site.staging-"), 0);
 }
 
@@ -405,15 +411,12 @@ static void
 test_write__files_are_created_exclusively(void **state)
 {
 	struct fx *f = *state;
-	char *data;
 
 	begin(f);
 	assert_int_equal(hb_write_file(f->w, "index.html", "first", 5, &f->err), 0);
 	assert_int_equal(hb_write_file(f->w, "index.html", "second", 6, &f->err), -1);
 	commit(f);
-	data = read_site(f, "index.html");
-	assert_string_equal(data, "first");
-	free(data);
+	assert_site(f, "index.html", "first");
 }
 
 static void
@@ -535,7 +538,7 @@ test_write__unchanged_files_are_hard_links(void **state)
 	    "css", NULL };
 	ino_t same, same_css, diff;
 	struct stat st;
-	char *data, *path;
+	char *path;
 
 	build_site(f, first);
 	same = inode_of(f, "same.html");
@@ -549,9 +552,7 @@ test_write__unchanged_files_are_hard_links(void **state)
 	assert_true(inode_of(f, "same.html") == same);
 	assert_true(inode_of(f, "sub/s.css") == same_css);
 	assert_true(inode_of(f, "diff.html") != diff);
-	data = read_site(f, "diff.html");
-	assert_string_equal(data, "new");
-	free(data);
+	assert_site(f, "diff.html", "new");
 	/* The previous site is gone, so the kept file has one link again. */
 	path = ut_join(f->site, "same.html");
 	assert_int_equal(stat(path, &st), 0);
@@ -567,7 +568,6 @@ test_write__private_files_are_written_anew(void **state)
 	struct fx *f = *state;
 	const char *first[] = { ".cache", "the same bytes", NULL };
 	ino_t before;
-	char *data;
 
 	build_site(f, first);
 	before = inode_of(f, ".cache");
@@ -575,9 +575,7 @@ test_write__private_files_are_written_anew(void **state)
 	assert_int_equal(hb_write_private(f->w, ".cache", "the same bytes", 14, &f->err), 0);
 	commit(f);
 	assert_true(inode_of(f, ".cache") != before);
-	data = read_site(f, ".cache");
-	assert_string_equal(data, "the same bytes");
-	free(data);
+	assert_site(f, ".cache", "the same bytes");
 }
 
 static void
@@ -585,15 +583,12 @@ test_write__same_size_different_bytes_is_rewritten(void **state)
 {
 	struct fx *f = *state;
 	const char *first[] = { "a.html", "abc", NULL };
-	char *data;
 
 	build_site(f, first);
 	begin(f);
 	assert_int_equal(hb_write_file(f->w, "a.html", "abd", 3, &f->err), 0);
 	commit(f);
-	data = read_site(f, "a.html");
-	assert_string_equal(data, "abd");
-	free(data);
+	assert_site(f, "a.html", "abd");
 }
 
 static void
@@ -738,9 +733,7 @@ test_write__spare_is_the_site_before(void **state)
 	b = inode_of(f, "b.html");
 	a = inode_of(f, "a.html");
 	path = ut_join(spare, "b.html");
-	data = ut_read(path, NULL);
-	assert_string_equal(data, "b");
-	free(data);
+	assert_file(path, "b");
 	free(path);
 	begin(f);
 	assert_int_equal(count_entries(f->tmp, ".site.spare"), 0);
@@ -754,12 +747,8 @@ test_write__spare_is_the_site_before(void **state)
 	commit(f);
 	assert_true(inode_of(f, "b.html") == b);
 	assert_true(inode_of(f, "a.html") == a);
-	data = read_site(f, "a.html");
-	assert_string_equal(data, "a, changed");
-	free(data);
-	data = read_site(f, "c.html");
-	assert_string_equal(data, "c, changed");
-	free(data);
+	assert_site(f, "a.html", "a, changed");
+	assert_site(f, "c.html", "c, changed");
 	data = snapshot(f->site);
 	assert_non_null(strstr(data, "sub/f.html"));
 	assert_null(strstr(data, "gone.html"));
@@ -786,14 +775,15 @@ test_write__keep_refuses_a_changed_file(void **state)
 }
 
 /* What the spare holds is never followed: a symbolic link planted for a folder or a file is
- * replaced, and what it pointed to stays as it was. Nor is it read back as this build's. */
+ * replaced, and what it pointed to stays as it was; a folder where a file goes is removed. Nor
+ * is a spare file read back as this build's. */
 static void
 test_write__spare_links_are_not_followed(void **state)
 {
 	struct fx *f = *state;
 	char *spare = ut_join(f->tmp, ".site.spare"), *sub = ut_join(spare, "sub");
 	char *file = ut_join(spare, "b.html"), *outside = ut_join(f->tmp, "outside");
-	char *target = ut_join(outside, "b.html"), *data;
+	char *target = ut_join(outside, "b.html"), *folder = ut_join(spare, "c.html");
 	struct hb_buf b = HB_BUF_INIT;
 
 	build_twice(f);
@@ -802,26 +792,25 @@ test_write__spare_links_are_not_followed(void **state)
 	assert_int_equal(symlink(outside, sub), 0);
 	assert_int_equal(unlink(file), 0);
 	assert_int_equal(symlink(target, file), 0);
+	assert_int_equal(unlink(folder), 0);
+	ut_write_str(folder, "inside.html", "a folder where a file goes");
 	begin(f);
 	assert_int_equal(hb_write_read(f->w, "c.html", &b), -1);
 	assert_int_equal(hb_write_file(f->w, "b.html", "b", 1, &f->err), 0);
 	assert_int_equal(hb_write_file(f->w, "sub/b.html", "inside", 6, &f->err), 0);
+	assert_int_equal(hb_write_file(f->w, "c.html", "c", 1, &f->err), 0);
 	assert_int_equal(hb_write_read(f->w, "sub/b.html", &b), 0);
 	commit(f);
-	data = ut_read(target, NULL);
-	assert_string_equal(data, "outside");
-	free(data);
-	data = read_site(f, "sub/b.html");
-	assert_string_equal(data, "inside");
-	free(data);
-	data = read_site(f, "b.html");
-	assert_string_equal(data, "b");
-	free(data);
+	assert_file(target, "outside");
+	assert_site(f, "sub/b.html", "inside");
+	assert_site(f, "b.html", "b");
+	assert_site(f, "c.html", "c");
 	hb_buf_free(&b);
 	free(spare);
 	free(sub);
 	free(file);
 	free(target);
+	free(folder);
 	free(outside);
 }
 
