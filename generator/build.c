@@ -59,7 +59,7 @@ struct run {
 	const struct hb_cache_fingerprint *fp;	/* the persistent cache's, or NULL; with it, the
 						 * previous build is the cache's, whose records
 						 * outlive the run */
-	const struct hb_cache_parses *parses;	/* its parse cache: pages not to parse again */
+	struct hb_cache_parses *parses;	/* its parse cache: pages not to parse again */
 	struct pending_records *records;	/* its records, until loaded (take_records) */
 	const struct hb_cache_previous *cache_prev;	/* and those records, loaded */
 	struct listing *listing;		/* the working tree, listed early, or NULL */
@@ -131,6 +131,9 @@ struct build {
 	int n_slices;			/* the phase's workers */
 	struct hb_node **queued;	/* the pages to render, once those kept are known */
 	atomic_size_t n_queued;
+	pthread_mutex_t body_lock;	/* over taken pages' bodies, read on more than one thread */
+	atomic_int has_failed_sentences;	/* take_sentences could not: why in */
+	struct hb_err sentences_err;
 };
 
 struct worker {
@@ -292,6 +295,7 @@ take_parse(struct worker *w, struct hb_node *node, struct hb_page *page, struct 
 	page->file = file;
 	node->page = page;
 	node->is_taken = 1;
+	node->sentences_from = e;
 	return 0;
 }
 
@@ -333,7 +337,7 @@ finish_docs(void *arg)
 	size_t i;
 
 	while ((i = next_item(w, b->n_nodes)) < b->n_nodes)
-		hb_graph_finish_in(&b->nodes[i], &w->arena);
+		hb_graph_finish_in(&b->graph, &b->nodes[i], &w->arena);
 	return NULL;
 }
 
@@ -718,14 +722,51 @@ record_render(struct worker *w, struct hb_luaenv *lua, struct hb_node *node,
 
 #define PARSE_DIFFERS "the second parse of this page differs from the first"
 
+/* hb_page_read_body, for a page that the render and take_sentences may both read. */
+static int
+read_body(struct build *b, struct hb_page *page, struct hb_arena *a, struct hb_err *err)
+{
+	int rc;
+
+	pthread_mutex_lock(&b->body_lock);
+	rc = hb_page_read_body(page, a, err);
+	pthread_mutex_unlock(&b->body_lock);
+	return rc;
+}
+
+/*
+ * A taken page's links' sentences (hb_graph's take_sentences, on the thread that first needs
+ * them): from the parse cache, or when they are not intact there, from the page parsed again.
+ */
+static void
+take_sentences(struct hb_node *node, struct hb_arena *a, void *arg)
+{
+	struct build *b = arg;
+	const struct hb_cache_parse *e = node->sentences_from;
+	const char *bytes = hb_cache_parse_sentences(b->run->parses, e, a);
+	struct hb_err err;
+	int rc;
+
+	if (bytes != NULL && hb_parsed_take_sentences(bytes, e->sentences_len, &node->doc, a) == 0)
+		return;
+	node->sentences_from = NULL;
+	if ((rc = read_body(b, node->page, a, &err)) == 0 &&
+	    hb_markdown_sentences_again(&node->doc, node->page, a) == 0)
+		return;
+	if (rc == 0)
+		hb_err_set(&err, "%s: %s", node->page->src_path, PARSE_DIFFERS);
+	if (atomic_exchange(&b->has_failed_sentences, 1) == 0)
+		b->sentences_err = err;
+}
+
 /*
  * Parses a page whose tree was dropped again, reading its body first when it was taken from the
  * parse cache. Returns 0; -1 with err when the body cannot be read; 1 when the parse differs.
  */
 static int
-parse_again(struct hb_node *node, struct hb_arena *a, struct hb_err *err)
+parse_again(struct build *b, struct hb_node *node, struct hb_arena *a, struct hb_err *err)
 {
-	if (hb_page_read_body(node->page, a, err) != 0)
+	if (read_body(b, node->page, a, err) != 0)
 		return -1;
 	return hb_markdown_reparse(&node->doc, node->page) == 0 ? 0 : 1;
 }
@@ -739,7 +780,7 @@ has_body(struct worker *w, struct hb_node *node)
 
 	if (node->doc.html != NULL || node->doc.root != NULL)
 		return 0;
-	if ((rc = parse_again(node, &w->arena, &w->err)) == -1)
+	if ((rc = parse_again(w->b, node, &w->arena, &w->err)) == -1)
 		w->has_failed = 1;
 	else if (rc == 1)
 		hb_diag(&w->diag, HB_ERROR, loc, PARSE_DIFFERS);
@@ -1209,7 +1250,7 @@ write_search(struct build *b, size_t *n_files, struct hb_err *err)
 			struct hb_node *m = b->graph.order[i];
 
 			if (m->doc.text == NULL && m->doc.root == NULL &&
-			    (rc = parse_again(m, &b->arena, err)) != 0) {
+			    (rc = parse_again(b, m, &b->arena, err)) != 0) {
 				if (rc == 1)
 					hb_err_set(err, "%s: %s", m->page->src_path, PARSE_DIFFERS);
 				hb_search_free(&s);
@@ -1396,13 +1437,17 @@ key_records(struct build *b, struct worker *workers)
 	hb_map_free(&b->changed_groups);
 }
 
-/* What hb_parsed_put makes of the page in reading order index. */
+/* What hb_parsed_put makes of the page in reading order index; a page taken from the parse
+ * cache gets its links' sentences first. */
 static void
-put_parse(struct hb_buf *out, size_t index, void *arg)
+put_parse(struct hb_buf *out, struct hb_buf *sentences, size_t index, void *arg)
 {
-	const struct hb_node *n = ((const struct build *)arg)->graph.order[index];
+	const struct build *b = arg;
+	const struct hb_node *n = b->graph.order[index];
 
-	hb_parsed_put(out, n->page, &n->doc);
+	if (n->sentences_from != NULL)
+		hb_graph_finish(&b->graph, n);
+	hb_parsed_put(out, sentences, n->page, &n->doc);
 }
 
 /* Writes or keeps each shard of the parse cache (a shard a work item). */
@@ -1527,6 +1572,10 @@ render_and_write(struct build *b, struct worker *workers, struct hb_diag *d,
 			*err = workers[i].err;
 			return -1;
 		}
+	}
+	if (atomic_load(&b->has_failed_sentences)) {
+		*err = b->sentences_err;
+		return -1;
 	}
 	if (d->n_errors > 0)
 		return 1;
@@ -1729,6 +1778,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	hb_arena_init(&b.arena);
 	hb_map_init(&b.groups, HB_MAP_EXACT);
 	hb_map_init(&b.prev_digests, HB_MAP_EXACT);
+	pthread_mutex_init(&b.body_lock, NULL);
 	if (hb_config_load(&b.cfg, o->config_path, !o->is_config_explicit, &b.arena, d, err) != 0)
 		goto out;
 	if (o->base_url)
@@ -1768,6 +1818,8 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	stats->t_parse += seconds_since(&t0);
 	stats->rss_parse = peak_rss_mib();
 	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, &b.arena, d);
+	b.graph.take_sentences = take_sentences;
+	b.graph.take_arg = &b;
 	hb_cite_check(&b.graph, &b.arena, d);
 	stats->n_pages += b.graph.n_nodes;
 	stats->t_graph += seconds_since(&t0);
@@ -1813,6 +1865,7 @@ out:
 	}
 	hb_map_free(&b.groups);
 	hb_map_free(&b.prev_digests);
+	pthread_mutex_destroy(&b.body_lock);
 	for (w = 0; b.record_arenas && w < b.jobs; w++)
 		hb_arena_free(&b.record_arenas[w]);
 	free(b.record_arenas);

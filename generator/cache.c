@@ -981,13 +981,21 @@ hb_cache_previous_free(struct hb_cache_previous *prev)
 	hb_arena_free(&prev->arena);
 }
 
-#define PARSED_VERSION "handbook-parsed 3"
+#define PARSED_VERSION "handbook-parsed 4"
 #define PAGES_PER_SHARD 128
 #define MAX_SHARDS 256
 
-/* A file of the parse cache as loaded: how many entries it held. */
+/* A file of the parse cache as loaded: how many entries it held, and whether its sentences
+ * file is there to keep. */
 struct parsed_file {
 	size_t n_entries;
+	int has_sentences;
+};
+
+/* A shard's sentences file, opened when first asked for: each page's are read apart. */
+struct sentences_file {
+	int fd;			/* -1 when it cannot be opened */
+	int is_damaged;		/* an entry's sentences in it were not intact */
 };
 
 /* Each content file's stat numbers ("size mtime ctime inode") in the fingerprint, by its path
@@ -1042,70 +1050,103 @@ shard_name(size_t s, size_t n)
 	return hb_buf_detach(&b, NULL);
 }
 
-/* 1 when the shard can stay as the last build wrote it: it held exactly these pages' entries. */
+/* The name of shard file name's sentences file. */
+static char *
+sentences_name(const char *name)
+{
+	struct hb_buf b = HB_BUF_INIT;
+
+	hb_buf_printf(&b, "%s%s", name, HB_SENTENCES_SUFFIX);
+	return hb_buf_detach(&b, NULL);
+}
+
+/* 1 when the shard can stay as the last build wrote it: it held exactly these pages' entries,
+ * and its sentences file is there and was not found damaged. */
 static int
-is_shard_kept(const struct hb_cache_parses *ps, const char *name,
-    const struct hb_cache_page *pages, size_t n)
+is_shard_kept(struct hb_cache_parses *ps, const char *name, const struct hb_cache_page *pages,
+    size_t n)
 {
 	const struct parsed_file *f = hb_map_get(&ps->files, name);
+	const struct sentences_file *sf;
 	size_t i;
+	int is_damaged;
 
-	if (f == NULL || f->n_entries != n)
+	if (f == NULL || f->n_entries != n || !f->has_sentences)
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (pages[i].taken == NULL || strcmp(pages[i].taken->file, name) != 0)
 			return 0;
 	}
-	return 1;
+	pthread_mutex_lock(&ps->sentences_lock);
+	sf = hb_map_get(&ps->sentences, name);
+	is_damaged = sf != NULL && (sf->fd < 0 || sf->is_damaged);
+	pthread_mutex_unlock(&ps->sentences_lock);
+	return !is_damaged;
 }
 
 int
-hb_cache_save_shard(struct hb_writer *w, const struct hb_cache_parses *ps, size_t s,
+hb_cache_save_shard(struct hb_writer *w, struct hb_cache_parses *ps, size_t s,
     size_t n_shards, const struct hb_cache_page *pages, size_t n, hb_cache_put_page put,
     void *arg, struct hb_err *err)
 {
 	struct hb_buf b = HB_BUF_INIT, path = HB_BUF_INIT, made = HB_BUF_INIT;
-	char *name = shard_name(s, n_shards);
+	struct hb_buf sentences = HB_BUF_INIT, made_sentences = HB_BUF_INIT;
+	char *name = shard_name(s, n_shards), *s_name = sentences_name(name);
+	struct hb_arena taken;		/* the taken pages' sentences */
 	size_t i;
 	int rc = 0;
 
+	hb_arena_init(&taken);
 	if (ps->is_racy || n == 0)
 		goto out;
 	if (is_shard_kept(ps, name, pages, n)) {
-		rc = hb_write_link_previous(w, name, NULL, err);
+		rc = hb_write_link_previous(w, name, NULL, err) == 0 &&
+		    hb_write_link_previous(w, s_name, NULL, err) == 0 ? 0 : -1;
 		goto out;
 	}
 	hb_buf_put(&b, ps->maker.buf, ps->maker.len);
 	for (i = 0; i < n; i++) {
 		const struct hb_cache_parse *e = pages[i].taken;
-		const char *numbers, *bytes = e ? e->bytes : NULL;
-		size_t len = e ? e->len : 0;
-		char sum[HB_CACHE_SUM_LEN + 1];
+		const char *numbers, *bytes = e ? e->bytes : NULL, *s_bytes = NULL;
+		size_t len = e ? e->len : 0, s_len = e ? e->sentences_len : 0;
+		char sum[HB_CACHE_SUM_LEN + 1], s_sum[HB_CACHE_SUM_LEN + 1];
 
 		hb_buf_reset(&path);
 		put_field(&path, pages[i].path);
 		if ((numbers = hb_map_get(&ps->stats, path.buf)) == NULL)
 			continue;	/* not a file of the fingerprint: nothing to check it by */
-		if (e == NULL) {
+		if (e != NULL && (s_bytes = hb_cache_parse_sentences(ps, e, &taken)) != NULL) {
+			memcpy(sum, e->sum, sizeof(sum));
+			memcpy(s_sum, e->sentences_sum, sizeof(s_sum));
+		} else {	/* parsed by this build, or its sentences were not intact */
 			hb_buf_reset(&made);
-			put(&made, pages[i].index, arg);
+			hb_buf_reset(&made_sentences);
+			put(&made, &made_sentences, pages[i].index, arg);
 			bytes = made.buf;
 			len = made.len;
 			sum_hex(bytes, len, sum);
-		} else {
-			memcpy(sum, e->sum, sizeof(sum));
+			s_bytes = made_sentences.buf;
+			s_len = made_sentences.len;
+			sum_hex(s_bytes, s_len, s_sum);
 		}
-		hb_buf_printf(&b, "page %zu %s %s %s\n", len, sum, numbers, path.buf);
+		hb_buf_printf(&b, "page %zu %s %zu %zu %s %s %s\n", len, sum, sentences.len, s_len,
+		    s_sum, numbers, path.buf);
 		hb_buf_put(&b, bytes, len);
 		hb_buf_putc(&b, '\n');
+		hb_buf_put(&sentences, s_bytes, s_len);
 	}
 	hb_buf_puts(&b, "end\n");
-	rc = hb_write_private(w, name, b.buf, b.len, err);
+	rc = hb_write_private(w, s_name, sentences.buf ? sentences.buf : "", sentences.len, err) == 0 &&
+	    hb_write_private(w, name, b.buf, b.len, err) == 0 ? 0 : -1;
 out:
 	free(name);
+	free(s_name);
+	hb_arena_free(&taken);
 	hb_buf_free(&b);
 	hb_buf_free(&path);
 	hb_buf_free(&made);
+	hb_buf_free(&sentences);
+	hb_buf_free(&made_sentences);
 	return rc;
 }
 
@@ -1116,10 +1157,33 @@ struct shard_read {
 	char *p;			/* its bytes, in the parses' buffer */
 	size_t len;
 	int is_whole;			/* read whole and well formed: its entries count */
+	int has_sentences;		/* its sentences file is there */
+	size_t list_index;		/* its name's place in the folder's list */
 	struct parsed_file *file;	/* how many entries it has */
 	struct hb_cache_parse **v;	/* those whose file stats as then */
 	size_t n, alloc;
 };
+
+/* Takes a decimal number and the space after it from *p (before end) into *v; 0 when there is
+ * none. */
+static int
+take_size(const char **p, const char *end, size_t *v)
+{
+	const char *s = *p;
+
+	*v = 0;
+	if (s >= end || *s < '0' || *s > '9')
+		return 0;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		if (*v > (SIZE_MAX - 9) / 10)
+			return 0;
+		*v = *v * 10 + (size_t)(*s - '0');
+	}
+	if (s >= end || *s != ' ')
+		return 0;
+	*p = s + 1;
+	return 1;
+}
 
 /*
  * The "page" entries of one parse cache file in [p, end), each followed by its bytes, up to the
@@ -1136,11 +1200,11 @@ take_parses(const struct hb_cache_parses *ps, struct shard_read *sr, const char 
 	sr->file = hb_arena_alloc(a, sizeof(*sr->file));
 	sr->file->n_entries = 0;
 	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p)), *sum, *numbers, *path;
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *sum, *s_at, *numbers, *path;
 		struct hb_cache_parse *e;
 		const char *then;
 		char *digits_end;
-		size_t len;
+		size_t len, sentences_at, sentences_len;
 		int k;
 
 		if (eol == NULL)
@@ -1149,15 +1213,20 @@ take_parses(const struct hb_cache_parses *ps, struct shard_read *sr, const char 
 			rc = eol + 1 == end ? 0 : -1;
 			break;
 		}
-		/* "page LEN SUM SIZE MTIME CTIME INODE PATH" */
+		/* "page LEN SUM SENTENCES_AT SENTENCES_LEN SENTENCES_SUM SIZE MTIME CTIME INODE
+		 * PATH" */
 		if (eol - p < 5 || memcmp(p, "page ", 5) != 0 || p[5] < '0' || p[5] > '9')
 			break;
 		errno = 0;
 		len = strtoull(p + 5, &digits_end, 10);
 		sum = digits_end + 1;
-		numbers = sum + HB_CACHE_SUM_LEN + 1;
-		if (errno != 0 || *digits_end != ' ' || numbers >= eol || numbers[-1] != ' ' ||
-		    len >= (size_t)(end - eol) - 1 || eol[1 + len] != '\n')
+		s_at = sum + HB_CACHE_SUM_LEN + 1;
+		if (errno != 0 || *digits_end != ' ' || s_at >= eol || s_at[-1] != ' ' ||
+		    !take_size(&s_at, eol, &sentences_at) || !take_size(&s_at, eol, &sentences_len))
+			break;
+		numbers = s_at + HB_CACHE_SUM_LEN + 1;
+		if (numbers >= eol || numbers[-1] != ' ' || len >= (size_t)(end - eol) - 1 ||
+		    eol[1 + len] != '\n')
 			break;
 		for (path = numbers, k = 0; k < 4 && path != NULL; k++) {
 			path = memchr(path, ' ', (size_t)(eol - path));
@@ -1176,6 +1245,10 @@ take_parses(const struct hb_cache_parses *ps, struct shard_read *sr, const char 
 			e = hb_arena_alloc(a, sizeof(*e));
 			memcpy(e->sum, sum, HB_CACHE_SUM_LEN);
 			e->sum[HB_CACHE_SUM_LEN] = '\0';
+			memcpy(e->sentences_sum, s_at, HB_CACHE_SUM_LEN);
+			e->sentences_sum[HB_CACHE_SUM_LEN] = '\0';
+			e->sentences_at = sentences_at;
+			e->sentences_len = sentences_len;
 			e->path = take_field(own, own + (eol - path));
 			e->bytes = eol + 1;
 			e->len = len;
@@ -1187,6 +1260,16 @@ take_parses(const struct hb_cache_parses *ps, struct shard_read *sr, const char 
 	}
 	hb_buf_free(&key);
 	return rc;
+}
+
+/* 1 when name is the sentences file of shard (which may be NULL). */
+static int
+is_sentences_of(const char *name, const char *shard)
+{
+	size_t n = shard ? strlen(shard) : 0;
+
+	return shard != NULL && strncmp(name, shard, n) == 0 &&
+	    strcmp(name + n, HB_SENTENCES_SUFFIX) == 0;
 }
 
 /* Reads and takes every step-th shard from the first (a thread of hb_cache_load_parses). */
@@ -1234,26 +1317,37 @@ hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
 	hb_map_init(&ps->by_path, HB_MAP_EXACT);
 	hb_map_init(&ps->files, HB_MAP_EXACT);
 	hb_map_init(&ps->stats, HB_MAP_EXACT);
+	hb_map_init(&ps->sentences, HB_MAP_EXACT);
+	pthread_mutex_init(&ps->sentences_lock, NULL);
+	ps->out_dir = hb_xstrdup(out_dir);
 	ps->is_racy = fp->is_racy;
 	hb_buf_puts(&ps->maker, PARSED_VERSION "\n");
 	maker_lines(fp->text.buf, fp->text.buf + fp->text.len, &ps->maker);
 	content_stats(fp, &ps->stats, &ps->arena);
 	if (hb_path_list(dir, &names, &n) != 0)
 		n = 0;
-	/* Every shard into one buffer: each opened and sized first. */
+	/* Every shard into one buffer: each opened and sized first. Sentences files are read
+	 * when asked for; the list, sorted, has each right after its shard. */
 	v = hb_xcalloc(n + 1, sizeof(*v));
-	for (i = 0; i < n; i++) {
+	for (i = 0, j = 0; i < n; i++) {
 		char *rel = hb_path_join(HB_PARSED_DIR, names[i]);
 		struct stat st;
 
-		v[i].name = hb_arena_strdup(&ps->arena, rel);
-		v[i].fd = open_own(out_dir, rel, &st);
-		v[i].len = v[i].fd >= 0 ? (size_t)st.st_size : 0;
-		total += v[i].len;
+		if (is_sentences_of(names[i], j > 0 ? names[v[j - 1].list_index] : NULL)) {
+			v[j - 1].has_sentences = 1;
+		} else if (strchr(names[i], '.') == NULL) {
+			v[j].name = hb_arena_strdup(&ps->arena, rel);
+			v[j].list_index = i;
+			v[j].fd = open_own(out_dir, rel, &st);
+			v[j].len = v[j].fd >= 0 ? (size_t)st.st_size : 0;
+			total += v[j++].len;
+		}
 		free(rel);
-		free(names[i]);
 	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
 	free(names);
+	n = j;
 	make_room(&ps->bytes, total);
 	for (i = 0; i < n; i++) {
 		v[i].p = ps->bytes.p + ps->bytes.len;
@@ -1276,8 +1370,10 @@ hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
 	for (i = 0; i < n; i++) {
 		for (j = 0; v[i].is_whole && j < v[i].n; j++)
 			hb_map_put(&ps->by_path, v[i].v[j]->path, v[i].v[j]);
-		if (v[i].is_whole)
+		if (v[i].is_whole) {
+			v[i].file->has_sentences = v[i].has_sentences;
 			hb_map_put(&ps->files, v[i].name, v[i].file);
+		}
 		free(v[i].v);
 	}
 	free(v);
@@ -1293,9 +1389,80 @@ hb_cache_parse_is_intact(const struct hb_cache_parse *p)
 	return strcmp(sum, p->sum) == 0;
 }
 
+/* The sentences file of shard file name, opened when first asked for. */
+static struct sentences_file *
+sentences_file(struct hb_cache_parses *ps, const char *name)
+{
+	struct sentences_file *f;
+	struct stat st;
+	char *rel;
+
+	pthread_mutex_lock(&ps->sentences_lock);
+	if ((f = hb_map_get(&ps->sentences, name)) == NULL) {
+		rel = sentences_name(name);
+		f = hb_xcalloc(1, sizeof(*f));
+		f->fd = open_own(ps->out_dir, rel, &st);
+		hb_map_put(&ps->sentences, name, f);
+		free(rel);
+	}
+	pthread_mutex_unlock(&ps->sentences_lock);
+	return f;
+}
+
+/* Reads len bytes at offset at of fd into p; 1 when it got them all. */
+static int
+pread_all(int fd, char *p, size_t len, size_t at)
+{
+	while (len > 0) {
+		ssize_t n = pread(fd, p, len, (off_t)at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		p += n;
+		at += (size_t)n;
+		len -= (size_t)n;
+	}
+	return 1;
+}
+
+const char *
+hb_cache_parse_sentences(struct hb_cache_parses *ps, const struct hb_cache_parse *e,
+    struct hb_arena *a)
+{
+	struct sentences_file *f = sentences_file(ps, e->file);
+	char *bytes = hb_arena_alloc(a, e->sentences_len + 1);
+	char sum[HB_CACHE_SUM_LEN + 1];
+
+	if (f->fd >= 0 && pread_all(f->fd, bytes, e->sentences_len, e->sentences_at)) {
+		sum_hex(bytes, e->sentences_len, sum);
+		if (strcmp(sum, e->sentences_sum) == 0)
+			return bytes;
+	}
+	pthread_mutex_lock(&ps->sentences_lock);
+	f->is_damaged = 1;	/* the shard is written again, without the page */
+	pthread_mutex_unlock(&ps->sentences_lock);
+	return NULL;
+}
+
 void
 hb_cache_parses_free(struct hb_cache_parses *ps)
 {
+	size_t i;
+
+	for (i = 0; i < ps->sentences.cap; i++) {
+		struct sentences_file *f = ps->sentences.slots[i].value;
+
+		if (ps->sentences.slots[i].key != NULL) {
+			if (f->fd >= 0)
+				close(f->fd);
+			free(f);
+		}
+	}
+	hb_map_free(&ps->sentences);
+	pthread_mutex_destroy(&ps->sentences_lock);
+	free(ps->out_dir);
 	hb_cache_mapped_free(&ps->bytes);
 	hb_map_free(&ps->by_path);
 	hb_map_free(&ps->files);

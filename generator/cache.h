@@ -26,6 +26,8 @@
 #ifndef HB_CACHE_H
 #define HB_CACHE_H
 
+#include <pthread.h>
+
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
@@ -124,8 +126,13 @@ int hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
  * 128 pages each), so that a build that took every page of a shard from it keeps
  * the shard's file as it was (a hard link) and an edit rewrites one shard, not the whole cache.
  * Nothing is written after a racy fingerprint; a file that is not whole is not read.
+ *
+ * The links' sentences (parsed.h) are half the bytes, and a build that renders few pages needs
+ * few of them: each shard keeps them in a file of their own beside it (HB_SENTENCES_SUFFIX), and
+ * a page's are read when first asked for (hb_cache_parse_sentences), with their own checksum.
  */
 #define HB_PARSED_DIR ".handbook-parsed"
+#define HB_SENTENCES_SUFFIX ".sentences"
 
 struct hb_cache_parse {
 	const char *path;	/* in the content folder */
@@ -133,6 +140,9 @@ struct hb_cache_parse {
 	size_t len;
 	char sum[HB_CACHE_SUM_LEN + 1];	/* their checksum */
 	const char *file;	/* the shard file it was read from */
+	size_t sentences_at;	/* its sentences' place in the shard's sentences file */
+	size_t sentences_len;
+	char sentences_sum[HB_CACHE_SUM_LEN + 1];
 };
 
 struct hb_cache_parses {
@@ -145,6 +155,10 @@ struct hb_cache_parses {
 	struct hb_arena arena_apart;	/* what the second thread reading them made */
 	struct hb_arena arena;
 	int is_racy;
+	char *out_dir;
+	pthread_mutex_t sentences_lock;	/* over sentences: pages' sentences are asked for
+					 * from several threads */
+	struct hb_map sentences;	/* shard file -> its sentences file, once opened */
 };
 
 /* Loads what out_dir's parse cache holds for this fingerprint (by_path may stay empty), and
@@ -153,24 +167,31 @@ struct hb_cache_parses {
 void hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
     struct hb_cache_parses *ps, int threads);
 int hb_cache_parse_is_intact(const struct hb_cache_parse *p);
+/* Reads e's sentences (e->sentences_len bytes) into a; NULL when its sentences file is missing
+ * or they are not intact. Thread-safe. */
+const char *hb_cache_parse_sentences(struct hb_cache_parses *ps, const struct hb_cache_parse *e,
+    struct hb_arena *a);
 void hb_cache_parses_free(struct hb_cache_parses *ps);
 
 /* How many shards a site of n_pages content pages has, and the shard of a page. */
 size_t hb_cache_shards(size_t n_pages);
 size_t hb_cache_shard_of(const char *path, size_t n_shards);
 
-/* One page of a shard to save: its entry when it was taken from the cache, else put(out, index,
- * arg) appends what hb_parsed_put makes of it. */
+/* One page of a shard to save: its entry when it was taken from the cache, else put(out,
+ * sentences, index, arg) appends what hb_parsed_put makes of it (its sentences made, if they
+ * were not: they are written too). */
 struct hb_cache_page {
 	const char *path;
 	const struct hb_cache_parse *taken;
 	size_t index;
 };
-typedef void (*hb_cache_put_page)(struct hb_buf *out, size_t index, void *arg);
+typedef void (*hb_cache_put_page)(struct hb_buf *out, struct hb_buf *sentences, size_t index,
+    void *arg);
 
-/* Writes shard s of n_shards with these pages into the new site, or links the last build's file
- * when it held exactly them. Thread-safe for different shards. */
-int hb_cache_save_shard(struct hb_writer *w, const struct hb_cache_parses *ps, size_t s,
+/* Writes shard s of n_shards with these pages into the new site, or links the last build's files
+ * when they held exactly them. A taken page whose sentences are not intact is put as one parsed
+ * by this build. Thread-safe for different shards. */
+int hb_cache_save_shard(struct hb_writer *w, struct hb_cache_parses *ps, size_t s,
     size_t n_shards, const struct hb_cache_page *pages, size_t n, hb_cache_put_page put,
     void *arg, struct hb_err *err);
 

@@ -746,10 +746,12 @@ hb_graph_free(struct hb_graph *g)
 }
 
 void
-hb_graph_finish_in(struct hb_node *node, struct hb_arena *a)
+hb_graph_finish_in(const struct hb_graph *g, struct hb_node *node, struct hb_arena *a)
 {
 	if (atomic_load(&node->is_finished))
 		return;
+	if (node->sentences_from != NULL && g->take_sentences != NULL)
+		g->take_sentences(node, a, g->take_arg);
 	hb_markdown_finish(&node->doc, a);
 	atomic_store(&node->is_finished, 1);
 }
@@ -763,6 +765,6 @@ hb_graph_finish(const struct hb_graph *g, const struct hb_node *node)
 	if (atomic_load(&n->is_finished))
 		return;
 	pthread_mutex_lock(&mg->finish_lock);
-	hb_graph_finish_in(n, &mg->finish_arena);
+	hb_graph_finish_in(g, n, &mg->finish_arena);
 	pthread_mutex_unlock(&mg->finish_lock);
 }

@@ -73,6 +73,8 @@ struct hb_node {
 	size_t n_cited_by;
 	int is_taken;			/* page and doc were taken from the parse cache: the
 					 * build before had them so */
+	const void *sentences_from;	/* taken without its links' sentences: where they are,
+					 * for hb_graph's take_sentences */
 	atomic_int is_finished;		/* its links' sentences are made (hb_graph_finish) */
 };
 
@@ -100,6 +102,10 @@ struct hb_graph {
 	size_t term_start[257];
 	pthread_mutex_t finish_lock;	/* hb_graph_finish's, with what it makes */
 	struct hb_arena finish_arena;
+	/* Gives a node with sentences_from its links' sentences, in a, before they are made
+	 * (build.c's, from the parse cache); set after hb_graph_build. */
+	void (*take_sentences)(struct hb_node *node, struct hb_arena *a, void *arg);
+	void *take_arg;
 };
 
 /*
@@ -121,6 +127,6 @@ const struct hb_node *hb_graph_lookup(const struct hb_graph *g, const char *name
  * Call one before reading hb_link.before and .after.
  */
 void hb_graph_finish(const struct hb_graph *g, const struct hb_node *node);
-void hb_graph_finish_in(struct hb_node *node, struct hb_arena *a);
+void hb_graph_finish_in(const struct hb_graph *g, struct hb_node *node, struct hb_arena *a);
 
 #endif

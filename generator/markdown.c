@@ -909,6 +909,29 @@ hb_markdown_reparse(struct hb_doc *doc, const struct hb_page *page)
 	return rc;
 }
 
+int
+hb_markdown_sentences_again(struct hb_doc *doc, const struct hb_page *page, struct hb_arena *a)
+{
+	struct hb_doc fresh;
+	struct hb_diag quiet;	/* the first parse reported everything */
+	size_t i;
+	int rc = -1;
+
+	hb_diag_init(&quiet);
+	parse(&fresh, page, a, &quiet, 0);
+	if (fresh.n_links == doc->n_links) {
+		for (i = 0; i < doc->n_links; i++) {
+			doc->links[i].before = fresh.links[i].before;
+			doc->links[i].after = fresh.links[i].after;
+			doc->links[i].context = fresh.links[i].context;
+		}
+		rc = 0;
+	}
+	hb_doc_free(&fresh);
+	hb_diag_free(&quiet);
+	return rc;
+}
+
 /* Collects nodes first: the tree must not change under an iterator. */
 static void
 collect_nodes(cmark_node *root, struct growable *texts, struct growable *others)

@@ -126,6 +126,10 @@ void hb_markdown_finish(struct hb_doc *doc, struct hb_arena *a);
  */
 void hb_markdown_drop_tree(struct hb_doc *doc);
 int hb_markdown_reparse(struct hb_doc *doc, const struct hb_page *page);
+/* The links' sentences (or the text to make them from) of a doc taken without them (parsed.h),
+ * from page parsed again, in a: 0, or -1 when the parse has other links. */
+int hb_markdown_sentences_again(struct hb_doc *doc, const struct hb_page *page,
+    struct hb_arena *a);
 /* The plain text of the whole document, a line per block (for the search index), in a. */
 const char *hb_markdown_text(const struct hb_doc *doc, struct hb_arena *a);
 

@@ -148,10 +148,6 @@ put_doc(struct writer *b, const struct hb_doc *doc)
 		put_str(b, l->fragment);
 		put_str(b, l->label);
 		put_str(b, l->title);
-		/* A sentence made from the graph's titles is made again from its context. */
-		put_str(b, l->context ? NULL : l->before);
-		put_str(b, l->context ? NULL : l->after);
-		put_str(b, l->context);
 	}
 	put_u32(b, (uint32_t)doc->n_paragraphs);
 	for (i = 0; i < doc->n_paragraphs; i++) {
@@ -162,14 +158,34 @@ put_doc(struct writer *b, const struct hb_doc *doc)
 	put_str(b, doc->text);
 }
 
+/* The links' sentences; one made from the graph's titles is made again from its context. */
+static void
+put_sentences(struct writer *b, const struct hb_doc *doc)
+{
+	size_t i;
+
+	put_u32(b, (uint32_t)doc->n_links);
+	for (i = 0; i < doc->n_links; i++) {
+		const struct hb_link *l = &doc->links[i];
+
+		put_str(b, l->context ? NULL : l->before);
+		put_str(b, l->context ? NULL : l->after);
+		put_str(b, l->context);
+	}
+}
+
 void
-hb_parsed_put(struct hb_buf *b, const struct hb_page *page, const struct hb_doc *doc)
+hb_parsed_put(struct hb_buf *b, struct hb_buf *sentences, const struct hb_page *page,
+    const struct hb_doc *doc)
 {
 	struct writer *w = hb_xcalloc(1, sizeof(*w));
 
 	w->b = b;
 	put_page(w, page);
 	put_doc(w, doc);
+	memset(w, 0, sizeof(*w));
+	w->b = sentences;
+	put_sentences(w, doc);
 	free(w);
 }
 
@@ -341,9 +357,6 @@ take_doc(struct reader *r, struct hb_doc *doc)
 		l->fragment = take_str(r);
 		l->label = take_str(r);
 		l->title = take_str(r);
-		l->before = take_str(r);
-		l->after = take_str(r);
-		l->context = take_str(r);
 		r->is_bad |= l->target == NULL || l->kind > HB_LINK_QUOTE;
 	}
 	doc->paragraphs = take_array(r, &doc->n_paragraphs, sizeof(*doc->paragraphs));
@@ -364,6 +377,29 @@ hb_parsed_take(const char *bytes, size_t len, struct hb_page *page, struct hb_do
 
 	take_page(&r, page);
 	take_doc(&r, doc);
+	free(r.strings);
+	return r.is_bad || r.p != r.end ? -1 : 0;
+}
+
+int
+hb_parsed_take_sentences(const char *bytes, size_t len, struct hb_doc *doc, struct hb_arena *a)
+{
+	struct reader r = { bytes, bytes + len, a, 0, NULL, 0, 0 };
+	const char **before = hb_xcalloc(3 * doc->n_links + 1, sizeof(*before));
+	size_t i;
+
+	if (take_u32(&r) != doc->n_links)
+		r.is_bad = 1;
+	for (i = 0; i < 3 * doc->n_links && !r.is_bad; i++)
+		before[i] = take_str(&r);
+	if (!r.is_bad && r.p == r.end) {
+		for (i = 0; i < doc->n_links; i++) {
+			doc->links[i].before = before[3 * i];
+			doc->links[i].after = before[3 * i + 1];
+			doc->links[i].context = before[3 * i + 2];
+		}
+	}
+	free(before);
 	free(r.strings);
 	return r.is_bad || r.p != r.end ? -1 : 0;
 }

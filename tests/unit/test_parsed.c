@@ -41,6 +41,7 @@ struct fx {
 	struct hb_page page, back;
 	struct hb_doc doc, doc_back;
 	struct hb_buf bytes;
+	struct hb_buf sentences;
 };
 
 static int
@@ -70,7 +71,7 @@ setup(void **state)
 	assert_int_equal(hb_markdown_parse(&f->doc, &f->page, &f->a, &f->d), 0);
 	f->doc.text = hb_markdown_marked_text(&f->doc, &f->a);
 	hb_markdown_drop_tree(&f->doc);
-	hb_parsed_put(&f->bytes, &f->page, &f->doc);
+	hb_parsed_put(&f->bytes, &f->sentences, &f->page, &f->doc);
 	*state = f;
 	return 0;
 }
@@ -82,6 +83,7 @@ teardown(void **state)
 
 	hb_doc_free(&f->doc);
 	hb_buf_free(&f->bytes);
+	hb_buf_free(&f->sentences);
 	hb_arena_free(&f->a);
 	hb_arena_free(&f->b);
 	hb_diag_free(&f->d);
@@ -219,6 +221,11 @@ test_round_trip(void **state)
 	assert_int_equal(hb_parsed_take(f->bytes.buf, f->bytes.len, &f->back, &f->doc_back, &f->b),
 	    0);
 	same_page(&f->page, &f->back);
+	/* The links come back without their sentences, which come apart. */
+	assert_null(f->doc_back.links[0].context);
+	assert_null(f->doc_back.links[3].before);
+	assert_int_equal(hb_parsed_take_sentences(f->sentences.buf, f->sentences.len,
+	    &f->doc_back, &f->b), 0);
 	same_doc(&f->doc, &f->doc_back);
 	/* Taken back, the doc finishes as the first one does once the graph named the titles. */
 	hb_markdown_finish(&f->doc, &f->a);
@@ -235,7 +242,7 @@ test_shared_strings_written_once(void **state)
 	struct fx *f = *state;
 	const char *context = f->doc.links[0].context;
 	size_t n = 0;
-	const char *p = f->bytes.buf, *end = p + f->bytes.len;
+	const char *p = f->sentences.buf, *end = p + f->sentences.len;
 
 	assert_ptr_equal(f->doc.links[1].context, context);
 	while ((p = memmem(p, (size_t)(end - p), context, strlen(context))) != NULL) {
@@ -243,8 +250,11 @@ test_shared_strings_written_once(void **state)
 		p++;
 	}
 	assert_int_equal(n, 1);
+	assert_null(memmem(f->bytes.buf, f->bytes.len, context, strlen(context)));
 	assert_int_equal(hb_parsed_take(f->bytes.buf, f->bytes.len, &f->back, &f->doc_back, &f->b),
 	    0);
+	assert_int_equal(hb_parsed_take_sentences(f->sentences.buf, f->sentences.len,
+	    &f->doc_back, &f->b), 0);
 	same_str(context, f->doc_back.links[1].context);
 }
 
@@ -262,9 +272,34 @@ test_cut_short_is_refused(void **state)
 		assert_int_equal(hb_parsed_take(copy, len, &f->back, &f->doc_back, &f->b), -1);
 		free(copy);
 	}
+	assert_int_equal(hb_parsed_take(f->bytes.buf, f->bytes.len, &f->back, &f->doc_back, &f->b),
+	    0);
+	for (len = 0; len < f->sentences.len; len++) {
+		char *copy = malloc(len + 1);
+
+		memcpy(copy, f->sentences.buf, len);
+		assert_int_equal(hb_parsed_take_sentences(copy, len, &f->doc_back, &f->b), -1);
+		assert_null(f->doc_back.links[3].before);	/* left as it was */
+		free(copy);
+	}
 }
 
-/* Any one byte changed: taken back or refused, never read out of bounds (the cache's SHA-1 is
+/* Sentences are refused for a doc with other links than theirs. */
+static void
+test_sentences_of_other_links_are_refused(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(hb_parsed_take(f->bytes.buf, f->bytes.len, &f->back, &f->doc_back, &f->b),
+	    0);
+	f->doc_back.n_links--;
+	assert_int_equal(hb_parsed_take_sentences(f->sentences.buf, f->sentences.len,
+	    &f->doc_back, &f->b), -1);
+	assert_null(f->doc_back.links[3].before);
+	f->doc_back.n_links++;
+}
+
+/* Any one byte changed: taken back or refused, never read out of bounds (the cache's checksum is
  * what refuses damaged bytes; this is the second line). */
 static void
 test_damaged_bytes_stay_in_bounds(void **state)
@@ -277,6 +312,15 @@ test_damaged_bytes_stay_in_bounds(void **state)
 		memcpy(copy, f->bytes.buf, f->bytes.len);
 		copy[i] ^= 0x5a;
 		(void)hb_parsed_take(copy, f->bytes.len, &f->back, &f->doc_back, &f->b);
+	}
+	free(copy);
+	copy = malloc(f->sentences.len);
+	assert_int_equal(hb_parsed_take(f->bytes.buf, f->bytes.len, &f->back, &f->doc_back, &f->b),
+	    0);
+	for (i = 0; i < f->sentences.len; i++) {
+		memcpy(copy, f->sentences.buf, f->sentences.len);
+		copy[i] ^= 0x5a;
+		(void)hb_parsed_take_sentences(copy, f->sentences.len, &f->doc_back, &f->b);
 	}
 	free(copy);
 }
@@ -309,6 +353,9 @@ test_read_body(void **state)
 	assert_string_equal(f->back.body, strstr(PAGE, "# Kuala"));
 	assert_int_equal(f->back.body_len, strlen(f->back.body));
 	assert_null(src.files[0].data);		/* the file's bytes are not kept */
+	/* Without the sentences (their file damaged, say), the body parsed again gives them. */
+	assert_int_equal(hb_markdown_sentences_again(&f->doc_back, &f->back, &f->b), 0);
+	same_doc(&f->doc, &f->doc_back);
 	hb_source_free(&src);
 	hb_diag_free(&d);
 	ut_rmtree(dir);
@@ -322,6 +369,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_strings_written_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cut_short_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sentences_of_other_links_are_refused, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_bytes_stay_in_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_body, setup, teardown),
 	};

@@ -1,7 +1,8 @@
 # The parse cache (.handbook-parsed, see generator/cache.h): a rebuild takes every unchanged
 # page's parse from it and reads and parses only the files that changed; an edit rewrites the one
-# shard that holds the page and keeps the others as they were (hard links); a damaged or cut
-# entry is never used, its page parsed again. Every rebuild's site equals a fresh build's.
+# shard that holds the page (and the shard's sentences file) and keeps the others as they were
+# (hard links); a damaged or cut entry is never used, its page parsed again; damaged or missing
+# sentences are made again from the page's file. Every rebuild's site equals a fresh build's.
 . "$ROOT/tests/lib.sh"
 cd "$WORK"
 python3 "$ROOT/../shared/bench/gen_corpus.py" --pages 200 --out corpus >/dev/null 2>&1 ||
@@ -24,11 +25,16 @@ taken() { contains err "($1 taken from the parse cache)"; }
 # edit FILE TEXT: appends a line, its mtime out of the racy window.
 edit() { printf '\n%s\n' "$2" >>"$1" && touch -d '1 minute ago' "$1"; }
 inodes() { stat -c '%i %n' site/.handbook-parsed/* | sort -k2; }
+shards() { ls site/.handbook-parsed | grep -v '\.sentences$'; }
 
 build
 taken 0
-# 200 pages and the section indexes: two shards of about 128 pages.
-[ "$(ls site/.handbook-parsed | wc -l)" -eq 2 ] || die "want 2 shards: $(ls site/.handbook-parsed)"
+# 200 pages and the section indexes: two shards of about 128 pages, each with its sentences.
+[ "$(shards | wc -l)" -eq 2 ] || die "want 2 shards: $(ls site/.handbook-parsed)"
+for s in $(shards); do
+	[ -s "site/.handbook-parsed/$s.sentences" ] || die "shard $s has no sentences file"
+done
+[ "$(ls site/.handbook-parsed | wc -l)" -eq 4 ] || die "want only shards and their sentences"
 build
 contains err "up to date"	# nothing changed: nothing read at all
 
@@ -41,7 +47,8 @@ taken $((total - 1))
 kept=$(sed -n 's/^built [0-9]* pages (\([0-9]*\) kept.*/\1/p' err)
 [ "${kept:-0}" -gt 190 ] || die "want most pages kept, not ${kept:-none}"
 inodes >after
-[ "$(diff before after | grep -c '^>')" -eq 1 ] || { diff before after >&2; die "want one shard rewritten"; }
+[ "$(diff before after | grep -c '^>')" -eq 2 ] || { diff before after >&2; die "want one shard rewritten"; }
+diff before after | grep '^>' | grep -q '\.sentences$' || die "want the shard's sentences rewritten"
 same_as_fresh
 # Again: the records of the pages kept last time (copied into the cache as they were) still
 # let the same pages be kept.
@@ -61,6 +68,42 @@ taken $((total - 1))
 grep -rlq "A page renamed" site --include '*.html' || die "the new title is nowhere"
 same_as_fresh
 echo "ok: a new title reaches the pages that were taken from the cache"
+
+# The first page is rendered again, and what it shows of the pages that link to it (taken from
+# the cache, their sentences read apart) needs their sentences.
+grep -q 'class="backlinks"' "site/$(echo "${a#corpus/content/}" | sed 's/\.md$/.html/')" ||
+	die "the first page shows no backlinks: the tests below would not read any sentences"
+
+# Every sentences file damaged, every byte: the sentences are made again from the pages' files,
+# the site is as a fresh build's, and the shards whose sentences were found damaged are written
+# again (both: the first page's backlinks come from each).
+for f in site/.handbook-parsed/*.sentences; do
+	python3 -c 'import sys; p = sys.argv[1]; open(p, "wb").write(bytes(c ^ 0x20 for c in open(p, "rb").read()))' "$f"
+done
+inodes >before
+edit "$a" "A sentence added while the sentences were damaged."
+build
+taken $((total - 1))
+same_as_fresh
+inodes >after
+[ "$(diff before after | grep -c '^>')" -ge 3 ] ||
+	{ diff before after >&2; die "want the damaged shards written again"; }
+edit "$a" "Then one more."
+build
+taken $((total - 1))
+same_as_fresh
+echo "ok: damaged sentences"
+
+# Sentences files gone: the same, and they are there again after the build.
+rm site/.handbook-parsed/*.sentences
+edit "$a" "A sentence added without the sentences files."
+build
+taken $((total - 1))
+same_as_fresh
+for s in $(shards); do
+	[ -s "site/.handbook-parsed/$s.sentences" ] || die "shard $s has no sentences file again"
+done
+echo "ok: missing sentences"
 
 # One damaged byte in an entry: its checksum fails, the page is parsed from its file.
 damaged=$(python3 - <<'PY'
@@ -82,7 +125,7 @@ same_as_fresh
 echo "ok: a damaged entry"
 
 # A shard cut short is not read at all; the next build writes it whole again.
-shard=$(ls site/.handbook-parsed/* | head -1)
+shard=site/.handbook-parsed/$(shards | head -1)
 n=$(grep -ac '^page ' "$shard")
 grep -aq "^page .* ${b#corpus/content/}\$" "$shard" && n=$((n - 1))	# parsed anyway
 head -c 1000 "$shard" >cut && cp cut "$shard"
@@ -97,7 +140,7 @@ echo "ok: a shard cut short"
 
 # A shard that is a symbolic link is not followed: its pages are parsed, and the new site's
 # shard is a file again.
-shard=$(ls site/.handbook-parsed/* | head -1)
+shard=site/.handbook-parsed/$(shards | head -1)
 n=$(grep -ac '^page ' "$shard")
 grep -aq "^page .* ${b#corpus/content/}\$" "$shard" && n=$((n - 1))
 mv "$shard" elsewhere && ln -s "$WORK/elsewhere" "$shard"
