@@ -940,13 +940,12 @@ keep_and_render(struct build *b, struct worker *workers)
 static void
 claim_output(struct hb_map *taken, const char *out_path, const char *by, struct hb_diag *d)
 {
-	const char *prev = hb_map_get(taken, out_path);
+	const char *prev = hb_map_put(taken, out_path, (void *)by);
 	struct hb_loc loc = { by, 0, 0 };
 
-	if (prev == NULL) {
-		hb_map_put(taken, out_path, (void *)by);
+	if (prev == NULL)
 		return;
-	}
+	hb_map_put(taken, out_path, (void *)prev);	/* the first claim stands */
 	hb_diag(d, HB_ERROR, loc, "writes %s, which %s writes too", out_path, prev);
 }
 
@@ -960,7 +959,8 @@ check_outputs(struct build *b, struct hb_diag *d)
 	struct hb_map taken;
 	size_t i;
 
-	hb_map_init(&taken, HB_MAP_EXACT);
+	hb_map_init(&taken, HB_MAP_EXACT | HB_MAP_BORROW);	/* the pages' and files' paths */
+	hb_map_reserve(&taken, b->n_nodes + b->content.n_files + b->theme.n_files);
 	for (i = 0; i < b->n_nodes; i++)
 		claim_output(&taken, b->nodes[i].page->out_path, b->nodes[i].page->src_path, d);
 	for (i = 0; i < b->content.n_files; i++) {

@@ -1314,9 +1314,9 @@ hb_cache_load_parses(const char *out_dir, const struct hb_cache_fingerprint *fp,
 	memset(ps, 0, sizeof(*ps));
 	hb_arena_init(&ps->arena);
 	hb_arena_init(&ps->arena_apart);
-	hb_map_init(&ps->by_path, HB_MAP_EXACT);
+	hb_map_init(&ps->by_path, HB_MAP_EXACT | HB_MAP_BORROW);	/* keys in ps's arenas */
 	hb_map_init(&ps->files, HB_MAP_EXACT);
-	hb_map_init(&ps->stats, HB_MAP_EXACT);
+	hb_map_init(&ps->stats, HB_MAP_EXACT | HB_MAP_BORROW);
 	hb_map_init(&ps->sentences, HB_MAP_EXACT);
 	pthread_mutex_init(&ps->sentences_lock, NULL);
 	ps->out_dir = hb_xstrdup(out_dir);

@@ -328,17 +328,18 @@ hb_graph_set_hrefs(struct hb_node *node, struct hb_arena *a)
 	}
 }
 
-/* Checks a front-matter list of references; want_type, when set, is the required page type. */
+/* Checks a front-matter list of references, its pages into to; want_type, when set, is the
+ * required page type. */
 static void
 check_refs(struct gctx *c, const struct hb_node *from, const struct hb_reflist *refs,
-    const char *key, const char *want_type)
+    const struct hb_node **to_out, const char *key, const char *want_type)
 {
 	size_t i;
 
 	for (i = 0; i < refs->n; i++) {
 		const struct hb_ref *r = &refs->v[i];
 		struct hb_loc loc = ref_loc(from, r->line, r->col);
-		const struct hb_node *to = hb_graph_lookup(c->g, r->id);
+		const struct hb_node *to = to_out[i] = hb_graph_lookup(c->g, r->id);
 
 		if (to == NULL) {
 			report_unresolved(c, loc, key, r->id);
@@ -500,16 +501,13 @@ for_each_edge(struct gctx *c, const struct hb_node *from,
     void (*fn)(struct gctx *, const struct hb_node *, const struct hb_node *,
     const struct hb_link *))
 {
-	const struct hb_reflist *lists[] = { &from->page->sources, &from->page->participants,
-	    &from->page->related };
-	size_t i, j;
+	const struct hb_page *p = from->page;
+	size_t i;
 
 	for (i = 0; i < from->doc.n_links; i++)
 		fn(c, from, from->doc.links[i].to, &from->doc.links[i]);
-	for (i = 0; i < sizeof(lists) / sizeof(*lists); i++) {
-		for (j = 0; j < lists[i]->n; j++)
-			fn(c, from, hb_graph_lookup(c->g, lists[i]->v[j].id), NULL);
-	}
+	for (i = 0; i < p->sources.n + p->participants.n + p->related.n; i++)
+		fn(c, from, from->refs_to[i], NULL);
 }
 
 static void
@@ -636,8 +634,8 @@ for_each_participation(struct gctx *c, void (*fn)(struct gctx *, const struct hb
 		const struct hb_node *from = g->order[i];
 
 		for (j = 0; j < from->page->participants.n; j++) {
-			struct hb_node *to = (struct hb_node *)hb_graph_lookup(g,
-			    from->page->participants.v[j].id);
+			struct hb_node *to =
+			    (struct hb_node *)from->refs_to[from->page->sources.n + j];
 
 			if (to != NULL && to != from)
 				fn(c, from, to);
@@ -710,10 +708,11 @@ hb_graph_build(struct hb_graph *g, struct hb_node *nodes, size_t n,
 	memset(g, 0, sizeof(*g));
 	pthread_mutex_init(&g->finish_lock, NULL);
 	hb_arena_init(&g->finish_arena);
-	hb_map_init(&g->by_id, HB_MAP_EXACT);
-	hb_map_init(&g->by_alias, HB_MAP_FOLD);
-	hb_map_init(&g->by_title, HB_MAP_FOLD);
-	hb_map_init(&g->by_path, HB_MAP_EXACT);
+	/* The keys are the pages' own, which outlive the graph. */
+	hb_map_init(&g->by_id, HB_MAP_EXACT | HB_MAP_BORROW);
+	hb_map_init(&g->by_alias, HB_MAP_FOLD | HB_MAP_BORROW);
+	hb_map_init(&g->by_title, HB_MAP_FOLD | HB_MAP_BORROW);
+	hb_map_init(&g->by_path, HB_MAP_EXACT | HB_MAP_BORROW);
 	index_pages(&c);
 	for (i = 0; i < n; i++) {
 		struct hb_node *node = &nodes[i];
@@ -721,9 +720,13 @@ hb_graph_build(struct hb_graph *g, struct hb_node *nodes, size_t n,
 
 		for (j = 0; j < node->doc.n_links; j++)
 			resolve_link(&c, node, &node->doc.links[j]);
-		check_refs(&c, node, &p->sources, "sources", "source");
-		check_refs(&c, node, &p->participants, "participants", NULL);
-		check_refs(&c, node, &p->related, "related", NULL);
+		node->refs_to = hb_arena_alloc(a, (p->sources.n + p->participants.n +
+		    p->related.n + 1) * sizeof(*node->refs_to));
+		check_refs(&c, node, &p->sources, node->refs_to, "sources", "source");
+		check_refs(&c, node, &p->participants, node->refs_to + p->sources.n,
+		    "participants", NULL);
+		check_refs(&c, node, &p->related, node->refs_to + p->sources.n +
+		    p->participants.n, "related", NULL);
 	}
 	build_sections(&c, section_order);
 	build_order(&c);

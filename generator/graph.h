@@ -63,6 +63,8 @@ struct hb_node {
 	const struct hb_node *prev;	/* reading order, NULL at the ends */
 	const struct hb_node *next;
 	struct hb_section *section;
+	const struct hb_node **refs_to;	/* the pages its sources, participants and related
+					 * name, in that order (NULL where none is) */
 	struct hb_backlink *backlinks;	/* sorted by the source's reading order */
 	size_t n_backlinks;
 	const struct hb_node **participated;	/* pages listing this one in `participants` */

@@ -9,10 +9,10 @@
 #include "xalloc.h"
 
 void
-hb_map_init(struct hb_map *m, int fold)
+hb_map_init(struct hb_map *m, int flags)
 {
 	memset(m, 0, sizeof(*m));
-	m->fold = fold;
+	m->flags = flags;
 }
 
 void
@@ -20,10 +20,10 @@ hb_map_free(struct hb_map *m)
 {
 	size_t i;
 
-	for (i = 0; i < m->cap; i++)
+	for (i = 0; i < m->cap && !(m->flags & HB_MAP_BORROW); i++)
 		free(m->slots[i].key);
 	free(m->slots);
-	hb_map_init(m, m->fold);
+	hb_map_init(m, m->flags);
 }
 
 /* ASCII letters in a word of eight bytes to lower case (fold maps). */
@@ -67,7 +67,7 @@ hash_key(const char *s, int fold)
 static int
 same_key(const struct hb_map *m, const char *a, const char *b)
 {
-	return m->fold ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
+	return m->flags & HB_MAP_FOLD ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
 }
 
 static struct hb_map_slot *
@@ -121,14 +121,14 @@ hb_map_get(const struct hb_map *m, const char *key)
 {
 	if (m->cap == 0)
 		return NULL;
-	return find_slot(m, key, hash_key(key, m->fold))->value;
+	return find_slot(m, key, hash_key(key, m->flags & HB_MAP_FOLD))->value;
 }
 
 void *
 hb_map_put(struct hb_map *m, const char *key, void *value)
 {
 	struct hb_map_slot *s;
-	size_t h = hash_key(key, m->fold);
+	size_t h = hash_key(key, m->flags & HB_MAP_FOLD);
 	void *prev;
 
 	if ((m->n + 1) * 4 > m->cap * 3)
@@ -139,7 +139,7 @@ hb_map_put(struct hb_map *m, const char *key, void *value)
 		s->value = value;
 		return prev;
 	}
-	s->key = hb_xstrdup(key);
+	s->key = m->flags & HB_MAP_BORROW ? (char *)key : hb_xstrdup(key);
 	s->hash = h;
 	s->value = value;
 	m->n++;
