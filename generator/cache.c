@@ -77,14 +77,41 @@ take_field(char *s, char *end)
 	return s;
 }
 
+/* u in decimal, after a minus when is_negative, and a space, as "%lld " and "%llu " print it:
+ * the fingerprint has four numbers a file, and printf was a tenth of its time. */
+static void
+put_number(struct hb_buf *b, unsigned long long u, int is_negative)
+{
+	char digits[24], *p = digits + sizeof(digits);
+
+	*--p = ' ';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (is_negative)
+		*--p = '-';
+	hb_buf_put(b, p, (size_t)(digits + sizeof(digits) - p));
+}
+
+static void
+put_signed(struct hb_buf *b, long long v)
+{
+	put_number(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
+}
+
 static void
 put_stat(struct hb_cache_fingerprint *fp, const char *tag, const char *rel,
     const struct stat *st)
 {
 	long long m = ns_of(&st->st_mtim), c = ns_of(&st->st_ctim);
 
-	hb_buf_printf(&fp->text, "%s %lld %lld %lld %llu ", tag, (long long)st->st_size, m, c,
-	    (unsigned long long)st->st_ino);
+	hb_buf_puts(&fp->text, tag);
+	hb_buf_putc(&fp->text, ' ');
+	put_signed(&fp->text, (long long)st->st_size);
+	put_signed(&fp->text, m);
+	put_signed(&fp->text, c);
+	put_number(&fp->text, (unsigned long long)st->st_ino, 0);
 	put_field(&fp->text, rel);
 	hb_buf_putc(&fp->text, '\n');
 	if (m > fp->taken_ns - HB_CACHE_RACY_NS)

@@ -50,22 +50,21 @@ index_pages(struct gctx *c)
 			    "duplicate page id '%s' (also %s)", p->id, prev->page->src_path);
 			hb_map_put(&g->by_id, p->id, prev);
 		}
-		if ((prev = hb_map_get(&g->by_title, p->title)) != NULL && prev != node)
+		/* Put first, looked at after: one lookup for the many keys that are new. */
+		if ((prev = hb_map_put(&g->by_title, p->title, node)) != NULL && prev != node)
 			hb_map_put(&g->by_title, p->title, AMBIGUOUS);
-		else
-			hb_map_put(&g->by_title, p->title, node);
 		for (j = 0; j < p->aliases.n; j++) {
 			const struct hb_ref *r = &p->aliases.v[j];
 
-			prev = hb_map_get(&g->by_alias, r->id);
+			prev = hb_map_put(&g->by_alias, r->id, node);
 			if (prev != NULL && prev != node && prev != AMBIGUOUS) {
 				/* Only a link that uses it is an error (report_unresolved). */
 				hb_diag(c->d, HB_WARNING, ref_loc(node, r->line, r->col),
 				    "alias '%s' is also an alias of '%s' (%s); links must use "
 				    "an id", r->id, prev->page->id, prev->page->src_path);
 				hb_map_put(&g->by_alias, r->id, AMBIGUOUS);
-			} else if (prev == NULL) {
-				hb_map_put(&g->by_alias, r->id, node);
+			} else if (prev != NULL) {
+				hb_map_put(&g->by_alias, r->id, prev);	/* as it was */
 			}
 		}
 	}
