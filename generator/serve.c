@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -528,6 +529,7 @@ rebuild(struct server *srv, struct hb_session *session, const struct hb_serve_op
 
 	hb_diag_init(&d);
 	rc = hb_session_build(session, &d, &st, &err);
+	malloc_trim(0);		/* what the build freed goes back while the server waits */
 	hb_diag_sort(&d);
 	text = diagnostics_text(&d, 0, &err);
 	print_diagnostics(srv, &d, text, so);
