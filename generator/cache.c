@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -473,20 +474,90 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 	return rc;
 }
 
+/*
+ * Takes "[-]DIGITS" from *p (before end) and the space after it, if any: its value into *u and
+ * *is_negative. 0 when there is none, it is followed by something else, or it does not fit. The
+ * caches have hundreds of thousands of numbers; sscanf took ten times as long.
+ */
+static int
+take_number(const char **p, const char *end, unsigned long long *u, int *is_negative)
+{
+	const char *s = *p;
+
+	*u = 0;
+	*is_negative = s < end && *s == '-';
+	s += *is_negative;
+	if (s >= end || *s < '0' || *s > '9')
+		return 0;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		if (*u > (ULLONG_MAX - 9) / 10)
+			return 0;
+		*u = *u * 10 + (unsigned long long)(*s - '0');
+	}
+	if (s < end && *s != ' ')
+		return 0;
+	*p = s < end ? s + 1 : s;
+	return 1;
+}
+
+static int
+take_signed(const char **p, const char *end, long long *v)
+{
+	unsigned long long u;
+	int is_negative;
+
+	if (!take_number(p, end, &u, &is_negative) || u > (unsigned long long)LLONG_MAX)
+		return 0;
+	*v = is_negative ? -(long long)u : (long long)u;
+	return 1;
+}
+
+static int
+take_unsigned(const char **p, const char *end, unsigned long long *v)
+{
+	int is_negative;
+
+	return take_number(p, end, v, &is_negative) && !is_negative;
+}
+
+static int
+take_size(const char **p, const char *end, size_t *v)
+{
+	unsigned long long u;
+
+	if (!take_unsigned(p, end, &u) || u > SIZE_MAX)
+		return 0;
+	*v = (size_t)u;
+	return 1;
+}
+
+/* "SIZE MTIME INODE " at the start of an "out" line (after "out "); the path after them, or
+ * NULL when they are not there. */
+static char *
+take_output_stat(char *line, char *end, long long *size, long long *mtime,
+    unsigned long long *ino)
+{
+	const char *p = line;
+
+	if (!take_signed(&p, end, size) || !take_signed(&p, end, mtime) ||
+	    !take_unsigned(&p, end, ino) || p[-1] != ' ')
+		return NULL;
+	return line + (p - line);
+}
+
 /* 1 when the output file of an "out" line (after "out ") still stats as recorded. */
 static int
 is_output_unchanged(const char *out_dir, char *line, char *end)
 {
 	long long size, mtime;
 	unsigned long long ino;
-	int used = 0;
-	char *full;
+	char *full, *path = take_output_stat(line, end, &size, &mtime, &ino);
 	struct stat st;
 	int same;
 
-	if (sscanf(line, "%lld %lld %llu %n", &size, &mtime, &ino, &used) != 3 || used == 0)
+	if (path == NULL)
 		return 0;
-	full = hb_path_join(out_dir, take_field(line + used, end));
+	full = hb_path_join(out_dir, take_field(path, end));
 	same = lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size &&
 	    ns_of(&st.st_mtim) == mtime && st.st_ino == ino;
 	free(full);
@@ -775,11 +846,17 @@ load_record(struct hb_cache_previous *prev, char **f, size_t n, const char *line
     size_t line_len)
 {
 	struct hb_reuse_record *r = hb_arena_alloc(&prev->arena, sizeof(*r));
+	const char *slot_start;
 
 	memset(r, 0, sizeof(*r));
-	if (n != 8 || take_hashes(f[1], r->key, 1) != 0 || take_hashes(f[2], r->head, 1) != 0 ||
-	    sscanf(f[3], "%d", &r->has_slot) != 1 || sscanf(f[4], "%zu", &r->slot_start) != 1)
+	if (n != 8)
 		return -1;
+	slot_start = f[4];
+	if (take_hashes(f[1], r->key, 1) != 0 || take_hashes(f[2], r->head, 1) != 0 ||
+	    (strcmp(f[3], "0") != 0 && strcmp(f[3], "1") != 0) ||
+	    !take_size(&slot_start, f[4] + strlen(f[4]), &r->slot_start))
+		return -1;
+	r->has_slot = f[3][0] == '1';
 	r->slot = hb_arena_strdup(&prev->arena, f[5]);
 	r->slot_len = strlen(r->slot);
 	if ((r->deps = take_names(prev, f[6], &r->n_deps)) == NULL ||
@@ -845,12 +922,11 @@ static int
 load_output(struct hb_cache_previous *prev, char *line, char *end)
 {
 	struct hb_write_output *o = hb_arena_alloc(&prev->arena, sizeof(*o));
-	int used = 0;
+	char *path = take_output_stat(line, end, &o->size, &o->mtime_ns, &o->ino);
 
-	if (sscanf(line, "%lld %lld %llu %n", &o->size, &o->mtime_ns, &o->ino, &used) != 3 ||
-	    used == 0)
+	if (path == NULL)
 		return -1;
-	hb_map_put(&prev->outputs, take_field(line + used, end), o);
+	hb_map_put(&prev->outputs, take_field(path, end), o);
 	return 0;
 }
 
@@ -1190,27 +1266,6 @@ struct shard_read {
 	struct hb_cache_parse **v;	/* those whose file stats as then */
 	size_t n, alloc;
 };
-
-/* Takes a decimal number and the space after it from *p (before end) into *v; 0 when there is
- * none. */
-static int
-take_size(const char **p, const char *end, size_t *v)
-{
-	const char *s = *p;
-
-	*v = 0;
-	if (s >= end || *s < '0' || *s > '9')
-		return 0;
-	for (; s < end && *s >= '0' && *s <= '9'; s++) {
-		if (*v > (SIZE_MAX - 9) / 10)
-			return 0;
-		*v = *v * 10 + (size_t)(*s - '0');
-	}
-	if (s >= end || *s != ' ')
-		return 0;
-	*p = s + 1;
-	return 1;
-}
 
 /*
  * The "page" entries of one parse cache file in [p, end), each followed by its bytes, up to the

@@ -186,7 +186,9 @@ for edit in 's/^\(rec\t[^\t]*\t\)[0-9a-f]*/\1abc/' 's/^\(rec\t.*\t\)[0-9][0-9]*$
 	's/^rec\t.*/rec/' '$i\bogus line' 's/^then [0-9]*/then 99999999/' '/^then-section/d' \
 	's/^\(then-page\t[^\t]*\t\)[0-9a-f]\{8\}/\1zzzzzzzz/' 's/^then-page.*/&\n&/' \
 	's/^then-page/then-section/' '/^then /d' '/^names\t/d' 's/^names\t[0-9]*/names\t7/' \
-	's/^\(rec\t\([^\t]*\t\)\{6\}\)[0-9]/\1x/' 's/^\(group\t[^\t]*\t\)[0-9]*/\1999999/'; do
+	's/^\(rec\t\([^\t]*\t\)\{6\}\)[0-9]/\1x/' 's/^\(group\t[^\t]*\t\)[0-9]*/\1999999/' \
+	's/^\(rec\t\([^\t]*\t\)\{3\}\)[01]/\12/' 's/^\(rec\t\([^\t]*\t\)\{4\}\)[0-9]*/\1-1/' \
+	's/^\(out [0-9]* [0-9]* [0-9]*\) /\1x /' 's/^out [0-9]*/out 99999999999999999999/'; do
 	rewrite_cache "$edit"
 	touch -d '1 minute ago' content/notes/b.md	# a changed input: the records are read
 	hb build --content content --theme theme --out site
