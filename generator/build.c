@@ -1817,7 +1817,7 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	check_outputs(&b, d);
 	stats->t_parse += seconds_since(&t0);
 	stats->rss_parse = peak_rss_mib();
-	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, &b.arena, d);
+	hb_graph_build(&b.graph, b.nodes, b.n_nodes, b.cfg.sections, b.jobs, &b.arena, d);
 	b.graph.take_sentences = take_sentences;
 	b.graph.take_arg = &b;
 	hb_cite_check(&b.graph, &b.arena, d);

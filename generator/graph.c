@@ -1,5 +1,6 @@
 #include "graph.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -7,6 +8,9 @@
 #include "buf.h"
 #include "path.h"
 #include "xalloc.h"
+
+/* Sites of fewer pages resolve their links on one thread (resolve_apart). */
+#define PARALLEL_NODES 1000
 
 /* Stored in by_alias and by_title when two pages share the name. */
 static const struct hb_node ambiguous_name;
@@ -697,12 +701,85 @@ warn_lonely_pages(struct gctx *c)
 	}
 }
 
+/* Resolves the links and checks the references of nodes [from, to). */
+static void
+resolve_nodes(struct gctx *c, size_t from, size_t to)
+{
+	size_t i, j;
+
+	for (i = from; i < to; i++) {
+		struct hb_node *node = &c->nodes[i];
+		const struct hb_page *p = node->page;
+
+		for (j = 0; j < node->doc.n_links; j++)
+			resolve_link(c, node, &node->doc.links[j]);
+		check_refs(c, node, &p->sources, node->refs_to, "sources", "source");
+		check_refs(c, node, &p->participants, node->refs_to + p->sources.n,
+		    "participants", NULL);
+		check_refs(c, node, &p->related, node->refs_to + p->sources.n +
+		    p->participants.n, "related", NULL);
+	}
+}
+
+/* Half the nodes, resolved on a thread of their own with a diagnostics list and arena of
+ * their own. */
+struct resolving {
+	struct gctx c;
+	size_t from, to;
+	struct hb_diag d;
+	struct hb_arena a;
+};
+
+static void *
+resolve_half(void *arg)
+{
+	struct resolving *r = arg;
+
+	resolve_nodes(&r->c, r->from, r->to);
+	return NULL;
+}
+
+/*
+ * Resolves every node on two threads, each half of them: 1, or 0 when it cannot start the
+ * thread or either half found a problem. A site with problems is resolved again in one go,
+ * so that its diagnostics (and which of them get a suggestion) are those of a single thread.
+ */
+static int
+resolve_apart(struct gctx *c)
+{
+	struct resolving half[2];
+	pthread_t thread;
+	int i, is_clean;
+
+	for (i = 0; i < 2; i++) {
+		half[i].c = *c;
+		half[i].c.d = &half[i].d;
+		half[i].c.a = &half[i].a;
+		half[i].from = i == 0 ? 0 : c->n / 2;
+		half[i].to = i == 0 ? c->n / 2 : c->n;
+		hb_diag_init(&half[i].d);
+		hb_arena_init(&half[i].a);
+	}
+	if (pthread_create(&thread, NULL, resolve_half, &half[1]) != 0) {
+		is_clean = 0;
+	} else {
+		resolve_half(&half[0]);
+		pthread_join(thread, NULL);
+		is_clean = half[0].d.n == 0 && half[1].d.n == 0;
+	}
+	for (i = 0; i < 2; i++) {
+		hb_diag_free(&half[i].d);
+		hb_arena_free(&half[i].a);
+	}
+	return is_clean;
+}
+
 size_t
 hb_graph_build(struct hb_graph *g, struct hb_node *nodes, size_t n,
-    const char *const *section_order, struct hb_arena *a, struct hb_diag *d)
+    const char *const *section_order, int threads, struct hb_arena *a, struct hb_diag *d)
 {
 	struct gctx c = { g, nodes, n, a, d, 0 };
-	size_t before = d->n_errors, i, j;
+	size_t before = d->n_errors, i;
 
 	memset(g, 0, sizeof(*g));
 	pthread_mutex_init(&g->finish_lock, NULL);
@@ -714,19 +791,13 @@ hb_graph_build(struct hb_graph *g, struct hb_node *nodes, size_t n,
 	hb_map_init(&g->by_path, HB_MAP_EXACT | HB_MAP_BORROW);
 	index_pages(&c);
 	for (i = 0; i < n; i++) {
-		struct hb_node *node = &nodes[i];
-		const struct hb_page *p = node->page;
+		const struct hb_page *p = nodes[i].page;
 
-		for (j = 0; j < node->doc.n_links; j++)
-			resolve_link(&c, node, &node->doc.links[j]);
-		node->refs_to = hb_arena_alloc(a, (p->sources.n + p->participants.n +
-		    p->related.n + 1) * sizeof(*node->refs_to));
-		check_refs(&c, node, &p->sources, node->refs_to, "sources", "source");
-		check_refs(&c, node, &p->participants, node->refs_to + p->sources.n,
-		    "participants", NULL);
-		check_refs(&c, node, &p->related, node->refs_to + p->sources.n +
-		    p->participants.n, "related", NULL);
+		nodes[i].refs_to = hb_arena_alloc(a, (p->sources.n + p->participants.n +
+		    p->related.n + 1) * sizeof(*nodes[i].refs_to));
 	}
+	if (threads < 2 || n < PARALLEL_NODES || !resolve_apart(&c))
+		resolve_nodes(&c, 0, n);
 	build_sections(&c, section_order);
 	build_order(&c);
 	build_backlinks(&c);

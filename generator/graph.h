@@ -112,10 +112,11 @@ struct hb_graph {
 
 /*
  * Builds the graph over nodes[0..n). section_order lists section names in the configured order
- * (may be NULL). Returns the number of errors added to d.
+ * (may be NULL). With threads > 1, a large site's links are resolved on two threads. Returns
+ * the number of errors added to d.
  */
 size_t hb_graph_build(struct hb_graph *g, struct hb_node *nodes, size_t n,
-    const char *const *section_order, struct hb_arena *a, struct hb_diag *d);
+    const char *const *section_order, int threads, struct hb_arena *a, struct hb_diag *d);
 void hb_graph_free(struct hb_graph *g);
 /* Sets the href of each resolved link of node that has none (citations have theirs from
  * cite.h), in a. Thread-safe for distinct nodes. */

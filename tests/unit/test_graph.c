@@ -78,7 +78,7 @@ add(struct fx *f, const char *path, const char *yaml, const char *body)
 static size_t
 build(struct fx *f, const char *const *order)
 {
-	size_t errors = hb_graph_build(&f->g, f->nodes, f->n, order, &f->a, &f->d), i;
+	size_t errors = hb_graph_build(&f->g, f->nodes, f->n, order, 1, &f->a, &f->d), i;
 
 	f->is_built = 1;
 	for (i = 0; i < f->n; i++)
@@ -180,7 +180,7 @@ test_graph__hrefs_are_made_for_the_pages_asked(void **state)
 
 	a = add(f, "meetings/a.md", "title: A\n", "[[b]] [[b#top]] [[#top]]\n\n# Top\n");
 	b = add(f, "people/b.md", "title: B\n", "# Top\n\n[[a]]\n");
-	assert_int_equal(hb_graph_build(&f->g, f->nodes, f->n, NULL, &f->a, &f->d), 0);
+	assert_int_equal(hb_graph_build(&f->g, f->nodes, f->n, NULL, 1, &f->a, &f->d), 0);
 	f->is_built = 1;
 	assert_ptr_equal(a->doc.links[0].to, b);
 	assert_ptr_equal(b->doc.links[0].to, a);
@@ -574,6 +574,98 @@ test_graph__empty_site(void **state)
 	assert_null(hb_graph_lookup(&f->g, "x"));
 }
 
+/* A large site (enough pages that its links are resolved on two threads), built with threads:
+ * page i links to page i + 1 and cites the source page 0; broken_at, when not 0, links to no
+ * page. Returns its nodes, the graph in *g. */
+#define LARGE 1200
+static struct hb_node *
+build_large(struct hb_graph *g, int threads, size_t broken_at, struct hb_arena *a,
+    struct hb_diag *d)
+{
+	struct hb_node *nodes = calloc(LARGE, sizeof(*nodes));
+	size_t i;
+
+	for (i = 0; i < LARGE; i++) {
+		char path[32], text[256];
+		struct hb_file file;
+
+		snprintf(path, sizeof(path), "notes/p%zu.md", i);
+		snprintf(text, sizeof(text), "---\ntitle: Page %zu\n%s---\nSee [[p%zu]] and "
+		    "[[%s]].\n", i, i == 0 ? "type: source\n" : "sources: [p0]\n",
+		    (i + 1) % LARGE, i == broken_at && i > 0 ? "nowhere" : "Page 0");
+		memset(&file, 0, sizeof(file));
+		file.path = path;
+		file.data = text;
+		file.len = strlen(text);
+		nodes[i].page = hb_arena_alloc(a, sizeof(struct hb_page));
+		assert_int_equal(hb_page_parse(nodes[i].page, a, &file, "content", d), 0);
+		assert_int_equal(hb_markdown_parse(&nodes[i].doc, nodes[i].page, a, d), 0);
+	}
+	hb_graph_build(g, nodes, LARGE, NULL, threads, a, d);
+	return nodes;
+}
+
+static void
+free_large(struct hb_graph *g, struct hb_node *nodes)
+{
+	size_t i;
+
+	hb_graph_free(g);
+	for (i = 0; i < LARGE; i++)
+		hb_doc_free(&nodes[i].doc);
+	free(nodes);
+}
+
+/* Two threads resolve a large site's links as one does: the same targets, references and
+ * backlinks, and with a broken link in either half, the same diagnostics. */
+static void
+test_graph__two_threads_resolve_as_one(void **state)
+{
+	const size_t broken[] = { 0, 100, 1100 };
+	size_t b, i, j;
+
+	(void)state;
+	for (b = 0; b < sizeof(broken) / sizeof(*broken); b++) {
+		struct hb_arena a1, a2;
+		struct hb_diag d1, d2;
+		struct hb_graph g1, g2;
+		struct hb_node *one, *two;
+
+		hb_arena_init(&a1);
+		hb_arena_init(&a2);
+		hb_diag_init(&d1);
+		hb_diag_init(&d2);
+		one = build_large(&g1, 1, broken[b], &a1, &d1);
+		two = build_large(&g2, 2, broken[b], &a2, &d2);
+		for (i = 0; i < LARGE; i++) {
+			assert_int_equal(two[i].doc.n_links, one[i].doc.n_links);
+			for (j = 0; j < one[i].doc.n_links; j++) {
+				const struct hb_node *t1 = one[i].doc.links[j].to;
+				const struct hb_node *t2 = two[i].doc.links[j].to;
+
+				assert_true(t1 == NULL ? t2 == NULL : t2 == two + (t1 - one));
+			}
+			assert_int_equal(two[i].n_backlinks, one[i].n_backlinks);
+			if (i > 0)
+				assert_ptr_equal(two[i].refs_to[0], two);
+		}
+		assert_ptr_equal(one[LARGE - 1].doc.links[0].to, one);
+		assert_int_equal(d2.n, d1.n);
+		assert_int_equal(d1.n_errors, broken[b] ? 1 : 0);
+		for (i = 0; i < d1.n; i++) {
+			assert_string_equal(d2.v[i].msg, d1.v[i].msg);
+			assert_int_equal(d2.v[i].line, d1.v[i].line);
+			assert_string_equal(d2.v[i].path, d1.v[i].path);
+		}
+		free_large(&g1, one);
+		free_large(&g2, two);
+		hb_arena_free(&a1);
+		hb_arena_free(&a2);
+		hb_diag_free(&d1);
+		hb_diag_free(&d2);
+	}
+}
+
 int
 main(void)
 {
@@ -605,6 +697,7 @@ main(void)
 		T(test_graph__orphans_and_pages_without_sources_warn),
 		T(test_graph__orphan_page_warns),
 		T(test_graph__empty_site),
+		cmocka_unit_test(test_graph__two_threads_resolve_as_one),
 	};
 #undef T
 

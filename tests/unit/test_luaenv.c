@@ -71,7 +71,7 @@ setup(void **state)
 	    "title: Kishi Nobuo\ntype: person\naliases: [Minister Kishi]\n"
 	    "summary: \"A & B <c> \\\"d\\\" 'e'\"\n",
 	    "Attended [[dmim-2]].\n");
-	hb_graph_build(&f->g, f->nodes, f->n, no_sections, &f->a, &f->d);
+	hb_graph_build(&f->g, f->nodes, f->n, no_sections, 1, &f->a, &f->d);
 	f->cfg.title = "Handbook & Co";
 	f->cfg.description = "A test site";
 	f->cfg.language = "en";

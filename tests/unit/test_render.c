@@ -489,7 +489,7 @@ test_render__links_resolved_by_the_graph(void **state)
 	    "Chaired by [[Kishi Nobuo]]; see [[kishi#career]] and [x](../people/kishi.md).\n");
 	parse_as(f, nodes[1].page, &nodes[1].doc, "people/kishi.md",
 	    "---\ntitle: Kishi Nobuo\n---\n", "## Career\n\nLinks back to [[dmim|the meeting]].\n");
-	hb_graph_build(&g, nodes, 2, NULL, &f->a, &f->d);
+	hb_graph_build(&g, nodes, 2, NULL, 1, &f->a, &f->d);
 	assert_int_equal(f->d.n_errors, 0);
 	hb_markdown_finish(&nodes[0].doc, &f->a);
 	hb_markdown_finish(&nodes[1].doc, &f->a);
@@ -532,7 +532,7 @@ test_render__glossary_terms_linked_alike_both_ways(void **state)
 	    "The ADMM itself is not linked on its own page.\n");
 	parse_as(f, nodes[2].page, &nodes[2].doc, "glossary/rd.md",
 	    "---\ntitle: R&D\ntype: glossary\nabbr: R&D\n---\n", "");
-	hb_graph_build(&g, nodes, 3, NULL, &f->a, &f->d);
+	hb_graph_build(&g, nodes, 3, NULL, 1, &f->a, &f->d);
 	assert_int_equal(f->d.n_errors, 0);
 	assert_int_equal(g.n_terms, 2);
 	render_with(&f->a, &f->out, nodes[0].page, &nodes[0].doc, &g);
