@@ -227,7 +227,7 @@ hb_write_begin(struct hb_writer **out, const char *out_dir, const char *const *p
 	w->lock_fd = -1;
 	pthread_mutex_init(&w->lock, NULL);
 	hb_map_init(&w->dirs, HB_MAP_EXACT);
-	hb_map_init(&w->written, HB_MAP_EXACT);
+	hb_map_init(&w->written, HB_MAP_EXACT | HB_MAP_BORROW);	/* the outputs' own paths */
 	w->out_dir = hb_xstrdup(out_dir);
 	while (n > 1 && w->out_dir[n - 1] == '/')
 		w->out_dir[--n] = '\0';
