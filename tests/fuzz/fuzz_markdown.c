@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	node.page = hb_arena_alloc(&a, sizeof(*node.page));
 	if (hb_page_parse(node.page, &a, &file, "content", &d) == 0 &&
 	    hb_markdown_parse(&node.doc, node.page, &a, &d) == 0) {
-		hb_graph_build(&g, &node, 1, NULL, &a, &d);
+		hb_graph_build(&g, &node, 1, NULL, 1, &a, &d);
 		hb_markdown_finish(&node.doc, &a);
 		(void)hb_markdown_text(&node.doc, &a);
 		hb_render_body(&html, &node, &g);
