@@ -78,27 +78,28 @@ take_field(char *s, char *end)
 	return s;
 }
 
-/* u in decimal, after a minus when is_negative, and a space, as "%lld " and "%llu " print it:
- * the fingerprint has four numbers a file, and printf was a tenth of its time. */
+/* u in decimal: the caches have hundreds of thousands of numbers, and printf took a tenth of
+ * the fingerprint's time and a third of the cache's. */
 static void
-put_number(struct hb_buf *b, unsigned long long u, int is_negative)
+put_decimal(struct hb_buf *b, unsigned long long u)
 {
 	char digits[24], *p = digits + sizeof(digits);
 
-	*--p = ' ';
 	do {
 		*--p = (char)('0' + u % 10);
 		u /= 10;
 	} while (u != 0);
-	if (is_negative)
-		*--p = '-';
 	hb_buf_put(b, p, (size_t)(digits + sizeof(digits) - p));
 }
 
+/* v in decimal and a space, as "%lld " prints it. */
 static void
 put_signed(struct hb_buf *b, long long v)
 {
-	put_number(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
+	if (v < 0)
+		hb_buf_putc(b, '-');
+	put_decimal(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+	hb_buf_putc(b, ' ');
 }
 
 static void
@@ -112,7 +113,8 @@ put_stat(struct hb_cache_fingerprint *fp, const char *tag, const char *rel,
 	put_signed(&fp->text, (long long)st->st_size);
 	put_signed(&fp->text, m);
 	put_signed(&fp->text, c);
-	put_number(&fp->text, (unsigned long long)st->st_ino, 0);
+	put_decimal(&fp->text, (unsigned long long)st->st_ino);
+	hb_buf_putc(&fp->text, ' ');
 	put_field(&fp->text, rel);
 	hb_buf_putc(&fp->text, '\n');
 	if (m > fp->taken_ns - HB_CACHE_RACY_NS)
@@ -292,8 +294,11 @@ put_names(struct hb_buf *b, struct name_table *t, const char *const *names, size
 	size_t i;
 
 	hb_buf_putc(b, '\t');
-	for (i = 0; i < n; i++)
-		hb_buf_printf(b, i ? " %zu" : "%zu", name_index(t, names[i]));
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			hb_buf_putc(b, ' ');
+		put_decimal(b, name_index(t, names[i]));
+	}
 }
 
 /* "names\tN\tNAME..." */
@@ -445,7 +450,11 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 	hb_buf_put(&b, fp->text.buf, fp->text.len);
 	hb_buf_printf(&b, "pages %zu\n", n_pages);
 	for (i = 0; i < n_out; i++) {
-		hb_buf_printf(&b, "out %lld %lld %llu ", out[i].size, out[i].mtime_ns, out[i].ino);
+		hb_buf_puts(&b, "out ");
+		put_signed(&b, out[i].size);
+		put_signed(&b, out[i].mtime_ns);
+		put_decimal(&b, out[i].ino);
+		hb_buf_putc(&b, ' ');
 		put_field(&b, out[i].path);
 		hb_buf_putc(&b, '\n');
 	}

@@ -33,7 +33,7 @@ put_u32(struct writer *w, uint32_t v)
 static int
 seen_slot(struct writer *w, const char *s, size_t len, size_t *slot)
 {
-	uint64_t h = hb_hash_fnv(HB_FNV_START, s, len);
+	uint64_t h = hb_hash_quick(s, len);
 	size_t i;
 
 	for (i = 0; i < SEEN_SLOTS; i++) {
