@@ -97,6 +97,26 @@ hb_buf_printf(struct hb_buf *b, const char *fmt, ...)
 }
 
 void
+hb_buf_put_uint(struct hb_buf *b, unsigned long long u)
+{
+	char digits[24], *p = digits + sizeof(digits);
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	hb_buf_put(b, p, (size_t)(digits + sizeof(digits) - p));
+}
+
+void
+hb_buf_put_int(struct hb_buf *b, long long v)
+{
+	if (v < 0)
+		hb_buf_putc(b, '-');
+	hb_buf_put_uint(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+}
+
+void
 hb_buf_put_html(struct hb_buf *b, const char *s, size_t len)
 {
 	size_t i, start = 0;

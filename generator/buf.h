@@ -30,6 +30,10 @@ void hb_buf_puts(struct hb_buf *b, const char *s);
 void hb_buf_printf(struct hb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void hb_buf_vprintf(struct hb_buf *b, const char *fmt, va_list ap);
+/* Appends u, or v, in decimal, as "%llu" and "%lld" print them: without printf, for the
+ * caches' and render keys' hundreds of thousands of numbers. */
+void hb_buf_put_uint(struct hb_buf *b, unsigned long long u);
+void hb_buf_put_int(struct hb_buf *b, long long v);
 /* Appends s with & < > " ' replaced by HTML entities. */
 void hb_buf_put_html(struct hb_buf *b, const char *s, size_t len);
 /* Returns the bytes (caller frees) and leaves b empty and valid. */

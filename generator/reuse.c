@@ -38,7 +38,9 @@ value(struct hb_buf *b, const struct hb_value *v)
 		field(b, "~");
 		return;
 	}
-	hb_buf_printf(b, "%d:%zu", (int)v->kind, v->n);
+	hb_buf_put_int(b, (int)v->kind);
+	hb_buf_putc(b, ':');
+	hb_buf_put_uint(b, v->n);
 	field(b, v->kind == HB_VALUE_STRING ? v->str : "");
 	for (i = 0; i < v->n; i++) {
 		if (v->kind == HB_VALUE_MAP)
@@ -115,7 +117,11 @@ page_plain(struct hb_buf *b, const struct hb_graph *g, const struct hb_node *n)
 	field(b, p->layout);
 	field(b, p->index_type);
 	/* (order and position are the lists' business: luaenv.c records them as such) */
-	hb_buf_printf(b, "%d:%d:%ld", p->is_index, p->is_draft, p->weight);
+	hb_buf_put_int(b, p->is_index);
+	hb_buf_putc(b, ':');
+	hb_buf_put_int(b, p->is_draft);
+	hb_buf_putc(b, ':');
+	hb_buf_put_int(b, p->weight);
 	hb_buf_put(b, p->front_text ? p->front_text : "", p->front_len);
 	field(b, "");
 	refs(b, g, "sources", &p->sources);
@@ -134,7 +140,11 @@ page_out(struct hb_buf *b, const struct hb_graph *g, const struct hb_node *n)
 	for (i = 0; i < n->doc.n_links; i++) {
 		const struct hb_link *l = &n->doc.links[i];
 
-		hb_buf_printf(b, "%d:%d:%d", (int)l->kind, l->paragraph, l->cite_number);
+		hb_buf_put_int(b, (int)l->kind);
+		hb_buf_putc(b, ':');
+		hb_buf_put_int(b, l->paragraph);
+		hb_buf_putc(b, ':');
+		hb_buf_put_int(b, l->cite_number);
 		field(b, l->page ? l->page->id : "");
 		field(b, l->fragment);
 		field(b, l->label);
@@ -142,7 +152,8 @@ page_out(struct hb_buf *b, const struct hb_graph *g, const struct hb_node *n)
 		field(b, l->after);
 	}
 	for (i = 0; i < n->doc.n_paragraphs; i++) {
-		hb_buf_printf(b, "p%d", n->doc.paragraphs[i].number);
+		hb_buf_putc(b, 'p');
+		hb_buf_put_int(b, n->doc.paragraphs[i].number);
 		field(b, n->doc.paragraphs[i].text);
 	}
 }
@@ -168,7 +179,8 @@ page_deep(struct hb_buf *b, const struct hb_graph *g, const struct hb_node *n,
 	for (i = 0; i < n->n_backlinks; i++)
 		hb_graph_finish(g, n->backlinks[i].from);
 	for (i = 0; i < n->doc.n_headings; i++) {
-		hb_buf_printf(b, "h%d", n->doc.headings[i].level);
+		hb_buf_putc(b, 'h');
+		hb_buf_put_int(b, n->doc.headings[i].level);
 		field(b, n->doc.headings[i].text);
 		field(b, n->doc.headings[i].anchor);
 	}
@@ -188,13 +200,17 @@ page_deep(struct hb_buf *b, const struct hb_graph *g, const struct hb_node *n,
 		field(b, fh->commits[i]->id);
 	field(b, "citations");
 	for (i = 0; i < n->n_citations; i++) {
-		hb_buf_printf(b, "%d:%d", n->citations[i].number, n->citations[i].paragraph);
+		hb_buf_put_int(b, n->citations[i].number);
+		hb_buf_putc(b, ':');
+		hb_buf_put_int(b, n->citations[i].paragraph);
 		field(b, n->citations[i].source->page->id);
 		field(b, n->citations[i].text);
 	}
 	field(b, "cited_by");
 	for (i = 0; i < n->n_cited_by; i++) {
-		hb_buf_printf(b, "%d:%d", n->cited_by[i].paragraph, n->cited_by[i].number);
+		hb_buf_put_int(b, n->cited_by[i].paragraph);
+		hb_buf_putc(b, ':');
+		hb_buf_put_int(b, n->cited_by[i].number);
 		field(b, n->cited_by[i].from->page->id);
 	}
 }

@@ -175,6 +175,28 @@ test_buf__vprintf_uses_va_list(void **state)
 	hb_buf_free(&b);
 }
 
+/* The decimal writers print what printf's %llu and %lld print, at the ends of the range too. */
+static void
+test_buf__put_decimal_as_printf(void **state)
+{
+	const long long v[] = { 0, 7, -7, 10, 1234567890123LL, -9223372036854775807LL - 1,
+		9223372036854775807LL };
+	struct hb_buf got = HB_BUF_INIT, want = HB_BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		hb_buf_put_int(&got, v[i]);
+		hb_buf_putc(&got, ' ');
+		hb_buf_put_uint(&got, (unsigned long long)v[i]);
+		hb_buf_putc(&got, ' ');
+		hb_buf_printf(&want, "%lld %llu ", v[i], (unsigned long long)v[i]);
+	}
+	assert_string_equal(got.buf, want.buf);
+	hb_buf_free(&got);
+	hb_buf_free(&want);
+}
+
 static void
 test_buf__put_html_escapes_five_characters(void **state)
 {
@@ -299,6 +321,7 @@ main(void)
 		cmocka_unit_test(test_buf__printf_longer_than_room),
 		cmocka_unit_test(test_buf__printf_empty_result),
 		cmocka_unit_test(test_buf__vprintf_uses_va_list),
+		cmocka_unit_test(test_buf__put_decimal_as_printf),
 		cmocka_unit_test(test_buf__put_html_escapes_five_characters),
 		cmocka_unit_test(test_buf__put_html_respects_len_and_plain_text),
 		cmocka_unit_test(test_buf__detach_hands_over_and_leaves_empty),
