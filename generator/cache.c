@@ -1091,6 +1091,7 @@ struct parsed_file {
 /* A shard's sentences file, opened when first asked for: each page's are read apart. */
 struct sentences_file {
 	int fd;			/* -1 when it cannot be opened */
+	size_t size;
 	int is_damaged;		/* an entry's sentences in it were not intact */
 };
 
@@ -1232,7 +1233,7 @@ hb_cache_save_shard(struct hb_writer *w, struct hb_cache_parses *ps, size_t s,
 		hb_buf_put(&sentences, s_bytes, s_len);
 	}
 	hb_buf_puts(&b, "end\n");
-	rc = hb_write_private(w, s_name, sentences.buf ? sentences.buf : "", sentences.len, err) == 0 &&
+	rc = hb_write_private(w, s_name, sentences.buf, sentences.len, err) == 0 &&
 	    hb_write_private(w, name, b.buf, b.len, err) == 0 ? 0 : -1;
 out:
 	free(name);
@@ -1477,6 +1478,7 @@ sentences_file(struct hb_cache_parses *ps, const char *name)
 		rel = sentences_name(name);
 		f = hb_xcalloc(1, sizeof(*f));
 		f->fd = open_own(ps->out_dir, rel, &st);
+		f->size = f->fd >= 0 ? (size_t)st.st_size : 0;
 		hb_map_put(&ps->sentences, name, f);
 		free(rel);
 	}
@@ -1507,16 +1509,21 @@ hb_cache_parse_sentences(struct hb_cache_parses *ps, const struct hb_cache_parse
     struct hb_arena *a)
 {
 	struct sentences_file *f = sentences_file(ps, e->file);
-	char *bytes = hb_arena_alloc(a, e->sentences_len + 1);
-	char sum[HB_CACHE_SUM_LEN + 1];
+	char sum[HB_CACHE_SUM_LEN + 1], *bytes;
 
-	if (f->fd >= 0 && pread_all(f->fd, bytes, e->sentences_len, e->sentences_at)) {
+	/* The place comes from the shard's line, which no checksum covers: within the file, or
+	 * nothing is allocated. */
+	if (f->fd < 0 || e->sentences_at > f->size || e->sentences_len > f->size - e->sentences_at)
+		goto damaged;
+	bytes = hb_arena_alloc(a, e->sentences_len + 1);
+	if (pread_all(f->fd, bytes, e->sentences_len, e->sentences_at)) {
 		sum_hex(bytes, e->sentences_len, sum);
 		if (strcmp(sum, e->sentences_sum) == 0)
 			return bytes;
 	}
+damaged:
 	pthread_mutex_lock(&ps->sentences_lock);
-	f->is_damaged = 1;	/* the shard is written again, without the page */
+	f->is_damaged = 1;	/* the shard is written again, its sentences made again */
 	pthread_mutex_unlock(&ps->sentences_lock);
 	return NULL;
 }

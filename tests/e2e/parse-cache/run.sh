@@ -94,6 +94,30 @@ taken $((total - 1))
 same_as_fresh
 echo "ok: damaged sentences"
 
+# A page line whose sentences' place lies past the end of the file (nothing checks the line
+# itself): the same.
+# It is in the first page's shard, which the edit below writes again, reading every other
+# page's sentences in it.
+shard=$(grep -al " ${a#corpus/content/}\$" site/.handbook-parsed/* | grep -v '\.sentences$')
+grep -a '^page ' "$shard" | grep -vq " ${a#corpus/content/}\$" || die "no other page in $shard"
+python3 - "$shard" "${a#corpus/content/}" <<'PY'
+import sys
+path, page = sys.argv[1], sys.argv[2].encode()
+lines = open(path, "rb").read().split(b"\n")
+for i, l in enumerate(lines):
+    f = l.split(b" ")
+    if f[0] == b"page" and len(f) > 5 and f[-1] != page:
+        f[4] = b"99999999999999"   # the sentences' length
+        lines[i] = b" ".join(f)
+        break
+open(path, "wb").write(b"\n".join(lines))
+PY
+grep -aq '^page .* 99999999999999 ' "$shard" || die "the page line was not changed"
+edit "$a" "A sentence added with a page line out of place."
+build
+same_as_fresh
+echo "ok: sentences out of place"
+
 # Sentences files gone: the same, and they are there again after the build.
 rm site/.handbook-parsed/*.sentences
 edit "$a" "A sentence added without the sentences files."
