@@ -201,12 +201,22 @@ hb_cache_fingerprint_free(struct hb_cache_fingerprint *fp)
  * again as it was; it starts afresh once it holds more than four names a record (a page's own
  * are one to three: most would be names no record uses any more).
  */
+#define NAMES_SEEN 8192
+
+struct name_seen {
+	const char *name;
+	size_t index;
+};
+
 struct name_table {
 	const char *const *prev;	/* the last cache's names, which it loaded in order (their
 					 * addresses increase) */
 	size_t n_prev;
 	struct hb_map index;		/* name -> index + 1, once a name is not one of prev's */
 	int is_indexed;
+	struct name_seen *seen;		/* NAMES_SEEN slots by the name's address: the records
+					 * of one worker share its name strings, each named by
+					 * dozens of records */
 	const char **added;		/* the names after prev's */
 	size_t n_added, added_alloc;
 };
@@ -215,7 +225,8 @@ static void
 names_init(struct name_table *t, const struct hb_cache_previous *prev, size_t n_records)
 {
 	memset(t, 0, sizeof(*t));
-	hb_map_init(&t->index, HB_MAP_EXACT);
+	hb_map_init(&t->index, HB_MAP_EXACT | HB_MAP_BORROW);	/* names outlive the table */
+	t->seen = hb_xcalloc(NAMES_SEEN, sizeof(*t->seen));
 	if (prev != NULL && prev->n_names <= 4 * n_records + 1000) {
 		t->prev = prev->names;
 		t->n_prev = prev->n_names;
@@ -227,6 +238,7 @@ names_free(struct name_table *t)
 {
 	hb_map_free(&t->index);
 	free(t->added);
+	free(t->seen);
 }
 
 /* The index of one of prev's own strings, found by its address; -1 for any other string. */
@@ -249,14 +261,12 @@ prev_index(const struct name_table *t, const char *name)
 	return lo < t->n_prev && t->prev[lo] == name ? (long)lo : -1;
 }
 
+/* The index of name, by its text; a name not in the table yet is added. */
 static size_t
-name_index(struct name_table *t, const char *name)
+name_index_of_text(struct name_table *t, const char *name)
 {
-	long k = prev_index(t, name);
 	size_t i;
 
-	if (k >= 0)
-		return (size_t)k;
 	if (!t->is_indexed) {
 		for (i = t->n_prev; i > 0; i--)	/* the first of two equal names wins */
 			hb_map_put(&t->index, t->prev[i - 1], (void *)i);
@@ -269,6 +279,21 @@ name_index(struct name_table *t, const char *name)
 	i = t->n_prev + t->n_added;
 	hb_map_put(&t->index, name, (void *)i);
 	return i - 1;
+}
+
+static size_t
+name_index(struct name_table *t, const char *name)
+{
+	struct name_seen *seen = &t->seen[((uintptr_t)name >> 3) * 0x9e3779b97f4a7c15ULL >> 51];
+	long k = prev_index(t, name);
+
+	if (k >= 0)
+		return (size_t)k;
+	if (seen->name == name)
+		return seen->index;
+	seen->name = name;
+	seen->index = name_index_of_text(t, name);
+	return seen->index;
 }
 
 /* "\tI J K": a list of names by index (nothing after the tab for none). */
