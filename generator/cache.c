@@ -453,9 +453,9 @@ hb_cache_save(struct hb_writer *w, const struct hb_cache_fingerprint *fp,
 	hb_write_outputs(w, &out, &n_out);
 	names_init(&names, prev, n_records);
 	/* One allocation: a large site's cache is megabytes, and growing it copies them. */
-	hb_buf_grow(&b, fp->text.len + 100 * (n_out + d->n) + records_size(paths, records, n_records, groups) +
-	    (then ? 200 * (then->n_pages + then->n_sections + 1) : 0) +
-	    40 * (names.n_prev + 100));
+	hb_buf_grow(&b, fp->text.len + 100 * (n_out + d->n) +
+	    records_size(paths, records, n_records, groups) +
+	    (then ? 200 * (then->n_pages + then->n_sections + 1) : 0) + 40 * (names.n_prev + 100));
 	hb_buf_put(&b, fp->text.buf, fp->text.len);
 	hb_buf_printf(&b, "pages %zu\n", n_pages);
 	for (i = 0; i < n_out; i++) {
@@ -1304,7 +1304,6 @@ take_parses(const struct hb_cache_parses *ps, struct shard_read *sr, const char 
 		const char *eol = memchr(p, '\n', (size_t)(end - p)), *sum, *s_at, *numbers, *path;
 		struct hb_cache_parse *e;
 		const char *then;
-		char *digits_end;
 		size_t len, sentences_at, sentences_len;
 		int k;
 
@@ -1316,14 +1315,13 @@ take_parses(const struct hb_cache_parses *ps, struct shard_read *sr, const char 
 		}
 		/* "page LEN SUM SENTENCES_AT SENTENCES_LEN SENTENCES_SUM SIZE MTIME CTIME INODE
 		 * PATH" */
-		if (eol - p < 5 || memcmp(p, "page ", 5) != 0 || p[5] < '0' || p[5] > '9')
+		sum = p + 5;
+		if (eol - p < 5 || memcmp(p, "page ", 5) != 0 || !take_size(&sum, eol, &len) ||
+		    sum[-1] != ' ')
 			break;
-		errno = 0;
-		len = strtoull(p + 5, &digits_end, 10);
-		sum = digits_end + 1;
 		s_at = sum + HB_CACHE_SUM_LEN + 1;
-		if (errno != 0 || *digits_end != ' ' || s_at >= eol || s_at[-1] != ' ' ||
-		    !take_size(&s_at, eol, &sentences_at) || !take_size(&s_at, eol, &sentences_len))
+		if (s_at >= eol || s_at[-1] != ' ' || !take_size(&s_at, eol, &sentences_at) ||
+		    !take_size(&s_at, eol, &sentences_len))
 			break;
 		numbers = s_at + HB_CACHE_SUM_LEN + 1;
 		if (numbers >= eol || numbers[-1] != ' ' || len >= (size_t)(end - eol) - 1 ||

@@ -1,9 +1,11 @@
 /*
- * map: a hash map from NUL-terminated strings to pointers (open addressing, FNV-1a).
+ * map: a hash map from NUL-terminated strings to pointers (open addressing, keys hashed eight
+ * bytes at a time).
  *
  * Keys are copied, unless HB_MAP_BORROW says they outlive the map; values are borrowed. With
- * HB_MAP_FOLD the keys compare ASCII case-insensitively (titles, aliases). Iteration order is never exposed: callers that need an
- * order sort explicitly. Not thread-safe for writers; concurrent readers are fine.
+ * HB_MAP_FOLD the keys compare ASCII case-insensitively (titles, aliases). Iteration order is
+ * never exposed: callers that need an order sort explicitly. Not thread-safe for writers;
+ * concurrent readers are fine.
  */
 #ifndef HB_MAP_H
 #define HB_MAP_H

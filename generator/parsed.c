@@ -385,21 +385,21 @@ int
 hb_parsed_take_sentences(const char *bytes, size_t len, struct hb_doc *doc, struct hb_arena *a)
 {
 	struct reader r = { bytes, bytes + len, a, 0, NULL, 0, 0 };
-	const char **before = hb_xcalloc(3 * doc->n_links + 1, sizeof(*before));
+	const char **taken = hb_xcalloc(3 * doc->n_links + 1, sizeof(*taken));	/* 3 a link */
 	size_t i;
 
 	if (take_u32(&r) != doc->n_links)
 		r.is_bad = 1;
 	for (i = 0; i < 3 * doc->n_links && !r.is_bad; i++)
-		before[i] = take_str(&r);
+		taken[i] = take_str(&r);
 	if (!r.is_bad && r.p == r.end) {
 		for (i = 0; i < doc->n_links; i++) {
-			doc->links[i].before = before[3 * i];
-			doc->links[i].after = before[3 * i + 1];
-			doc->links[i].context = before[3 * i + 2];
+			doc->links[i].before = taken[3 * i];
+			doc->links[i].after = taken[3 * i + 1];
+			doc->links[i].context = taken[3 * i + 2];
 		}
 	}
-	free(before);
+	free(taken);
 	free(r.strings);
 	return r.is_bad || r.p != r.end ? -1 : 0;
 }

@@ -215,6 +215,14 @@ test_markdown__anchor_drops_unicode_punctuation(void **state)
 	assert_string_equal(hb_markdown_anchor(&f->a, "A \xE2\x80\x94 B"), "a--b");
 }
 
+/* Link i of the doc has the sentence before ... after around it. */
+static void
+sentence_is(const struct fx *f, size_t i, const char *before, const char *after)
+{
+	assert_string_equal(f->doc.links[i].before, before);
+	assert_string_equal(f->doc.links[i].after, after);
+}
+
 static void
 test_markdown__finish_records_the_sentence_around_each_link(void **state)
 {
@@ -225,11 +233,9 @@ test_markdown__finish_records_the_sentence_around_each_link(void **state)
 	    "\n"
 	    "[[vv]] opens a paragraph.\n"), 0);
 	hb_markdown_finish(&f->doc, &f->a);
-	assert_string_equal(f->doc.links[0].before, "Japan's ");
-	assert_string_equal(f->doc.links[0].after, " spoke, then left.");
+	sentence_is(f, 0, "Japan's ", " spoke, then left.");
 	/* A link first in its block: nothing before it (this once read out of bounds). */
-	assert_string_equal(f->doc.links[1].before, "");
-	assert_string_equal(f->doc.links[1].after, " opens a paragraph.");
+	sentence_is(f, 1, "", " opens a paragraph.");
 }
 
 /*
@@ -249,12 +255,9 @@ test_markdown__finish_shows_titles_in_the_sentence_without_the_tree(void **state
 	target.title = "Kishi Nobuo";
 	f->doc.links[0].page = &target;		/* the graph found [[kishi]]; the last one not */
 	hb_markdown_finish(&f->doc, &f->a);
-	assert_string_equal(f->doc.links[0].before, "See ");
-	assert_string_equal(f->doc.links[0].after, ", then the vision and kishi.");
-	assert_string_equal(f->doc.links[1].before, "See Kishi Nobuo, then ");
-	assert_string_equal(f->doc.links[1].after, " and kishi.");
-	assert_string_equal(f->doc.links[2].before, "See Kishi Nobuo, then the vision and ");
-	assert_string_equal(f->doc.links[2].after, ".");
+	sentence_is(f, 0, "See ", ", then the vision and kishi.");
+	sentence_is(f, 1, "See Kishi Nobuo, then ", " and kishi.");
+	sentence_is(f, 2, "See Kishi Nobuo, then the vision and ", ".");
 }
 
 /*
@@ -270,12 +273,9 @@ test_markdown__a_link_after_a_full_stop_starts_its_sentence(void **state)
 	assert_int_equal(md(f, "First.[[a]] second [[b]] third. Last [[c|see]].\n"), 0);
 	hb_markdown_drop_tree(&f->doc);
 	hb_markdown_finish(&f->doc, &f->a);
-	assert_string_equal(f->doc.links[0].before, "");
-	assert_string_equal(f->doc.links[0].after, " second b third.");
-	assert_string_equal(f->doc.links[1].before, "First.a second ");
-	assert_string_equal(f->doc.links[1].after, " third.");
-	assert_string_equal(f->doc.links[2].before, "Last ");
-	assert_string_equal(f->doc.links[2].after, ".");
+	sentence_is(f, 0, "", " second b third.");
+	sentence_is(f, 1, "First.a second ", " third.");
+	sentence_is(f, 2, "Last ", ".");
 }
 
 /* A dropped tree parsed again: the same links by index, what the graph set kept, titles shown. */
