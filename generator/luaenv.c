@@ -67,6 +67,9 @@ struct hb_luaenv {
 	int tripped;
 	struct hb_buf *out;	/* the render's output */
 	const char *cur_path;	/* output path of the page being rendered */
+	char *cur_dir;		/* its folder, with the '/', and */
+	int ref_dir_urls;	/* that folder's URLs: page order + 1 -> url(page), 0 -> root */
+	int ref_urls;		/* folder -> its URLs table, for this site (set_site) */
 	const char *theme_dir;
 	char **names;		/* template names, sorted */
 	size_t n_names;
@@ -509,9 +512,27 @@ push_page_data(lua_State *L, int list, size_t order)
 }
 
 /*
+ * The order of the page whose view is at stack index idx, or -1 when it is not a page's view.
+ * A page's view has a metatable of its own, which holds the order at [1]: templates cannot
+ * read a metatable (__metatable), nor make one (no setmetatable).
+ */
+static lua_Integer
+page_order_of(lua_State *L, int idx)
+{
+	lua_Integer i = -1;
+
+	if (lua_getmetatable(L, idx)) {
+		if (lua_rawgeti(L, -1, 1) == LUA_TNUMBER)
+			i = lua_tointeger(L, -1);
+		lua_pop(L, 2);
+	}
+	return i;
+}
+
+/*
  * Pushes the store of the view at 1, and sets its kind and index: upvalues 1 to 3 of its
- * metamethods. Pages' views share theirs (index -1, view_meta): upvalue 1 then lists every
- * page's store, and upvalue 4 tells the page of each view.
+ * metamethods. Pages' views share theirs (index -1, push_view_meta): upvalue 1 then lists
+ * every page's store, and the view's own metatable tells its page (page_order_of).
  */
 static int
 push_store(lua_State *L, enum view_kind *kind, size_t *index)
@@ -520,10 +541,7 @@ push_store(lua_State *L, enum view_kind *kind, size_t *index)
 
 	*kind = (enum view_kind)lua_tointeger(L, lua_upvalueindex(2));
 	if (i < 0) {
-		lua_pushvalue(L, 1);
-		lua_rawget(L, lua_upvalueindex(4));
-		i = lua_tointeger(L, -1);
-		lua_pop(L, 1);
+		i = page_order_of(L, 1);
 		push_page_data(L, lua_upvalueindex(1), (size_t)i);
 	} else {
 		lua_pushvalue(L, lua_upvalueindex(1));
@@ -591,36 +609,43 @@ l_view_pairs(lua_State *L)
 	return 3;
 }
 
+/* The fields of a view's metatable, in the order push_view_meta pushes their values. */
+static const char *const view_meta_fields[] = { "__index", "__pairs", "__newindex", "__metatable" };
+#define N_VIEW_META 4
+
 /*
- * Pushes the metatable of the tracked read-only views of the store at stack index store, with
- * their kind and index; which is 0. For the pages' views, index is -1: store lists every page's
- * store, and the table at stack index which tells each view's page (push_store).
+ * Pushes the values of the metatable of the tracked read-only views of the store at stack index
+ * store, with their kind and index, as N_VIEW_META values in view_meta_fields' order. For the
+ * pages' views, index is -1: store lists every page's store (push_store).
  */
 static void
-push_view_meta(struct hb_luaenv *e, int store, enum view_kind kind, lua_Integer index,
-    int which)
+push_view_meta_values(struct hb_luaenv *e, int store, enum view_kind kind, lua_Integer index)
 {
 	lua_State *L = e->L;
-	static const char *const names[] = { "__index", "__pairs" };
 	static const lua_CFunction fns[] = { l_view_index, l_view_pairs };
 	int i;
 
-	lua_createtable(L, 0, 4);
 	for (i = 0; i < 2; i++) {
 		lua_pushvalue(L, store);
 		lua_pushinteger(L, kind);
 		lua_pushinteger(L, index);
-		if (which != 0)
-			lua_pushvalue(L, which);
-		else
-			lua_pushnil(L);
-		lua_pushcclosure(L, fns[i], 4);
-		lua_setfield(L, -2, names[i]);
+		lua_pushcclosure(L, fns[i], 3);
 	}
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_deny);
-	lua_setfield(L, -2, "__newindex");
 	lua_pushboolean(L, 0);
-	lua_setfield(L, -2, "__metatable");
+}
+
+/* Pops the N_VIEW_META values on top of the stack into a new metatable, left on top. */
+static void
+set_view_meta(lua_State *L, int n_array)
+{
+	int i;
+
+	lua_createtable(L, n_array, N_VIEW_META);
+	for (i = N_VIEW_META - 1; i >= 0; i--) {
+		lua_insert(L, -2);
+		lua_setfield(L, -2, view_meta_fields[i]);
+	}
 }
 
 /* Replaces the store on top of the stack by its tracked read-only view. */
@@ -630,7 +655,8 @@ make_view(struct hb_luaenv *e, enum view_kind kind, size_t index)
 	lua_State *L = e->L;
 
 	lua_newtable(L);
-	push_view_meta(e, lua_gettop(L) - 1, kind, (lua_Integer)index, 0);
+	push_view_meta_values(e, lua_gettop(L) - 1, kind, (lua_Integer)index);
+	set_view_meta(L, 0);
 	lua_setmetatable(L, -2);
 	lua_remove(L, -2);
 }
@@ -907,14 +933,32 @@ l_put_escaped(lua_State *L)
 	return 0;
 }
 
-/* url(page_or_id): the relative URL from the page being rendered to a page. */
+/* Pushes the relative URL from the page being rendered to path. */
+static void
+push_relurl(lua_State *L, const char *from, const char *path)
+{
+	char small[256], *url;
+	size_t n = hb_path_relurl_to(NULL, from, path);
+
+	/* No allocation when the URL fits. */
+	url = n < sizeof(small) ? small : hb_xmalloc(n);
+	hb_path_relurl_to(url, from, path);
+	lua_pushlstring(L, url, n);
+	if (url != small)
+		free(url);
+}
+
+/*
+ * url(page_or_id): the relative URL from the page being rendered to a page. Templates call it
+ * for every link they make, and pages in one folder link alike: a page's URL is made once per
+ * folder and worker. Reading a page's URL depends on its path, as reading page.path does.
+ */
 static int
 l_url(lua_State *L)
 {
 	struct hb_luaenv *e = env_of(L);
+	lua_Integer order;
 	const char *path;
-	char small[256], *url;
-	size_t n;
 
 	if (lua_type(L, 1) == LUA_TSTRING) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_ids);
@@ -924,17 +968,51 @@ l_url(lua_State *L)
 		lua_replace(L, 1);
 	}
 	luaL_checktype(L, 1, LUA_TTABLE);
+	if ((order = page_order_of(L, 1)) >= 0) {
+		touch(e, dep_of(e, VIEW_PAGE, (size_t)order, "path"));
+		lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_dir_urls);
+		if (lua_rawgeti(L, -1, order + 1) == LUA_TSTRING)
+			return 1;
+		lua_pop(L, 1);
+		push_relurl(L, e->cur_path, e->g->order[order]->page->out_path);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, -3, order + 1);
+		return 1;
+	}
 	lua_getfield(L, 1, "path");
 	if ((path = lua_tostring(L, -1)) == NULL)
 		return luaL_error(L, "url: argument is not a page");
-	/* Templates call this for every link they make: no allocation when the URL fits. */
-	n = hb_path_relurl_to(NULL, e->cur_path, path);
-	url = n < sizeof(small) ? small : hb_xmalloc(n);
-	hb_path_relurl_to(url, e->cur_path, path);
-	lua_pushlstring(L, url, n);
-	if (url != small)
-		free(url);
+	push_relurl(L, e->cur_path, path);
 	return 1;
+}
+
+/*
+ * Makes the folder of the page about to be rendered current for url() and root: its table
+ * from the site's folders, made on its first page.
+ */
+static void
+enter_dir(struct hb_luaenv *e)
+{
+	lua_State *L = e->L;
+	const char *slash = strrchr(e->cur_path, '/');
+	size_t len = slash ? (size_t)(slash - e->cur_path) + 1 : 0;
+
+	if (e->cur_dir != NULL && strlen(e->cur_dir) == len &&
+	    memcmp(e->cur_dir, e->cur_path, len) == 0)
+		return;
+	free(e->cur_dir);
+	e->cur_dir = hb_xstrndup(e->cur_path, len);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_urls);
+	if (lua_getfield(L, -1, e->cur_dir) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		push_relurl(L, e->cur_path, "");
+		lua_rawseti(L, -2, 0);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, -3, e->cur_dir);
+	}
+	lua_rawseti(L, LUA_REGISTRYINDEX, e->ref_dir_urls);
+	lua_pop(L, 1);
 }
 
 /* Pushes a fresh environment for one template run: page, root and ctx over the base table. */
@@ -942,15 +1020,15 @@ static void
 push_env(lua_State *L, int ctx_idx)
 {
 	struct hb_luaenv *e = env_of(L);
-	char *root = hb_path_relurl(e->cur_path, "");
 
 	ctx_idx = lua_absindex(L, ctx_idx);
 	lua_createtable(L, 0, 4);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_current);
 	lua_setfield(L, -2, "page");
-	lua_pushstring(L, root);
-	lua_setfield(L, -2, "root");
-	free(root);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_dir_urls);
+	lua_rawgeti(L, -1, 0);
+	lua_setfield(L, -3, "root");
+	lua_pop(L, 1);
 	lua_pushvalue(L, ctx_idx);
 	lua_setfield(L, -2, "ctx");
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_envmeta);
@@ -1557,6 +1635,8 @@ hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct
 	e->ref_memo_deps = new_ref(L);
 	e->ref_clean = new_weak_ref(L);
 	e->ref_joined = new_weak_ref(L);
+	lua_newtable(L);
+	e->ref_dir_urls = new_ref(L);	/* a slot, filled by enter_dir */
 	build_base(e);
 	return compile_templates(e, cfg->theme, d);
 }
@@ -1575,6 +1655,7 @@ hb_luaenv_free(struct hb_luaenv *e)
 	free(e->stamp);
 	free(e->filled_groups);
 	free(e->is_plain);
+	free(e->cur_dir);
 	for (i = 0; i < N_PAGE_KEYS; i++)
 		free(e->page_keys[i].copy);
 	free(e->filled);
@@ -2210,7 +2291,7 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 {
 	lua_State *L = e->L;
 	size_t i;
-	int data, which;
+	int data, meta, k;
 
 	e->g = g;
 	e->history = h;
@@ -2224,22 +2305,22 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	e->stamp = hb_xcalloc(e->dep_base + N_DEP_LISTS, sizeof(*e->stamp));
 	e->memo_stamp = hb_xcalloc(e->dep_base + N_DEP_LISTS, sizeof(*e->memo_stamp));
 	/* Every page gets its view first, so pages can refer to each other (its data table comes
-	 * when it is first read). The views share one metatable, which finds a view's page in a
-	 * table of its own. */
+	 * when it is first read). The views share their metamethods; each has a metatable of its
+	 * own, which tells its page (page_order_of) without a lookup. */
 	lua_createtable(L, (int)g->n_nodes, 0);
 	data = lua_gettop(L);
 	lua_createtable(L, (int)g->n_nodes, 0);
 	lua_createtable(L, 0, (int)g->n_nodes);
-	lua_createtable(L, 0, (int)g->n_nodes);
-	which = lua_gettop(L);
-	push_view_meta(e, data, VIEW_PAGE, -1, which);
+	push_view_meta_values(e, data, VIEW_PAGE, -1);
+	meta = lua_gettop(L) - N_VIEW_META + 1;
 	for (i = 0; i < g->n_nodes; i++) {
 		lua_newtable(L);
-		lua_pushvalue(L, which + 1);
-		lua_setmetatable(L, -2);
-		lua_pushvalue(L, -1);
+		for (k = 0; k < N_VIEW_META; k++)
+			lua_pushvalue(L, meta + k);
+		set_view_meta(L, 1);
 		lua_pushinteger(L, (lua_Integer)i);
-		lua_rawset(L, which);
+		lua_rawseti(L, -2, 1);
+		lua_setmetatable(L, -2);
 		lua_pushvalue(L, -1);
 		lua_rawseti(L, data + 1, (lua_Integer)i + 1);
 		lua_setfield(L, data + 2, g->order[i]->page->id);
@@ -2248,6 +2329,10 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	e->ref_ids = new_ref(L);
 	e->ref_proxy = new_ref(L);
 	e->ref_data = new_ref(L);
+	lua_newtable(L);
+	e->ref_urls = new_ref(L);
+	free(e->cur_dir);
+	e->cur_dir = NULL;
 	set_positions(e, g);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_base);
 	set_site_fields(e, g, cfg, h);
@@ -2373,6 +2458,7 @@ hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *
 	e->out = out;
 	out_start = out->len;
 	e->cur_path = node->page->out_path;
+	enter_dir(e);
 	lua_pushcfunction(L, message_handler);
 	lua_pushcfunction(L, l_run_layout);
 	lua_pushvalue(L, -3);

@@ -531,12 +531,18 @@ test_luaenv__url_gives_relative_urls(void **state)
 	struct fx *f = *state;
 
 	start_with(f, "<%= url('kishi') %> <%= url(site.page('kishi')) %> <%= url(page) %> "
-	    "<%= url('index') %> <%= url(page.next) %> [<%= root %>]");
+	    "<%= url('index') %> <%= url(page.next or page) %> [<%= root %>]");
 	assert_renders(f, "dmim-2", "page.html",
 	    "../people/kishi.html ../people/kishi.html dmim-2.html ../index.html "
 	    "../people/kishi.html [../]");
 	assert_renders(f, "index", "page.html",
 	    "people/kishi.html people/kishi.html index.html index.html meetings/dmim-2.html []");
+	/* URLs are kept per folder: back in one seen before, and in a third. */
+	assert_renders(f, "dmim-2", "page.html",
+	    "../people/kishi.html ../people/kishi.html dmim-2.html ../index.html "
+	    "../people/kishi.html [../]");
+	assert_renders(f, "kishi", "page.html",
+	    "kishi.html kishi.html kishi.html ../index.html kishi.html [../]");
 }
 
 static void
