@@ -824,6 +824,66 @@ test_luaenv__pairs_over_a_page_records_all_of_it(void **state)
 	hb_render_info_free(&info);
 }
 
+/* A page read often in one render reads its store directly (a fast view): what it gives and
+ * what the render records must be the same as through __index. */
+static void
+test_luaenv__a_page_read_often_reads_the_same(void **state)
+{
+	struct fx *f = *state;
+	struct hb_render_info info;
+
+	theme_file(f, "layouts/often.html",
+	    "<% local k = site.page('kishi') for i = 1, 10 do local _ = k.title end %>"
+	    "<%= k.title %>|<%= k.type %>|<%= tostring(k.date) %>|<%= #k.backlinks %>|"
+	    "<%= k.backlinks[1].page.title %>|<%= k.order %>|<%= k.position %>|"
+	    "<% for key in pairs(k) do if key == 'order' or key == 'position' then %><%= key %>,"
+	    "<% end end %>");
+	theme_file(f, "layouts/self.html", "<% for i = 1, 10 do local _ = page.title end %>");
+	theme_file(f, "layouts/once.html", "<%= site.page('kishi').title %>");
+	assert_int_equal(start(f, 0, 0), 0);
+	assert_renders(f, "index", "often.html",
+	    "Kishi Nobuo|person|nil|1|Second DMIM|3|1|order,position,");
+	hb_luaenv_render_info(f->env, &info);
+	assert_true(has_page(info.pages, info.n_pages, "kishi"));
+	assert_true(has_page(info.deep_pages, info.n_deep_pages, "kishi"));	/* backlinks */
+	assert_true(info.uses_all);	/* its order */
+	assert_int_equal(info.n_sections, 1);	/* its position */
+	hb_render_info_free(&info);
+
+	/* The next render starts slow: reading the page once is recorded again. */
+	assert_int_equal(render(f, "kishi", "self.html", NULL), 0);
+	assert_int_equal(render(f, "index", "once.html", NULL), 0);
+	hb_luaenv_render_info(f->env, &info);
+	assert_true(has_page(info.pages, info.n_pages, "kishi"));
+	assert_false(info.uses_all);
+	hb_render_info_free(&info);
+}
+
+static void
+test_luaenv__a_page_read_often_is_read_only(void **state)
+{
+	struct fx *f = *state;
+
+	start_with(f, "<% for i = 1, 10 do local _ = page.title end %>\n<% page.title = 'x' %>");
+	assert_render_error(f, "dmim-2", "page.html", "read-only", THEME "/layouts/page.html", 2);
+}
+
+/* A memo value made after the render read a page often still records its reads of it. */
+static void
+test_luaenv__a_memo_records_a_page_read_often_before_it(void **state)
+{
+	struct fx *f = *state;
+	struct hb_render_info memo;
+
+	start_with(f, "<% local k = site.page('kishi') for i = 1, 10 do local _ = k.title end %>"
+	    "<%= memo('m', function() return k.title .. (site.page('dmim-2').title) end) %>");
+	assert_renders(f, "index", "page.html", "Kishi NobuoSecond DMIM");
+	assert_int_equal(hb_luaenv_memo_info(f->env, "m", &memo), 0);
+	assert_true(has_page(memo.pages, memo.n_pages, "kishi"));
+	assert_true(has_page(memo.pages, memo.n_pages, "dmim-2"));
+	hb_render_info_free(&memo);
+}
+
 static void
 test_luaenv__render_info_records_lists_and_edition(void **state)
 {
@@ -990,6 +1050,9 @@ main(void)
 		T(test_luaenv__render_appends),
 		T(test_luaenv__render_info_records_plain_and_deep_reads),
 		T(test_luaenv__render_info_records_lists_and_edition),
+		T(test_luaenv__a_page_read_often_reads_the_same),
+		T(test_luaenv__a_page_read_often_is_read_only),
+		T(test_luaenv__a_memo_records_a_page_read_often_before_it),
 		T(test_luaenv__pairs_over_a_page_records_all_of_it),
 		T(test_luaenv__memo_values_are_groups_with_their_reads),
 		T(test_luaenv__slot_is_located_and_not_recorded),
