@@ -902,19 +902,31 @@ render_queued(void *arg)
 	return NULL;
 }
 
+/* Pages that list many others (section indexes, the timeline, type indexes) take up to a
+ * hundred times a page's time: rendered first, the workers' last pages are short ones, and
+ * none waits long at the end for another. */
 static int
-by_order(const void *a, const void *b)
+lists_pages(const struct hb_page *p)
 {
-	size_t x = (*(struct hb_node *const *)a)->order, y = (*(struct hb_node *const *)b)->order;
+	return p->is_index || p->layout != NULL;
+}
 
-	return x < y ? -1 : x > y;
+/* The pages the first pass queued: the long ones first, each kind in reading order. */
+static int
+by_length_then_order(const void *a, const void *b)
+{
+	const struct hb_node *x = *(struct hb_node *const *)a, *y = *(struct hb_node *const *)b;
+
+	if (lists_pages(x->page) != lists_pages(y->page))
+		return lists_pages(x->page) ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 /*
  * Every page kept or rendered, in two passes: a worker that renders builds the site's model for
  * its templates first, which costs about as much as rendering a page for every hundred pages of
  * the site, so when the build before left most pages to keep, one worker renders the few others.
- * The pages the first pass queued are rendered in reading order.
+ * The pages the first pass queued are rendered long ones first (by_length_then_order).
  */
 static void
 keep_and_render(struct build *b, struct worker *workers)
@@ -926,7 +938,7 @@ keep_and_render(struct build *b, struct worker *workers)
 	atomic_store(&b->n_queued, 0);
 	run_phase(workers, b->jobs, render_pages, b->graph.n_nodes);
 	n = atomic_load(&b->n_queued);
-	qsort(b->queued, n, sizeof(*b->queued), by_order);
+	qsort(b->queued, n, sizeof(*b->queued), by_length_then_order);
 	run_phase(workers, n <= 16 + b->graph.n_nodes / 100 ? 1 : b->jobs, render_queued, n);
 	for (w = 0; w < b->jobs; w++) {
 		hb_luaenv_free(workers[w].lua);
