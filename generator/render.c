@@ -463,9 +463,8 @@ mark_texts(cmark_node *root)
 }
 
 void
-hb_render_prepare(struct hb_doc *doc, const struct hb_page *page, struct hb_arena *a)
+hb_render_prepare(struct hb_doc *doc, const struct hb_page *page)
 {
-	char *html;
 	size_t i;
 
 	assert(link_mark_extension != NULL);	/* hb_render_init() ran */
@@ -476,10 +475,8 @@ hb_render_prepare(struct hb_doc *doc, const struct hb_page *page, struct hb_aren
 	if (!is_glossary_page(page))
 		mark_texts(doc->root);
 	set_anchors_and_numbers(doc);
-	html = render_tree(doc->root);
-	doc->html_len = strlen(html);
-	doc->html = hb_arena_strndup(a, html, doc->html_len);
-	free(html);
+	doc->html = render_tree(doc->root);
+	doc->html_len = strlen(doc->html);
 	hb_markdown_drop_tree(doc);
 }
 
