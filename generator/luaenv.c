@@ -1053,17 +1053,17 @@ l_write_items(lua_State *L)
 }
 
 /* The entity a byte is written as in HTML text and attributes, or NULL for itself. */
-static const char *
-entity_of(char c)
+static const char *const entities[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
+/* The first character of s[from, len) that must be escaped, or len. */
+static size_t
+next_to_escape(const char *s, size_t len, size_t from)
 {
-	switch (c) {
-	case '&': return "&amp;";
-	case '<': return "&lt;";
-	case '>': return "&gt;";
-	case '"': return "&quot;";
-	case '\'': return "&#39;";
-	default: return NULL;
-	}
+	while (from < len && entities[(unsigned char)s[from]] == NULL)
+		from++;
+	return from;
 }
 
 /* escape(x): x as text for HTML; a string with nothing to escape is returned itself. */
@@ -1072,20 +1072,16 @@ l_escape(lua_State *L)
 {
 	luaL_Buffer b;
 	size_t len, i, run = 0;
-	const char *s = to_output(L, 1, &len), *ent;
+	const char *s = to_output(L, 1, &len);
 
-	for (i = 0; i < len && entity_of(s[i]) == NULL; i++)
-		continue;
-	if (i == len && lua_type(L, 1) == LUA_TSTRING) {
+	if ((i = next_to_escape(s, len, 0)) == len && lua_type(L, 1) == LUA_TSTRING) {
 		lua_settop(L, 1);
 		return 1;
 	}
 	luaL_buffinit(L, &b);
-	for (; i < len; i++) {
-		if ((ent = entity_of(s[i])) == NULL)
-			continue;
+	for (; i < len; i = next_to_escape(s, len, run)) {
 		luaL_addlstring(&b, s + run, i - run);
-		luaL_addstring(&b, ent);
+		luaL_addstring(&b, entities[(unsigned char)s[i]]);
 		run = i + 1;
 	}
 	luaL_addlstring(&b, s + run, len - run);
@@ -1101,9 +1097,8 @@ l_put_escaped(lua_State *L)
 	size_t len, i, run = 0;
 	const char *s = to_output(L, 1, &len), *ent;
 
-	for (i = 0; i < len; i++) {
-		if ((ent = entity_of(s[i])) == NULL)
-			continue;
+	for (i = next_to_escape(s, len, 0); i < len; i = next_to_escape(s, len, run)) {
+		ent = entities[(unsigned char)s[i]];
 		put_output(L, e, s + run, i - run);
 		put_output(L, e, ent, strlen(ent));
 		run = i + 1;
