@@ -9,7 +9,8 @@
 # sidebar (a cached partial), as our default theme's sidebar does. handbook builds with its
 # default theme and a one-line configuration with the search page and print.html turned off,
 # which Hugo's side does not make (a second row shows the build with them on). Each build runs
-# RUNS times (default 3) into a fresh directory; the table shows median wall time, median peak
+# once untimed (WARMUP, see bench-lib.sh), then RUNS times (default 3) into a fresh directory;
+# the table shows median wall time, median peak
 # memory (RSS, GNU time) and the size of the output, and the ratios to Hugo; then the time ratio
 # again from RUNS pairs of builds run back to back (handbook, Hugo), which a drift of the
 # machine's speed between the two sides' runs cannot tilt.
