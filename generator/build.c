@@ -118,7 +118,6 @@ struct build {
 	const struct hb_map *digests;		/* this build's, while the keys are made */
 	struct hb_map changed_groups;		/* and those whose dependencies changed */
 	int wants_text;			/* the search index is made: parse keeps pages' texts */
-	int renders_twice;		/* into the edition's folder, then at the root */
 	int prepares_bodies;		/* parse renders bodies (hb_render_prepare); not when most
 					 * pages may be reused from the build before */
 	const char **texts;		/* by reading order: plain text, for the search index */
@@ -267,7 +266,7 @@ parse_markdown(struct worker *w, struct hb_node *node, struct hb_page *page)
 	if (w->b->wants_text && hb_markdown_can_mark(page))
 		node->doc.text = hb_markdown_marked_text(&node->doc, &w->arena);
 	if (w->b->prepares_bodies)
-		hb_render_prepare(&node->doc, page);
+		hb_render_prepare(&node->doc, page, &w->arena);
 	if (node->doc.html != NULL)
 		hb_page_forget_body(page);
 	else
@@ -829,8 +828,6 @@ render_one(struct worker *w, struct hb_node *node, struct hb_buf *html, struct h
 	hb_graph_set_hrefs(node, &w->arena);
 	hb_render_body(html, node, &b->graph);
 	hb_markdown_drop_tree(&node->doc);
-	if (!b->renders_twice)
-		hb_doc_drop_html(&node->doc);	/* its memory serves the pages after it */
 	if (hb_luaenv_render(page_out, lua, node, html->buf, choose_layout(lua, node->page),
 	    &w->diag) != 0)
 		return;
@@ -1790,7 +1787,6 @@ build_one(struct run *run, const char *rev, const char *prefix, size_t edition, 
 	b.prefix = prefix;
 	b.edition = edition;
 	b.jobs = count_jobs(o);
-	b.renders_twice = also_root;
 	hb_arena_init(&b.arena);
 	hb_map_init(&b.groups, HB_MAP_EXACT);
 	hb_map_init(&b.prev_digests, HB_MAP_EXACT);

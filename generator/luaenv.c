@@ -1790,9 +1790,9 @@ hb_luaenv_new(struct hb_luaenv **out, const struct hb_luaenv_config *cfg, struct
 	/* The collector starts a cycle when the heap has grown to three times what the last one
 	 * kept, not twice: a render makes mostly garbage (strings a page puts out), and the
 	 * default made sweeping and marking a twentieth of a 10,000-page build's time. Four
-	 * times was a little faster again, but each worker's heap then peaked at 50-75 MB instead
-	 * of 40-55 on the 10,000-page benchmark. A quota reached still collects first (Lua's
-	 * emergency collection). */
+	 * times was no faster, and each worker's heap then peaked at 50-75 MB instead of 40-55
+	 * on the 10,000-page benchmark. A quota reached still collects first (Lua's emergency
+	 * collection). */
 	lua_gc(L, LUA_GCINC, 300, 0, 0);
 	*(struct hb_luaenv **)lua_getextraspace(L) = e;
 	e->ref_current = LUA_REFNIL;

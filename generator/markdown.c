@@ -1349,13 +1349,4 @@ hb_doc_free(struct hb_doc *doc)
 	doc->root = NULL;
 	free_pool(doc->pool);
 	doc->pool = NULL;
-	hb_doc_drop_html(doc);
-}
-
-void
-hb_doc_drop_html(struct hb_doc *doc)
-{
-	free(doc->html);
-	doc->html = NULL;
-	doc->html_len = 0;
 }

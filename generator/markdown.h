@@ -89,8 +89,8 @@ struct hb_doc {
 	size_t n_links;
 	struct hb_paragraph *paragraphs;	/* source pages (type: source) only */
 	size_t n_paragraphs;
-	char *html;		/* the body rendered but for what the graph decides, or NULL:
-				 * see hb_render_prepare(); owned */
+	const char *html;	/* the body rendered but for what the graph decides, or NULL:
+				 * see hb_render_prepare() */
 	size_t html_len;
 	const char *text;	/* the search text, unlabelled links' titles marked, or NULL:
 				 * see hb_markdown_marked_text() */
@@ -147,8 +147,6 @@ int hb_markdown_can_mark(const struct hb_page *page);
 const char *hb_markdown_marked_text(const struct hb_doc *doc, struct hb_arena *a);
 const char *hb_markdown_unmark_text(const struct hb_doc *doc, struct hb_arena *a);
 void hb_doc_free(struct hb_doc *doc);
-/* Frees the doc's prepared HTML, once its page is rendered and will not be again. */
-void hb_doc_drop_html(struct hb_doc *doc);
 /* Writes the GitHub-style anchor for heading text into a (without de-duplication). */
 const char *hb_markdown_anchor(struct hb_arena *a, const char *text);
 

@@ -463,8 +463,9 @@ mark_texts(cmark_node *root)
 }
 
 void
-hb_render_prepare(struct hb_doc *doc, const struct hb_page *page)
+hb_render_prepare(struct hb_doc *doc, const struct hb_page *page, struct hb_arena *a)
 {
+	char *html;
 	size_t i;
 
 	assert(link_mark_extension != NULL);	/* hb_render_init() ran */
@@ -475,8 +476,10 @@ hb_render_prepare(struct hb_doc *doc, const struct hb_page *page)
 	if (!is_glossary_page(page))
 		mark_texts(doc->root);
 	set_anchors_and_numbers(doc);
-	doc->html = render_tree(doc->root);
-	doc->html_len = strlen(doc->html);
+	html = render_tree(doc->root);
+	doc->html_len = strlen(html);
+	doc->html = hb_arena_strndup(a, html, doc->html_len);
+	free(html);
 	hb_markdown_drop_tree(doc);
 }
 

@@ -25,10 +25,9 @@ void hb_render_init(void);
  * render.c), and the tree is dropped. The HTML, a little larger than the Markdown, costs less
  * memory than the tree and spares a second parse. Nothing happens when the body has a control
  * character our marks use (hb_markdown_can_mark()): the tree stays, to be dropped and parsed
- * again (hb_markdown_reparse()) as before. The HTML is the heap's, the doc's until
- * hb_doc_drop_html() or hb_doc_free().
+ * again (hb_markdown_reparse()) as before. In a.
  */
-void hb_render_prepare(struct hb_doc *doc, const struct hb_page *page);
+void hb_render_prepare(struct hb_doc *doc, const struct hb_page *page, struct hb_arena *a);
 
 /*
  * Renders node's doc, from its prepared HTML or from its tree. Glossary terms (graph->terms) are linked on their first mention in text,

@@ -106,7 +106,7 @@ render_prepared(struct hb_arena *a, struct hb_page *p, const struct hb_doc *doc,
 	node.page = p;
 	assert_int_equal(hb_markdown_parse(&node.doc, p, a, &quiet), 0);
 	hb_diag_free(&quiet);
-	hb_render_prepare(&node.doc, p);
+	hb_render_prepare(&node.doc, p, a);
 	if (node.doc.html == NULL) {
 		hb_doc_free(&node.doc);
 		return NULL;
