@@ -20,7 +20,6 @@
 #include "xalloc.h"
 
 #define HOOK_STEP 1000
-#define FAST_AFTER_READS 4
 
 /* A field name of a page view, classified (page_key()). */
 struct page_key {
@@ -95,10 +94,6 @@ struct hb_luaenv {
 	size_t *positions;		/* by order: page.position (set_positions) */
 	uint32_t *filled;		/* the pages filled during this render, to empty after */
 	size_t n_filled, filled_alloc;
-	uint32_t *reads;		/* by order: reads of its view in render read_serial[order] */
-	uint32_t *read_serial;
-	uint32_t *fast;			/* the pages whose views are fast (go_fast), to slow after */
-	size_t n_fast, fast_alloc;
 	struct hb_luaenv_edition edition;
 
 	/* Dependency recording (see hb_luaenv_render_info): what a render read, as indexes:
@@ -466,38 +461,6 @@ static int fill_rich(struct hb_luaenv *e, const struct hb_node *node, int group)
 static void fill_plain(struct hb_luaenv *e, const struct hb_node *node);
 static void push_plain(struct hb_luaenv *e, const struct hb_node *node, enum plain_field f);
 
-/* The memory quota, lifted while the site's data grows (it is not the template's). */
-struct quota {
-	size_t limit, used;
-};
-
-static struct quota
-site_data_begin(struct hb_luaenv *e)
-{
-	struct quota q = { e->mem_limit, e->mem_used };
-
-	e->mem_limit = SIZE_MAX;
-	return q;
-}
-
-static void
-site_data_end(struct hb_luaenv *e, struct quota q)
-{
-	e->mem_limit = q.limit == SIZE_MAX || e->mem_used < q.used ? q.limit :
-	    q.limit + (e->mem_used - q.used);
-}
-
-/*
- * Whether a plain field is kept in its page's store. A page's place in the whole order and in
- * its section depends on other pages (page_dep_of): it is made on every read, which records
- * that, and never read from the store (where a fast view would read it unrecorded).
- */
-static int
-is_stored(int plain)
-{
-	return plain != P_ORDER && plain != P_POSITION;
-}
-
 /*
  * Fills store, the store of page index (at that stack index), on a read it lacks: a plain
  * field alone when key is one (a list's pages are mostly read for a title and a path), else
@@ -509,11 +472,12 @@ static int
 fill_page(struct hb_luaenv *e, int store, size_t index, const char *key)
 {
 	lua_State *L = e->L;
-	struct quota q = site_data_begin(e);
+	size_t limit = e->mem_limit, used = e->mem_used;
 	int filled = 0, group, plain = key != NULL ? page_key(e, key)->plain : -1;
 
+	e->mem_limit = SIZE_MAX;
 	lua_pushvalue(L, store);
-	if (plain >= 0 && is_stored(plain) && !e->is_plain[index]) {
+	if (plain >= 0 && !e->is_plain[index]) {
 		push_plain(e, e->g->order[index], (enum plain_field)plain);
 		lua_setfield(L, -2, plain_fields[plain]);
 		filled = 1;
@@ -529,7 +493,8 @@ fill_page(struct hb_luaenv *e, int store, size_t index, const char *key)
 		filled |= fill_rich(e, e->g->order[index], group);
 	}
 	lua_pop(L, 1);
-	site_data_end(e, q);
+	e->mem_limit = limit == SIZE_MAX || e->mem_used < used ? limit :
+	    limit + (e->mem_used - used);
 	return filled;
 }
 
@@ -586,119 +551,8 @@ push_store(lua_State *L, enum view_kind *kind, size_t *index)
 }
 
 /*
- * Fast views. Reading a field through __index costs a call into C; a render reads a page's
- * fields many times (its own, and a linking page's type, title and URL). Once a render has
- * recorded that it read a page's plain fields, that page's view reads its store directly until
- * the render ends: the view's metatable becomes the page's fast one, whose __index is the store.
- * What the store holds then was recorded already: plain fields (order and position are never
- * stored, is_stored) and rich ones filled during this render, each group recorded as it was
- * filled. A read the store cannot answer (a rich field not filled yet, a missing one) falls to
- * the store's own metatable, whose __index is l_view_index again. A memo value being made
- * records its own reads, so views are slow again when one starts (l_memo).
- *
- * A page's slow metatable holds its order at [1] and its fast one at [2]; the fast one holds the
- * order at [1] and the slow one at [3]; the store's metatable holds the order at [1].
- */
-static int
-is_tracking(const struct hb_luaenv *e)
-{
-	return e->out != NULL && e->slot_depth == 0 && e->stamp != NULL;
-}
-
-/* Makes the fast metatable of the page whose slow one is on top of the stack, and gives its
- * store (at stack index store) a metatable; pushes the fast one. */
-static void
-push_new_fast_meta(lua_State *L, int store, lua_Integer order)
-{
-	static const char *const shared[] = { "__newindex", "__metatable", "__pairs" };
-	int slow = lua_gettop(L);
-	size_t i;
-
-	lua_createtable(L, 1, 1);
-	lua_getfield(L, slow, "__index");
-	lua_setfield(L, -2, "__index");
-	lua_pushinteger(L, order);
-	lua_rawseti(L, -2, 1);
-	lua_setmetatable(L, store);
-
-	lua_createtable(L, 3, 4);
-	for (i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
-		lua_getfield(L, slow, shared[i]);
-		lua_setfield(L, -2, shared[i]);
-	}
-	lua_pushvalue(L, store);
-	lua_setfield(L, -2, "__index");
-	lua_pushinteger(L, order);
-	lua_rawseti(L, -2, 1);
-	lua_pushvalue(L, slow);
-	lua_rawseti(L, -2, 3);
-	lua_pushvalue(L, -1);
-	lua_rawseti(L, slow, 2);
-}
-
-/* Makes the view at stack index view, of page order with its store at stack index store, fast
- * for the rest of the render (see above), unless it is. */
-static void
-go_fast(struct hb_luaenv *e, int view, int store, lua_Integer order)
-{
-	lua_State *L = e->L;
-	struct quota q;
-
-	if (!lua_getmetatable(L, view))
-		return;
-	if (lua_rawgeti(L, -1, 3) == LUA_TTABLE) {	/* fast already */
-		lua_pop(L, 2);
-		return;
-	}
-	lua_pop(L, 1);
-	q = site_data_begin(e);
-	if (lua_rawgeti(L, -1, 2) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		push_new_fast_meta(L, store, order);
-	}
-	lua_setmetatable(L, view);
-	lua_pop(L, 1);
-	e->fast = hb_xgrow(e->fast, &e->fast_alloc, e->n_fast + 1, sizeof(*e->fast));
-	e->fast[e->n_fast++] = (uint32_t)order;
-	site_data_end(e, q);
-}
-
-/* Counts a read of page index's plain fields in this render: whether it is read often enough
- * for a fast view to pay for itself (most pages a render reads, it reads once or twice). */
-static int
-is_read_often(struct hb_luaenv *e, size_t index)
-{
-	if (e->read_serial[index] != e->serial) {
-		e->read_serial[index] = e->serial;
-		e->reads[index] = 0;
-	}
-	return ++e->reads[index] >= FAST_AFTER_READS;
-}
-
-/* Makes every fast view slow again. */
-static void
-slow_down(struct hb_luaenv *e)
-{
-	lua_State *L = e->L;
-	size_t i;
-
-	if (e->n_fast == 0)
-		return;
-	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_proxy);
-	for (i = 0; i < e->n_fast; i++) {
-		lua_rawgeti(L, -1, (lua_Integer)e->fast[i] + 1);
-		lua_getmetatable(L, -1);
-		lua_rawgeti(L, -1, 3);
-		lua_setmetatable(L, -3);
-		lua_pop(L, 2);
-	}
-	lua_pop(L, 1);
-	e->n_fast = 0;
-}
-
-/*
  * __index of a tracked view (a page, a section or the site): the field from the view's store,
- * and a record of what it depends on. For a fast page view, called with its store at 1.
+ * and a record of what it depends on.
  */
 static int
 l_view_index(lua_State *L)
@@ -708,7 +562,6 @@ l_view_index(lua_State *L)
 	size_t index;
 	int store = push_store(L, &kind, &index);
 	const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
-	const struct page_key *k = kind == VIEW_PAGE ? page_key(e, key) : NULL;
 
 	if (kind == VIEW_PAGE && strcmp(key, "editions") == 0) {
 		touch(e, e->dep_base + DEP_EDITION);
@@ -716,10 +569,6 @@ l_view_index(lua_State *L)
 		return 1;
 	}
 	touch(e, dep_of(e, kind, index, key));
-	if (k != NULL && k->plain >= 0 && !is_stored(k->plain)) {
-		push_plain(e, e->g->order[index], (enum plain_field)k->plain);
-		return 1;
-	}
 	lua_pushvalue(L, 2);
 	if (lua_rawget(L, store) == LUA_TNIL && kind == VIEW_PAGE &&
 	    fill_page(e, store, index, key)) {
@@ -727,32 +576,7 @@ l_view_index(lua_State *L)
 		lua_pushvalue(L, 2);
 		lua_rawget(L, store);
 	}
-	if (k != NULL && k->dep == PD_PLAIN && is_tracking(e) && !lua_rawequal(L, 1, store) &&
-	    is_read_often(e, index))
-		go_fast(e, 1, store, (lua_Integer)index);
 	return 1;
-}
-
-/* Pushes a copy of a page's store with the fields it does not keep (is_stored), for pairs(). */
-static void
-push_page_copy(struct hb_luaenv *e, int store, size_t index)
-{
-	lua_State *L = e->L;
-	int f;
-
-	lua_newtable(L);
-	lua_pushnil(L);
-	while (lua_next(L, store) != 0) {
-		lua_pushvalue(L, -2);
-		lua_insert(L, -2);
-		lua_rawset(L, -4);
-	}
-	for (f = 0; f < N_PLAIN; f++) {
-		if (is_stored(f))
-			continue;
-		push_plain(e, e->g->order[index], (enum plain_field)f);
-		lua_setfield(L, -2, plain_fields[f]);
-	}
 }
 
 /* __pairs of a tracked view: reads everything in it. */
@@ -780,10 +604,7 @@ l_view_pairs(lua_State *L)
 	touch(e, dep_of(e, kind, index, "position"));
 	touch(e, dep_of(e, kind, index, ""));
 	lua_rawgeti(L, LUA_REGISTRYINDEX, e->ref_sorted_pairs);
-	if (kind == VIEW_PAGE)
-		push_page_copy(e, store, index);
-	else
-		lua_pushvalue(L, store);
+	lua_pushvalue(L, store);
 	lua_call(L, 1, 3);
 	return 3;
 }
@@ -1393,7 +1214,6 @@ l_memo(lua_State *L)
 	}
 	lua_pop(L, 1);
 	if (e->memo_depth++ == 0) {
-		slow_down(e);	/* the value records its own reads */
 		e->memo_serial++;
 		e->n_memo_deps = 0;
 	}
@@ -1836,9 +1656,6 @@ hb_luaenv_free(struct hb_luaenv *e)
 	for (i = 0; i < N_PAGE_KEYS; i++)
 		free(e->page_keys[i].copy);
 	free(e->filled);
-	free(e->fast);
-	free(e->reads);
-	free(e->read_serial);
 	free(e->positions);
 	free(e->clean);
 	free(e->memo_stamp);
@@ -2162,8 +1979,6 @@ fill_plain(struct hb_luaenv *e, const struct hb_node *node)
 	int f;
 
 	for (f = 0; f < N_PLAIN; f++) {
-		if (!is_stored(f))
-			continue;
 		push_plain(e, node, (enum plain_field)f);
 		lua_setfield(e->L, -2, plain_fields[f]);
 	}
@@ -2481,10 +2296,6 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	e->filled_groups = hb_xcalloc(g->n_nodes + 1, sizeof(*e->filled_groups));
 	free(e->is_plain);
 	e->is_plain = hb_xcalloc(g->n_nodes + 1, 1);
-	free(e->reads);
-	e->reads = hb_xcalloc(g->n_nodes + 1, sizeof(*e->reads));
-	free(e->read_serial);
-	e->read_serial = hb_xcalloc(g->n_nodes + 1, sizeof(*e->read_serial));
 	e->n_nodes = g->n_nodes;
 	e->n_sections = g->n_sections;
 	e->dep_base = 3 * g->n_nodes + g->n_sections;
@@ -2515,7 +2326,6 @@ hb_luaenv_set_site(struct hb_luaenv *e, const struct hb_graph *g, const struct h
 	e->ref_ids = new_ref(L);
 	e->ref_proxy = new_ref(L);
 	e->ref_data = new_ref(L);
-	e->n_fast = 0;
 	lua_newtable(L);
 	e->ref_urls = new_ref(L);
 	free(e->cur_dir);
@@ -2684,7 +2494,6 @@ hb_luaenv_render(struct hb_buf *out, struct hb_luaenv *e, const struct hb_node *
 	e->ref_current = LUA_REFNIL;
 	set_content(e, node, NULL);
 	lua_settop(L, top);
-	slow_down(e);
 	empty_filled_pages(e);
 	if (status == LUA_OK)
 		filter_urls(e, out_start);

@@ -824,8 +824,9 @@ test_luaenv__pairs_over_a_page_records_all_of_it(void **state)
 	hb_render_info_free(&info);
 }
 
-/* A page read often in one render reads its store directly (a fast view): what it gives and
- * what the render records must be the same as through __index. */
+/* A page read many times in one render gives the same values and records the same
+ * dependencies as one read: its fields, its order and position (which depend on other pages),
+ * and again in the next render. */
 static void
 test_luaenv__a_page_read_often_reads_the_same(void **state)
 {
@@ -850,7 +851,7 @@ test_luaenv__a_page_read_often_reads_the_same(void **state)
 	assert_int_equal(info.n_sections, 1);	/* its position */
 	hb_render_info_free(&info);
 
-	/* The next render starts slow: reading the page once is recorded again. */
+	/* The next render records its own reads. */
 	assert_int_equal(render(f, "kishi", "self.html", NULL), 0);
 	assert_int_equal(render(f, "index", "once.html", NULL), 0);
 	hb_luaenv_render_info(f->env, &info);
@@ -868,7 +869,7 @@ test_luaenv__a_page_read_often_is_read_only(void **state)
 	assert_render_error(f, "dmim-2", "page.html", "read-only", THEME "/layouts/page.html", 2);
 }
 
-/* A memo value made after the render read a page often still records its reads of it. */
+/* A memo value made after the render read a page many times still records its reads of it. */
 static void
 test_luaenv__a_memo_records_a_page_read_often_before_it(void **state)
 {
