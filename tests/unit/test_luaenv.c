@@ -860,15 +860,6 @@ test_luaenv__a_page_read_often_reads_the_same(void **state)
 	hb_render_info_free(&info);
 }
 
-static void
-test_luaenv__a_page_read_often_is_read_only(void **state)
-{
-	struct fx *f = *state;
-
-	start_with(f, "<% for i = 1, 10 do local _ = page.title end %>\n<% page.title = 'x' %>");
-	assert_render_error(f, "dmim-2", "page.html", "read-only", THEME "/layouts/page.html", 2);
-}
-
 /* A memo value made after the render read a page many times still records its reads of it. */
 static void
 test_luaenv__a_memo_records_a_page_read_often_before_it(void **state)
@@ -1052,7 +1043,6 @@ main(void)
 		T(test_luaenv__render_info_records_plain_and_deep_reads),
 		T(test_luaenv__render_info_records_lists_and_edition),
 		T(test_luaenv__a_page_read_often_reads_the_same),
-		T(test_luaenv__a_page_read_often_is_read_only),
 		T(test_luaenv__a_memo_records_a_page_read_often_before_it),
 		T(test_luaenv__pairs_over_a_page_records_all_of_it),
 		T(test_luaenv__memo_values_are_groups_with_their_reads),
