@@ -531,7 +531,7 @@ page_order_of(lua_State *L, int idx)
 
 /*
  * Pushes the store of the view at 1, and sets its kind and index: upvalues 1 to 3 of its
- * metamethods. Pages' views share theirs (index -1, push_view_meta): upvalue 1 then lists
+ * metamethods. Pages' views share theirs (index -1, push_view_meta_values): upvalue 1 lists
  * every page's store, and the view's own metatable tells its page (page_order_of).
  */
 static int
@@ -609,7 +609,7 @@ l_view_pairs(lua_State *L)
 	return 3;
 }
 
-/* The fields of a view's metatable, in the order push_view_meta pushes their values. */
+/* The fields of a view's metatable, in the order push_view_meta_values pushes their values. */
 static const char *const view_meta_fields[] = { "__index", "__pairs", "__newindex", "__metatable" };
 #define N_VIEW_META 4
 
