@@ -902,9 +902,9 @@ render_queued(void *arg)
 	return NULL;
 }
 
-/* Pages that list many others (section indexes, the timeline, type indexes) take up to a
- * hundred times a page's time: rendered first, the workers' last pages are short ones, and
- * none waits long at the end for another. */
+/* Pages that list many others (section indexes, type indexes, the timeline) take 50 to 600
+ * times a page's time: rendered first, the workers' last pages are short ones, and none
+ * waits long at the end for another. */
 static int
 lists_pages(const struct hb_page *p)
 {
