@@ -545,6 +545,19 @@ test_luaenv__url_gives_relative_urls(void **state)
 	    "kishi.html kishi.html kishi.html ../index.html kishi.html [../]");
 }
 
+/* A table that is not a page's view: its path, when it has one, is still a page's place. */
+static void
+test_luaenv__url_of_a_table_that_is_not_a_page(void **state)
+{
+	struct fx *f = *state;
+
+	theme_file(f, "layouts/path.html", "<%= url({ path = 'people/kishi.html' }) %>");
+	theme_file(f, "layouts/none.html", "\n<%= url({}) %>");
+	assert_int_equal(start(f, 0, 0), 0);
+	assert_renders(f, "dmim-2", "path.html", "../people/kishi.html");
+	assert_render_error(f, "dmim-2", "none.html", "not a page", THEME "/layouts/none.html", 2);
+}
+
 static void
 test_luaenv__url_of_unknown_id_is_an_error(void **state)
 {
@@ -1025,6 +1038,7 @@ main(void)
 		T(test_luaenv__page_and_site_are_read_only),
 		T(test_luaenv__pairs_is_sorted),
 		T(test_luaenv__url_gives_relative_urls),
+		T(test_luaenv__url_of_a_table_that_is_not_a_page),
 		T(test_luaenv__url_of_unknown_id_is_an_error),
 		T(test_luaenv__date_formats),
 		T(test_luaenv__date_rejects_non_dates),
